@@ -1,0 +1,16 @@
+"""Settings for the test suite: the database comes from DATABASE_URL as in production."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key-not-for-use-anywhere-else"
+DEBUG = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WHITENOISE_AUTOREFRESH = True  # no collected static folder in tests

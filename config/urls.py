@@ -1,0 +1,12 @@
+"""Top-level URL map."""
+
+from django.contrib import admin
+from django.urls import path
+
+from putright.system import views as system_views
+
+urlpatterns = [
+    path("", system_views.home, name="home"),
+    path("healthz", system_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

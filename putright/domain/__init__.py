@@ -1,0 +1,1 @@
+"""The pure domain core: calendar, policy packs, deadlines and rules. No Django here."""

@@ -1,0 +1,50 @@
+"""Every periodic job PutRight runs, with its schedule, in one place.
+
+The scheduler (``putright.system.scheduler``) enqueues each job once per slot of
+its interval, whatever the number of workers; the worker then runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A task to enqueue every ``every``; ``task`` is the dotted path of a django-tasks task."""
+
+    name: str
+    task: str
+    every: timedelta
+    description: str
+
+    @property
+    def seconds(self) -> int:
+        return int(self.every.total_seconds())
+
+
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob(
+        name="heartbeat",
+        task="putright.system.tasks.record_heartbeat",
+        every=timedelta(minutes=1),
+        description="Record that the worker is alive (shown by /healthz).",
+    ),
+)
+
+
+def job_named(name: str) -> PeriodicJob:
+    """The periodic job called ``name``."""
+    for job in PERIODIC_JOBS:
+        if job.name == name:
+            return job
+    raise KeyError(name)
+
+
+def load_task(job: PeriodicJob) -> Any:
+    """The task object a job names."""
+    from django.utils.module_loading import import_string
+
+    return import_string(job.task)

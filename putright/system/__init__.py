@@ -1,0 +1,1 @@
+"""Running the service: health, periodic jobs and the worker."""

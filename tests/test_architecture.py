@@ -1,0 +1,31 @@
+"""The domain core stays free of Django."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_domain_package_imports_without_django():
+    code = (
+        "import sys, importlib, pkgutil\n"
+        "import putright.domain as d\n"
+        "for m in pkgutil.walk_packages(d.__path__, 'putright.domain.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = sorted(n for n in sys.modules if n == 'django' or n.startswith('django.'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_import_linter_forbids_django_in_the_domain():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "The domain core does not import Django KEPT" in result.stdout
