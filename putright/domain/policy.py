@@ -1,0 +1,554 @@
+"""Policy packs: the declarative description of one complaints policy.
+
+A pack is a TOML file (format 1, documented in ``docs/policy-packs.md``) validated
+on load by the pydantic models below. Unknown keys are errors. Every rule carries a
+``source`` naming the section of the policy it comes from, so a deadline or a
+refusal can cite it. The code interprets packs; it never names a landlord.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import PackError, UnknownPackError
+
+FORMAT_VERSION = 1
+BUILTIN_DIR = Path(__file__).parent / "packs"
+DEFAULT_PACK_ID = "hos-code-2024"
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+PackId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
+Days = Annotated[int, Field(ge=0, le=400)]
+Pence = Annotated[int, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    """Base of every pack model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CaseKind(StrEnum):
+    COMPLAINT = "complaint"
+    DISSATISFACTION = "dissatisfaction"
+    COMPLIMENT = "compliment"
+    COMMENT = "comment"
+    SUGGESTION = "suggestion"
+    MP_ENQUIRY = "mp_enquiry"
+    PETITION = "petition"
+    SERVICE_REQUEST = "service_request"
+
+
+class Counting(StrEnum):
+    WORKING = "working"
+    CALENDAR = "calendar"
+
+
+class Anchor(StrEnum):
+    """What a step's days count from."""
+
+    RECEIVED = "received"  # deemed receipt of the case
+    STAGE_STARTED = "stage_started"  # deemed receipt at stage 1; escalation request at stage 2
+    ACKNOWLEDGED = "acknowledged"
+    INVESTIGATION_REQUESTED = "investigation_requested"
+    INVESTIGATOR_REPLIED = "investigator_replied"
+    RESPONDED = "responded"
+    INFORMATION_REQUESTED = "information_requested"
+
+
+class Completion(StrEnum):
+    """The fact that completes a step."""
+
+    ACKNOWLEDGED = "acknowledged"
+    INVESTIGATOR_REPLIED = "investigator_replied"
+    RESPONDED = "responded"
+    CONTACTED = "contacted"  # the handler contacted the customer (a call, a letter)
+    NONE = "none"  # a ceiling or a milestone: only met by the stage's response
+
+
+class Audience(StrEnum):
+    CUSTOMER = "customer"  # a promise to the customer
+    INTERNAL = "internal"  # a deadline inside the landlord
+
+
+class LadderAction(StrEnum):
+    REMIND = "remind"  # remind whoever owes the step
+    NOTIFY = "notify"  # tell the named roles
+    ESCALATE = "escalate"  # hand the chase up to the named roles
+    WRITE_TO_CUSTOMER = "write_to_customer"  # tell the customer of the delay
+    CHECK_WITH_CUSTOMER = "check_with_customer"  # ask the customer how they want to go on
+    MAKE_FORMAL = "make_formal"  # turn an informal case into a formal complaint
+    ALERT = "alert"  # a breach alert to the named roles
+
+
+class Outcome(StrEnum):
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+
+
+class OmbudsmanRoute(StrEnum):
+    HOUSING_OMBUDSMAN = "housing_ombudsman"
+    LGSCO = "lgsco"
+    TRIBUNAL = "tribunal"
+
+
+class ExclusionCategory(StrEnum):
+    TIME_LIMIT = "time_limit"
+    LEGAL_PROCEEDINGS = "legal_proceedings"
+    ALREADY_EXHAUSTED = "already_exhausted"
+    ANTI_SOCIAL_BEHAVIOUR = "anti_social_behaviour"
+    PERSONNEL = "personnel"
+    INSURANCE = "insurance"
+    NEW_BUILD_DEFECTS = "new_build_defects"
+    SERVICE_REQUEST = "service_request"
+    POLICY_OR_LAW = "policy_or_law"
+    OTHER_BODY = "other_body"  # another route decides it (tribunal, insurer, council)
+    OTHER = "other"
+
+
+class ClosureReason(StrEnum):
+    RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"
+    NO_CONTACT = "no_contact"
+    INFORMATION_NOT_PROVIDED = "information_not_provided"
+    WINDOW_LAPSED = "window_lapsed"
+    REFUSED = "refused"
+    REDIRECTED = "redirected"
+
+
+class Choice(Strict):
+    """An option a handler picks from (an extension reason, a refusal ground)."""
+
+    id: Identifier
+    label: str
+    source: str = ""
+
+
+class Role(Strict):
+    id: Identifier
+    title: str
+    source: str = ""
+
+
+class KindRule(Strict):
+    """A case kind the policy accepts and where it starts."""
+
+    kind: CaseKind
+    label: str
+    starts_at: Identifier | None = None  # a stage id; none for kinds with no process
+    acknowledge: bool = True
+    respond: bool = True  # anonymous or "no response needed" kinds set this false
+    redirect_to: str = ""  # a service request: where it goes instead
+    note: str = ""
+    source: str = ""
+
+
+class Rung(Strict):
+    """One rung of a chase or informal ladder: on day N, do this."""
+
+    day: Days
+    action: LadderAction
+    roles: tuple[Identifier, ...] = ()
+    note: str = ""
+    source: str = ""
+
+
+class Step(Strict):
+    """A deadline: ``days`` working (or calendar) days from ``start``."""
+
+    id: Identifier
+    label: str
+    days: Days
+    counts: Counting = Counting.WORKING
+    start: Anchor = Anchor.STAGE_STARTED
+    completed_by: Completion | None = None
+    audience: Audience = Audience.CUSTOMER
+    owner: Identifier | None = None  # a role id
+    extendable: bool = False  # a stage extension moves this step
+    breach_alert: tuple[Identifier, ...] = ()  # roles told when it is missed
+    ladder: tuple[Rung, ...] = ()
+    source: str = ""
+
+    def completion(self) -> Completion:
+        """What completes this step, from ``completed_by`` or the conventional step ids."""
+        if self.completed_by is not None:
+            return self.completed_by
+        return {
+            "acknowledge": Completion.ACKNOWLEDGED,
+            "respond": Completion.RESPONDED,
+            "investigator_reply": Completion.INVESTIGATOR_REPLIED,
+        }.get(self.id, Completion.NONE)
+
+
+class Extension(Strict):
+    max_days: Days
+    counts: Counting = Counting.WORKING
+    reasons: tuple[Choice, ...] = ()
+    tell: tuple[Identifier, ...] = ("customer",)
+    customer_agreement: bool = False
+    note: str = ""
+    source: str = ""
+
+
+class RouteCondition(Strict):
+    """When a stage 2 route may be taken; every given condition must hold."""
+
+    previous_outcomes: tuple[Outcome, ...] = ()
+    about: tuple[Identifier, ...] = ()  # what the dissatisfaction is about, e.g. compensation
+    note: str = ""
+
+
+class Route(Strict):
+    id: Identifier
+    label: str
+    decided_by: Identifier | None = None  # a role id
+    when: RouteCondition = RouteCondition()
+    steps: tuple[Step, ...] = ()  # replace the stage's steps of the same id, or add
+    extension: Extension | None = None
+    source: str = ""
+
+
+class Escalation(Strict):
+    """How a customer moves from this stage to the next."""
+
+    to: Identifier
+    window_days: Days | None = None  # none: no limit stated
+    window_counts: Counting = Counting.WORKING
+    window_start: Anchor = Anchor.RESPONDED
+    on_lapse: Literal["close", "remain_open"] = "remain_open"
+    reasons_required: bool = False
+    late_requests: Literal["refuse", "discretion", "accept"] = "discretion"
+    different_handler: bool = False
+    refusal_grounds: tuple[Choice, ...] = ()
+    note: str = ""
+    source: str = ""
+
+
+class Stage(Strict):
+    id: Identifier
+    label: str
+    level: Literal[0, 1, 2, 3]  # 0 informal, 1 stage 1, 2 stage 2, 3 a further stage
+    formal: bool = True
+    handled_by: Identifier | None = None
+    steps: tuple[Step, ...] = ()
+    extension: Extension | None = None
+    routes: tuple[Route, ...] = ()
+    escalation: Escalation | None = None
+    final: bool = False  # the landlord's final response; the ombudsman comes next
+    source: str = ""
+
+    def steps_for(self, route: str | None) -> tuple[Step, ...]:
+        """The stage's steps with a route's steps replacing those of the same id."""
+        chosen = self.route(route) if route else None
+        if chosen is None:
+            return self.steps
+        overrides = {step.id: step for step in chosen.steps}
+        merged = [overrides.pop(step.id, step) for step in self.steps]
+        return (*merged, *overrides.values())
+
+    def route(self, route_id: str) -> Route | None:
+        return next((r for r in self.routes if r.id == route_id), None)
+
+    def extension_for(self, route: str | None) -> Extension | None:
+        chosen = self.route(route) if route else None
+        if chosen is not None and chosen.extension is not None:
+            return chosen.extension
+        return self.extension
+
+
+class ExclusionException(Strict):
+    id: Identifier
+    label: str
+
+
+class Exclusion(Strict):
+    id: Identifier
+    category: ExclusionCategory
+    label: str
+    months: Annotated[int, Field(ge=1, le=120)] | None = None
+    exceptions: tuple[ExclusionException, ...] = ()
+    source: str = ""
+
+
+class ClosureRule(Strict):
+    reason: ClosureReason
+    days: Days
+    counts: Counting = Counting.WORKING
+    start: Anchor = Anchor.RESPONDED
+    stages: tuple[Identifier, ...] = ()  # empty: any stage
+    note: str = ""
+    source: str = ""
+
+
+class Authority(Strict):
+    role: Identifier
+    stage: Identifier  # a stage id, or first_contact
+    up_to_pence: Pence | None = None  # none: no upper limit
+    approval_by: Identifier | None = None
+    source: str = ""
+
+
+class Band(Strict):
+    id: Identifier
+    label: str
+    description: str = ""
+    min_pence: Pence = 0
+    max_pence: Pence | None = None
+    source: str = ""
+
+
+class RightToRepair(Strict):
+    base_pence: Pence
+    per_day_pence: Pence
+    cap_pence: Pence
+    source: str = ""
+
+
+class Compensation(Strict):
+    authority: tuple[Authority, ...] = ()
+    bands: tuple[Band, ...] = ()
+    right_to_repair: RightToRepair | None = None
+    payment_after_acceptance: bool = False
+    arrears_offset: bool = False
+    full_and_final: bool = False
+    methods: tuple[
+        Literal["bank_transfer", "cheque", "rent_credit", "voucher", "non_cash"], ...
+    ] = ("bank_transfer",)
+    refusal_opens_route: Identifier | None = None
+    note: str = ""
+    source: str = ""
+
+
+class Letter(Strict):
+    event: Identifier
+    stage: Identifier | None = None
+    template: Identifier
+    label: str
+    source: str = ""
+
+
+class Ombudsman(Strict):
+    route: OmbudsmanRoute = OmbudsmanRoute.HOUSING_OMBUDSMAN
+    signpost_every_stage: bool = True
+    designated_person: bool = False  # the policy refers to designated persons
+    eight_week_wait: bool = False  # the policy tells residents to wait eight weeks
+    note: str = ""
+    source: str = ""
+
+
+class Restrictions(Strict):
+    """Unacceptable-behaviour restrictions on a person."""
+
+    review_days: tuple[Days, ...] = ()
+    review_counts: Counting = Counting.CALENDAR
+    appeal_days: Days | None = None
+    appeal_decision_days: Days | None = None
+    source: str = ""
+
+
+class Governance(Strict):
+    """Commitments about oversight and learning, for the self-assessment."""
+
+    member_responsible_for_complaints: bool = False
+    board_reporting: Literal["none", "quarterly", "six_monthly", "annual"] = "none"
+    annual_report: bool = False
+    self_assessment: bool = False
+    learning_published: bool = False
+    satisfaction_survey: bool = False
+    equality_monitoring: bool = False
+    lessons_learned_per_complaint: bool = False
+    source: str = ""
+
+
+class Provision(Strict):
+    """A provision of a code (used by the statutory Code pack for the self-assessment)."""
+
+    id: Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]+$")]
+    section: Annotated[int, Field(ge=1, le=9)]
+    section_title: str
+    text: str
+    must: bool = True
+
+
+class Pack(Strict):
+    """A whole complaints policy."""
+
+    format: Literal[1]
+    id: PackId
+    version: str
+    title: str
+    landlord: str = ""
+    source: str
+    effective_from: date | None = None
+    summary: str = ""
+    service_areas: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    kinds: tuple[KindRule, ...]
+    stages: tuple[Stage, ...]
+    exclusions: tuple[Exclusion, ...] = ()
+    closure: tuple[ClosureRule, ...] = ()
+    compensation: Compensation | None = None
+    letters: tuple[Letter, ...] = ()
+    ombudsman: Ombudsman = Ombudsman()
+    restrictions: Restrictions | None = None
+    governance: Governance = Governance()
+    provisions: tuple[Provision, ...] = ()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Pack:
+        """Every stage, role and step a pack refers to must exist in the pack."""
+        stage_ids = [s.id for s in self.stages]
+        role_ids = {r.id for r in self.roles} | {"customer"}
+        problems: list[str] = []
+        if len(set(stage_ids)) != len(stage_ids):
+            problems.append("stages: two stages share an id")
+        for i, kind in enumerate(self.kinds):
+            if kind.starts_at and kind.starts_at not in stage_ids:
+                problems.append(f"kinds[{i}].starts_at: no stage {kind.starts_at!r}")
+        for i, stage in enumerate(self.stages):
+            where = f"stages[{i}]"
+            ids = [s.id for s in stage.steps]
+            if len(set(ids)) != len(ids):
+                problems.append(f"{where}.steps: two steps share an id")
+            if stage.escalation and stage.escalation.to not in stage_ids:
+                problems.append(f"{where}.escalation.to: no stage {stage.escalation.to!r}")
+            for role, path in _role_refs(stage, where):
+                if role not in role_ids:
+                    problems.append(f"{path}: no role {role!r} in [[roles]]")
+        if self.compensation:
+            for j, auth in enumerate(self.compensation.authority):
+                for named in (auth.role, auth.approval_by):
+                    if named and named not in role_ids:
+                        problems.append(f"compensation.authority[{j}]: no role {named!r}")
+                if auth.stage != "first_contact" and auth.stage not in stage_ids:
+                    problems.append(f"compensation.authority[{j}].stage: no stage {auth.stage!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def stage(self, stage_id: str) -> Stage:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    def kind(self, kind: str) -> KindRule | None:
+        return next((k for k in self.kinds if k.kind == kind), None)
+
+    def first_formal_stage(self) -> Stage | None:
+        return next((s for s in self.stages if s.formal and s.level == 1), None)
+
+    def formal_stages(self) -> list[Stage]:
+        return [s for s in self.stages if s.formal]
+
+    def role_title(self, role_id: str) -> str:
+        return next((r.title for r in self.roles if r.id == role_id), role_id.replace("_", " "))
+
+
+def _role_refs(stage: Stage, where: str) -> Iterable[tuple[str, str]]:
+    if stage.handled_by:
+        yield stage.handled_by, f"{where}.handled_by"
+    for route_index, route in enumerate(stage.routes):
+        if route.decided_by:
+            yield route.decided_by, f"{where}.routes[{route_index}].decided_by"
+    all_steps = [(f"{where}.steps[{k}]", s) for k, s in enumerate(stage.steps)]
+    for r, route in enumerate(stage.routes):
+        all_steps += [(f"{where}.routes[{r}].steps[{k}]", s) for k, s in enumerate(route.steps)]
+    for path, step in all_steps:
+        if step.owner:
+            yield step.owner, f"{path}.owner"
+        for role in step.breach_alert:
+            yield role, f"{path}.breach_alert"
+        for n, rung in enumerate(step.ladder):
+            for role in rung.roles:
+                yield role, f"{path}.ladder[{n}].roles"
+
+
+def _format_location(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def parse_pack(text: str, *, source: str) -> Pack:
+    """Validate a pack's TOML text; errors name ``source``, the path inside and the problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PackError(source, [("", f"not valid TOML: {error}")]) from None
+    try:
+        return Pack.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            location = _format_location(tuple(item["loc"]))
+            message = item["msg"]
+            if item["type"] == "extra_forbidden":
+                message = "unknown key (not part of the pack format)"
+            elif item["type"] == "missing":
+                message = "required, but missing"
+            message = message.removeprefix("Value error, ")
+            problems.append((location, message))
+        raise PackError(source, problems) from None
+
+
+def load_pack_file(path: Path) -> Pack:
+    """Load and validate one pack file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PackError(str(path), [("", f"cannot read the file: {error.strerror}")]) from None
+    pack = parse_pack(text, source=str(path))
+    if path.stem != pack.id:
+        raise PackError(str(path), [("id", f"{pack.id!r} does not match the file name")])
+    return pack
+
+
+class PackRegistry:
+    """The packs PutRight knows: the built-in ones and any in extra folders."""
+
+    def __init__(self, folders: Iterable[Path] = ()) -> None:
+        self.folders = (BUILTIN_DIR, *folders)
+        self._packs: dict[str, Pack] = {}
+        for folder in self.folders:
+            for path in sorted(folder.glob("*.toml")):
+                pack = load_pack_file(path)
+                self._packs[pack.id] = pack
+
+    def ids(self) -> list[str]:
+        return sorted(self._packs)
+
+    def all(self) -> list[Pack]:
+        return [self._packs[i] for i in self.ids()]
+
+    def get(self, pack_id: str) -> Pack:
+        try:
+            return self._packs[pack_id]
+        except KeyError:
+            raise UnknownPackError(pack_id, self.ids()) from None
+
+    def resolve(self, id_or_file: str) -> Pack:
+        """A pack by id, or loaded from a path ending in .toml."""
+        if id_or_file.endswith(".toml") or "/" in id_or_file:
+            return load_pack_file(Path(id_or_file))
+        return self.get(id_or_file)
+
+
+@cache
+def builtin_registry() -> PackRegistry:
+    """The built-in packs, loaded once."""
+    return PackRegistry()
