@@ -1,0 +1,206 @@
+"""Plain-text and JSON views of packs, deadlines and findings, for the console and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from putright.domain.calendar import describe
+from putright.domain.compliance import VERDICT_LABELS, Finding
+from putright.domain.deadlines import Deadline
+from putright.domain.policy import Anchor, Counting, Pack, Step
+
+ANCHOR_WORDS = {
+    Anchor.RECEIVED: "receipt",
+    Anchor.STAGE_STARTED: "the start of the stage",
+    Anchor.ACKNOWLEDGED: "the acknowledgement",
+    Anchor.INVESTIGATION_REQUESTED: "the request to the investigating team",
+    Anchor.INVESTIGATOR_REPLIED: "the investigating team's reply",
+    Anchor.RESPONDED: "the response",
+    Anchor.INFORMATION_REQUESTED: "the request for information",
+}
+
+
+def step_timescale(step: Step, *, stage_level: int = 1) -> str:
+    """``10 working days from the acknowledgement``."""
+    unit = "working days" if step.counts is Counting.WORKING else "calendar days"
+    anchor = ANCHOR_WORDS[step.start]
+    if step.start is Anchor.STAGE_STARTED:
+        anchor = "receipt" if stage_level <= 1 else "the escalation request"
+    return f"{step.days} {unit} from {anchor}"
+
+
+def pack_summary(pack: Pack) -> dict[str, Any]:
+    """The short description used by ``policy list`` and the API."""
+    return {
+        "id": pack.id,
+        "version": pack.version,
+        "title": pack.title,
+        "landlord": pack.landlord,
+        "stages": [s.id for s in pack.stages],
+        "kinds": [k.kind.value for k in pack.kinds],
+    }
+
+
+def pack_outline(pack: Pack) -> list[str]:
+    """A readable outline of a pack: kinds, stages, routes, timescales, exclusions."""
+    lines = [f"{pack.title} ({pack.id}, version {pack.version})"]
+    if pack.landlord:
+        lines.append(f"Landlord: {pack.landlord}")
+    lines.append(f"Source: {pack.source}")
+    if pack.summary:
+        lines.append(pack.summary)
+    lines.append("")
+    lines.append("Case kinds:")
+    for kind in pack.kinds:
+        where = f"starts at {pack.stage(kind.starts_at).label}" if kind.starts_at else "no stages"
+        extra = f"; redirected to {kind.redirect_to}" if kind.redirect_to else ""
+        no_response = "" if kind.respond else "; no response sent"
+        lines.append(
+            f"  - {kind.label} ({kind.kind.value}): {where}{no_response}{extra}  [{kind.source}]"
+        )
+    for stage in pack.stages:
+        lines.append("")
+        formal = "formal" if stage.formal else "informal"
+        final = ", final response" if stage.final else ""
+        lines.append(f"{stage.label} ({stage.id}, {formal}{final})  [{stage.source}]")
+        if stage.handled_by:
+            lines.append(f"  Handled by: {pack.role_title(stage.handled_by)}")
+        for step in stage.steps:
+            lines.extend(_step_lines(pack, step, stage.level, indent="  "))
+        if stage.extension:
+            ext = stage.extension
+            reasons = ", ".join(r.label for r in ext.reasons) or "any reason"
+            lines.append(
+                f"  Extension: at most {ext.max_days} working days ({reasons})  [{ext.source}]"
+            )
+        for route in stage.routes:
+            lines.append(f"  Route: {route.label} ({route.id})  [{route.source}]")
+            conditions = []
+            if route.when.previous_outcomes:
+                conditions.append(
+                    "previous outcome "
+                    + " or ".join(o.value.replace("_", " ") for o in route.when.previous_outcomes)
+                )
+            if route.when.about:
+                conditions.append("about " + " or ".join(route.when.about))
+            if conditions:
+                lines.append("    Only when: " + "; ".join(conditions))
+            if route.decided_by:
+                lines.append(f"    Decided by: {pack.role_title(route.decided_by)}")
+            for step in route.steps:
+                lines.extend(_step_lines(pack, step, stage.level, indent="    "))
+            if route.extension:
+                lines.append(f"    Extension: at most {route.extension.max_days} working days")
+        if stage.escalation:
+            esc = stage.escalation
+            target = pack.stage(esc.to).label
+            window = "no time limit stated"
+            if esc.window_days is not None:
+                unit = "working" if esc.window_counts is Counting.WORKING else "calendar"
+                window = f"within {esc.window_days} {unit} days of {ANCHOR_WORDS[esc.window_start]}"
+            lapse = "; the case closes when the window lapses" if esc.on_lapse == "close" else ""
+            reasons = "; reasons required" if esc.reasons_required else ""
+            lines.append(f"  Escalation to {target}: {window}{lapse}{reasons}  [{esc.source}]")
+    if pack.exclusions:
+        lines.append("")
+        lines.append("Exclusions:")
+        for exclusion in pack.exclusions:
+            unless = ", ".join(e.label for e in exclusion.exceptions)
+            lines.append(
+                f"  - {exclusion.label}"
+                + (f" (unless: {unless})" if unless else "")
+                + f"  [{exclusion.source}]"
+            )
+    if pack.closure:
+        lines.append("")
+        lines.append("Closure:")
+        for rule in pack.closure:
+            unit = "working" if rule.counts is Counting.WORKING else "calendar"
+            lines.append(
+                f"  - {rule.reason.value.replace('_', ' ')} after {rule.days} {unit} days "
+                f"from {ANCHOR_WORDS[rule.start]}  [{rule.source}]"
+            )
+    if pack.compensation:
+        comp = pack.compensation
+        lines.append("")
+        lines.append("Compensation:")
+        for auth in comp.authority:
+            limit = "no limit" if auth.up_to_pence is None else f"up to {pounds(auth.up_to_pence)}"
+            approval = (
+                f", approved by {pack.role_title(auth.approval_by)}" if auth.approval_by else ""
+            )
+            lines.append(
+                f"  - {pack.role_title(auth.role)} at {auth.stage.replace('_', ' ')}: {limit}{approval}"
+            )
+        for band in comp.bands:
+            top = pounds(band.max_pence) if band.max_pence is not None else "and over"
+            lines.append(f"  - {band.label}: {pounds(band.min_pence)} to {top}")
+    lines.append("")
+    lines.append(f"Ombudsman: {pack.ombudsman.route.value.replace('_', ' ')}")
+    return lines
+
+
+def _step_lines(pack: Pack, step: Step, level: int, *, indent: str) -> list[str]:
+    who = f" ({pack.role_title(step.owner)})" if step.owner else ""
+    internal = " internal;" if step.audience.value == "internal" else ""
+    lines = [
+        f"{indent}- {step.label}:{internal} {step_timescale(step, stage_level=level)}{who}  [{step.source}]"
+    ]
+    for rung in step.ladder:
+        roles = ", ".join(pack.role_title(r) for r in rung.roles)
+        lines.append(
+            f"{indent}    day {rung.day}: {rung.action.value.replace('_', ' ')}"
+            + (f" ({roles})" if roles else "")
+            + (f": {rung.note}" if rung.note else "")
+        )
+    if step.breach_alert:
+        lines.append(
+            f"{indent}    if missed, alert: {', '.join(pack.role_title(r) for r in step.breach_alert)}"
+        )
+    return lines
+
+
+def pounds(pence: int) -> str:
+    """``£1,234.50`` from integer pence."""
+    pounds_part, pence_part = divmod(pence, 100)
+    return f"£{pounds_part:,}" + (f".{pence_part:02d}" if pence_part else "")
+
+
+def deadline_dict(deadline: Deadline) -> dict[str, Any]:
+    """A deadline as JSON: stage, step, due, state and the explanation (text and parts)."""
+    exp = deadline.explanation
+    return {
+        "stage": deadline.stage,
+        "stage_label": deadline.stage_label,
+        "route": deadline.route,
+        "step": deadline.step,
+        "label": deadline.label,
+        "due": deadline.due.isoformat(),
+        "state": deadline.state.value,
+        "audience": deadline.audience.value,
+        "owner": deadline.owner,
+        "completed_on": deadline.completed_on.isoformat() if deadline.completed_on else None,
+        "explanation": exp.text(),
+        "rule": exp.rule,
+        "source": exp.source,
+        "start": exp.start.isoformat(),
+        "start_reason": exp.start_reason,
+        "projected": exp.projected,
+        "skipped": [{"date": d.isoformat(), "reason": why} for d, why in exp.skipped],
+    }
+
+
+def deadline_line(deadline: Deadline) -> str:
+    route = f" / {deadline.route}" if deadline.route else ""
+    return f"{deadline.stage_label}{route}: {deadline.label}: {describe(deadline.due)} [{deadline.state.value}]"
+
+
+def finding_row(finding: Finding) -> list[str]:
+    return [
+        finding.topic,
+        VERDICT_LABELS[finding.verdict],
+        finding.promise,
+        finding.requirement,
+        finding.code_source,
+        finding.pack_source,
+    ]
