@@ -106,7 +106,8 @@ def _latest_response(stage: Stage) -> tuple[float, str, str]:
         wording = f"respond within {_days(respond)} of {_anchor_words(respond.start)}"
         if respond.start is Anchor.ACKNOWLEDGED and "acknowledge" in steps:
             total += _working_equivalent(steps["acknowledge"])
-        label = stage.route(route).label if route and stage.route(route) else stage.label
+        chosen = stage.route(route) if route else None
+        label = chosen.label if chosen else stage.label
         options.append((total, f"{label}: {wording}", respond.source))
     if not options:
         return (float("inf"), f"{stage.label}: no response timescale", stage.source)

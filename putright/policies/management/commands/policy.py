@@ -47,7 +47,7 @@ class Command(PutRightCommand):
             raise self.fail(str(error)) from None
 
     def console(self) -> Console:
-        return Console(file=self.stdout, width=160, highlight=False, soft_wrap=False)
+        return Console(file=self.stdout, width=160, highlight=False, soft_wrap=False)  # type: ignore[arg-type]
 
     def do_list(self, *, as_json: bool) -> None:
         packs = pack_registry().all()
