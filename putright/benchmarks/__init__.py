@@ -1,0 +1,1 @@
+"""Benchmarks behind ``putright bench``: each compares PutRight with a bare baseline in one run."""
