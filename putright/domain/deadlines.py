@@ -31,6 +31,7 @@ class FactKind(StrEnum):
     INFORMATION_REQUESTED = "information_requested"
     INFORMATION_RECEIVED = "information_received"
     ESCALATION_REQUESTED = "escalation_requested"
+    STEP_DONE = "step_done"  # a milestone step marked as done
     MADE_FORMAL = "made_formal"
     ROUTE_CHOSEN = "route_chosen"
     CLOSED = "closed"
@@ -54,6 +55,7 @@ class Fact:
     stage: str | None = None  # the stage it was recorded at (escalation: the stage asked for)
     route: str | None = None
     working_days: int = 0  # an extension's length
+    step: str | None = None  # the milestone a STEP_DONE fact completes
 
 
 @dataclass(frozen=True)
@@ -290,11 +292,13 @@ def _stage_deadlines(
             )
             skipped = (*skipped, *calendar.skipped_between(original, due))
         completion = step.completion()
-        done = (
-            run.first(_COMPLETION_FACT[completion])
-            if completion in _COMPLETION_FACT
-            else responded  # a ceiling is met by the stage's response
-        )
+        if completion in _COMPLETION_FACT:
+            done = run.first(_COMPLETION_FACT[completion])
+        elif completion is Completion.RECORDED:
+            marked = (f for f in run.facts if f.kind is FactKind.STEP_DONE and f.step == step.id)
+            done = next(marked, None) or responded
+        else:
+            done = responded  # a ceiling is met by the stage's response
         completed_on = done.on if done else None
         if completion in _COMPLETION_FACT:
             due_by_completion[_COMPLETION_FACT[completion]] = due

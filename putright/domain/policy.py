@@ -71,7 +71,8 @@ class Completion(StrEnum):
     INVESTIGATOR_REPLIED = "investigator_replied"
     RESPONDED = "responded"
     CONTACTED = "contacted"  # the handler contacted the customer (a call, a letter)
-    NONE = "none"  # a ceiling or a milestone: only met by the stage's response
+    RECORDED = "recorded"  # a milestone a handler marks as done (a meeting held, a report sent)
+    NONE = "none"  # a ceiling: only met by the stage's response
 
 
 class Audience(StrEnum):
