@@ -138,7 +138,7 @@ def check_against_code(pack: Pack, code: Pack) -> list[Finding]:
 def _stages(pack: Pack, code: Pack) -> list[Finding]:
     out = []
     code_formal = code.formal_stages()
-    source = code_formal[0].source.split("-")[0] if code_formal else ""
+    source = code.process_source
     formal = [s for s in pack.formal_stages() if s.level >= 1]
     levels = sorted({s.level for s in formal})
     verdict = (
@@ -148,8 +148,8 @@ def _stages(pack: Pack, code: Pack) -> list[Finding]:
         Finding(
             topic="Number of formal stages",
             verdict=verdict,
-            code_source=f"{source} and the Code's two-stage process",
-            pack_source=", ".join(s.source for s in formal if s.source),
+            code_source=source,
+            pack_source=pack.process_source or ", ".join(s.source for s in formal if s.source),
             promise=f"{len(levels)} formal stage(s): " + ", ".join(s.label for s in formal),
             requirement="two stages: stage 1 and stage 2 (the final response)",
         )

@@ -149,6 +149,7 @@ class KindRule(Strict):
     acknowledge: bool = True
     respond: bool = True  # anonymous or "no response needed" kinds set this false
     redirect_to: str = ""  # a service request: where it goes instead
+    repeat_becomes_complaint: bool = False  # a repeat about the same matter is a complaint
     note: str = ""
     source: str = ""
 
@@ -391,6 +392,7 @@ class Pack(Strict):
     source: str
     effective_from: date | None = None
     summary: str = ""
+    process_source: str = ""  # where the policy sets out its stages as a whole
     service_areas: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()

@@ -57,7 +57,13 @@ def every_step():
         for stage in pack.stages:
             for route in [None, *(r.id for r in stage.routes)]:
                 for step in stage.steps_for(route):
-                    yield pytest.param(pack, stage, route, step, id=f"{pack.id}:{stage.id}:{route or '-'}:{step.id}")
+                    yield pytest.param(
+                        pack,
+                        stage,
+                        route,
+                        step,
+                        id=f"{pack.id}:{stage.id}:{route or '-'}:{step.id}",
+                    )
 
 
 @pytest.mark.parametrize("when", sorted(RECEIVED))
@@ -65,10 +71,14 @@ def every_step():
 def test_every_step_falls_on_the_independently_computed_date(pack, stage, route, step, when):
     received_at = RECEIVED[when]
     deemed = CALENDAR.deemed_receipt(received_at).deemed
-    facts = [Fact(FACT_FOR[a], CALENDAR.add_working_days(deemed, n)) for a, n in ANCHOR_OFFSET.items()]
+    facts = [
+        Fact(FACT_FOR[a], CALENDAR.add_working_days(deemed, n)) for a, n in ANCHOR_OFFSET.items()
+    ]
     if route:
         facts.append(Fact(FactKind.ROUTE_CHOSEN, deemed, route=route))
-    timeline = Timeline(kind="complaint", received_at=received_at, facts=tuple(facts), start_stage=stage.id)
+    timeline = Timeline(
+        kind="complaint", received_at=received_at, facts=tuple(facts), start_stage=stage.id
+    )
 
     deadlines = derive_deadlines(pack, CALENDAR, timeline, today=deemed)
 
