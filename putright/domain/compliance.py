@@ -67,14 +67,15 @@ def _working_equivalent(step: Step) -> float:
 
 
 def _days(step: Step) -> str:
-    unit = "working days" if step.counts is Counting.WORKING else "calendar days"
-    return f"{step.days} {unit}"
+    unit = "working day" if step.counts is Counting.WORKING else "calendar day"
+    return f"{step.days} {unit}{'' if step.days == 1 else 's'}"
 
 
-def _anchor_words(anchor: Anchor) -> str:
+def _anchor_words(anchor: Anchor, level: int = 1) -> str:
+    if anchor is Anchor.STAGE_STARTED:
+        return "receipt" if level <= 1 else "the escalation request"
     return {
         Anchor.RECEIVED: "receipt",
-        Anchor.STAGE_STARTED: "receipt (or the escalation request)",
         Anchor.ACKNOWLEDGED: "acknowledgement",
         Anchor.INVESTIGATION_REQUESTED: "the investigation request",
         Anchor.INVESTIGATOR_REPLIED: "the investigator's reply",
@@ -103,7 +104,7 @@ def _latest_response(stage: Stage) -> tuple[float, str, str]:
         if respond is None:
             continue
         total = _working_equivalent(respond)
-        wording = f"respond within {_days(respond)} of {_anchor_words(respond.start)}"
+        wording = f"respond within {_days(respond)} of {_anchor_words(respond.start, stage.level)}"
         if respond.start is Anchor.ACKNOWLEDGED and "acknowledge" in steps:
             total += _working_equivalent(steps["acknowledge"])
         chosen = stage.route(route) if route else None
@@ -154,33 +155,25 @@ def _stages(pack: Pack, code: Pack) -> list[Finding]:
             requirement="two stages: stage 1 and stage 2 (the final response)",
         )
     )
-    complaint: KindRule | None = pack.kind("complaint")
-    start = pack.stage(complaint.starts_at) if complaint and complaint.starts_at else None
-    informal = [s for s in pack.stages if not s.formal or s.level == 0]
-    if start is not None and (not start.formal or start.level == 0):
+    # An informal stage falls short only where complaints or dissatisfactions begin there.
+    for kind in ("complaint", "dissatisfaction"):
+        rule: KindRule | None = pack.kind(kind)
+        if rule is None or rule.starts_at is None:
+            continue
+        start = pack.stage(rule.starts_at)
+        if start.formal and start.level >= 1:
+            continue
         out.append(
             Finding(
                 topic="Informal stage before stage 1",
                 verdict=Verdict.FALLS_SHORT,
                 code_source=source,
                 pack_source=start.source,
-                promise=f"a complaint starts at '{start.label}', before the formal stages",
-                requirement="a complaint is logged at stage 1 as soon as it is made",
+                promise=f"'{rule.label}' cases start at '{start.label}', before stage 1",
+                requirement="no extra stage before stage 1: a resident who expresses "
+                "dissatisfaction and wants it looked into is taken to stage 1",
             )
         )
-    elif informal:
-        for stage in informal:
-            out.append(
-                Finding(
-                    topic="Informal stage before stage 1",
-                    verdict=Verdict.FALLS_SHORT,
-                    code_source=source,
-                    pack_source=stage.source,
-                    promise=f"'{stage.label}' is handled informally before stage 1",
-                    requirement="no extra stage before stage 1; a resident who is dissatisfied "
-                    "and asks for a complaint is taken straight to stage 1",
-                )
-            )
     return out
 
 
@@ -224,8 +217,9 @@ def _timescales(pack: Pack, code: Pack, level: int) -> list[Finding]:
                     verdict=_compare(_working_equivalent(ack), _working_equivalent(code_ack)),
                     code_source=code_ack.source,
                     pack_source=ack.source,
-                    promise=f"acknowledge within {_days(ack)} of {_anchor_words(ack.start)}",
-                    requirement=f"acknowledge within {_days(code_ack)} of {_anchor_words(code_ack.start)}",
+                    promise=f"acknowledge within {_days(ack)} of {_anchor_words(ack.start, level)}",
+                    requirement=f"acknowledge within {_days(code_ack)} of "
+                    f"{_anchor_words(code_ack.start, level)}",
                 )
             )
     code_total, code_words, code_source = _latest_response(code_stage)
