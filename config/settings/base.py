@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "putright.system",
     "putright.policies",
+    "putright.accounts",
+    "putright.organisations",
+    "putright.people",
+    "putright.cases",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +110,7 @@ def database_from_env() -> dict[str, object]:
 
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 TASKS = {
     "default": {

@@ -283,6 +283,7 @@ class Exclusion(Strict):
 
 class ClosureRule(Strict):
     reason: ClosureReason
+    automatic: bool = False  # true: the sweep closes the case when the days run out
     days: Days
     counts: Counting = Counting.WORKING
     start: Anchor = Anchor.RESPONDED

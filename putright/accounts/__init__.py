@@ -1,0 +1,1 @@
+"""Staff users, their organisations and their roles."""

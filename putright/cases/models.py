@@ -1,0 +1,298 @@
+"""A case, its issues, its links, its append-only chronology and the sweep's bookkeeping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", "Complaint"
+    DISSATISFACTION = "dissatisfaction", "Dissatisfaction (informal)"
+    COMPLIMENT = "compliment", "Compliment"
+    COMMENT = "comment", "Comment"
+    SUGGESTION = "suggestion", "Suggestion"
+    MP_ENQUIRY = "mp_enquiry", "MP or councillor enquiry"
+    PETITION = "petition", "Petition"
+    SERVICE_REQUEST = "service_request", "Service request"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "E-mail"
+    LETTER = "letter", "Letter"
+    WEB_FORM = "web_form", "Web form"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    IN_PERSON = "in_person", "In person"
+    MP_COUNCILLOR = "mp_councillor", "Via an MP or councillor"
+    OMBUDSMAN = "ombudsman", "Via the ombudsman"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    AWAITING_ESCALATION = "awaiting_escalation", "Responded: escalation window open"
+    CLOSED = "closed", "Closed"
+
+
+class Eligibility(models.TextChoices):
+    PENDING = "pending", "Not yet decided"
+    ACCEPTED = "accepted", "Accepted"
+    REFUSED = "refused", "Refused"
+
+
+class Outcome(models.TextChoices):
+    UPHELD = "upheld", "Upheld"
+    PARTLY_UPHELD = "partly_upheld", "Partly upheld"
+    NOT_UPHELD = "not_upheld", "Not upheld"
+
+
+class ClosureReason(models.TextChoices):
+    RESOLVED = "resolved", "Resolved"
+    WITHDRAWN = "withdrawn", "Withdrawn by the customer"
+    NO_CONTACT = "no_contact", "No further contact after the response"
+    INFORMATION_NOT_PROVIDED = "information_not_provided", "Information not provided"
+    WINDOW_LAPSED = "window_lapsed", "Escalation window lapsed"
+    REFUSED = "refused", "Not accepted under the policy"
+    REDIRECTED = "redirected", "Redirected: not a complaint"
+    NO_RESPONSE_NEEDED = "no_response_needed", "Recorded; no response needed"
+
+
+CLOSED_STAGE = "closed"
+
+
+class Case(models.Model):
+    """One matter raised by a customer, handled under its organisation's policy pack."""
+
+    reference = models.CharField(max_length=30, unique=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="cases"
+    )
+    policy_pack = models.CharField(max_length=60, help_text="The pack the case is handled under.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField()
+    deemed_received_on = models.DateField()
+    matter_occurred_on = models.DateField(
+        null=True, blank=True, help_text="When what the customer complains about happened."
+    )
+    summary = models.CharField(max_length=300)
+    details = models.TextField(blank=True)
+    desired_outcome = models.TextField(blank=True)
+    service_area = models.CharField(max_length=100, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    customer = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    representative = models.ForeignKey(
+        "people.Representative",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    health_and_safety = models.BooleanField(default=False)
+    safeguarding = models.BooleanField(default=False)
+    vulnerability = models.BooleanField(default=False)
+    conduct = models.BooleanField(
+        default=False, help_text="About the conduct of staff or board members: restricted."
+    )
+    anonymous = models.BooleanField(default=False)
+    stage = models.CharField(max_length=60, help_text="A stage id of the pack, or 'closed'.")
+    route = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.OPEN)
+    eligibility = models.CharField(
+        max_length=10, choices=Eligibility.choices, default=Eligibility.PENDING
+    )
+    eligibility_reason = models.TextField(blank=True)
+    closure_reason = models.CharField(max_length=30, choices=ClosureReason.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_cases",
+    )
+    investigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="investigated_cases",
+    )
+    investigating_team = models.CharField(max_length=100, blank=True)
+    # Derived from the chronology by the deadline engine, kept for queues and the sweep.
+    next_due_on = models.DateField(null=True, blank=True, db_index=True)
+    next_due_step = models.CharField(max_length=120, blank=True)
+    next_action_on = models.DateField(null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "status", "stage"]),
+            models.Index(fields=["organisation", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+
+class CaseIssue(models.Model):
+    """One issue a complaint raises, with its outcome at each stage it was answered."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="issues")
+    number = models.PositiveSmallIntegerField()
+    description = models.TextField()
+    stage = models.CharField(max_length=60, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="issue_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case} issue {self.number}"
+
+
+class LinkKind(models.TextChoices):
+    SPLIT_FROM = "split_from", "Split from"
+    REPEAT_OF = "repeat_of", "Repeat of"
+    RELATED = "related", "Related to"
+
+
+class CaseLink(models.Model):
+    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_out")
+    to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_case", "to_case", "kind"], name="link_once"),
+            models.CheckConstraint(
+                condition=~models.Q(from_case=models.F("to_case")), name="link_not_to_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case} {self.get_kind_display().lower()} {self.to_case}"
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", "Received"
+    CLASSIFIED = "classified", "Classified"
+    ELIGIBILITY_DECIDED = "eligibility_decided", "Eligibility decided"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ASSIGNED = "assigned", "Assigned"
+    INVESTIGATION_REQUESTED = "investigation_requested", "Investigation requested"
+    INVESTIGATOR_REPLIED = "investigator_replied", "Investigator replied"
+    CHASED = "chased", "Chased"
+    ALERTED = "alerted", "Breach alert"
+    EXTENDED = "extended", "Extended"
+    RESPONDED = "responded", "Responded"
+    CONTACTED = "contacted", "Customer contacted"
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
+    INFORMATION_RECEIVED = "information_received", "Information received"
+    STEP_DONE = "step_done", "Step done"
+    MADE_FORMAL = "made_formal", "Made a formal complaint"
+    ESCALATION_REQUESTED = "escalation_requested", "Escalation requested"
+    ESCALATION_REFUSED = "escalation_refused", "Escalation refused"
+    ROUTE_CHOSEN = "route_chosen", "Route chosen"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SPLIT = "split", "Split"
+    LINKED = "linked", "Linked"
+    NOTE = "note", "Note"
+    ATTACHMENT = "attachment", "Attachment"
+    RESTRICTED_VIEWED = "restricted_viewed", "Restricted case viewed"
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("events are append-only; they cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("events are append-only; they cannot be deleted")
+
+
+class Event(models.Model):
+    """One fact in a case's chronology. Never updated or deleted.
+
+    Personal data stays out of ``data`` where it can: people are referred to by id.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    stage = models.CharField(max_length=60, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_label = models.CharField(max_length=100, blank=True, help_text="e.g. 'deadline sweep'")
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sequence"], name="event_sequence_once")
+        ]
+        indexes = [models.Index(fields=["kind", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.sequence} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("events are append-only; they cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("events are append-only; they cannot be deleted")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case.reference}/{filename}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SweepAction(models.Model):
+    """An action the deadline sweep took, recorded so that it is taken once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sweep_actions")
+    key = models.CharField(max_length=200)
+    done_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="sweep_action_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.key}"

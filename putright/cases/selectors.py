@@ -1,0 +1,140 @@
+"""Reading cases: their chronology, their facts for the deadline engine, their deadlines."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from putright.domain.actions import DueAction, due_actions
+from putright.domain.calendar import WorkingCalendar
+from putright.domain.deadlines import Deadline, Fact, FactKind, Timeline, derive_deadlines
+from putright.domain.policy import Audience, Pack
+from putright.organisations.services import organisation_calendar
+from putright.policies.registry import get_pack
+
+from .models import Case, Event, EventKind
+
+# Which events move deadlines, and as which fact.
+EVENT_FACTS: dict[str, FactKind] = {
+    EventKind.ACKNOWLEDGED: FactKind.ACKNOWLEDGED,
+    EventKind.INVESTIGATION_REQUESTED: FactKind.INVESTIGATION_REQUESTED,
+    EventKind.INVESTIGATOR_REPLIED: FactKind.INVESTIGATOR_REPLIED,
+    EventKind.EXTENDED: FactKind.EXTENDED,
+    EventKind.RESPONDED: FactKind.RESPONDED,
+    EventKind.CONTACTED: FactKind.CONTACTED,
+    EventKind.INFORMATION_REQUESTED: FactKind.INFORMATION_REQUESTED,
+    EventKind.INFORMATION_RECEIVED: FactKind.INFORMATION_RECEIVED,
+    EventKind.STEP_DONE: FactKind.STEP_DONE,
+    EventKind.MADE_FORMAL: FactKind.MADE_FORMAL,
+    EventKind.ESCALATION_REQUESTED: FactKind.ESCALATION_REQUESTED,
+    EventKind.ROUTE_CHOSEN: FactKind.ROUTE_CHOSEN,
+    EventKind.CLOSED: FactKind.CLOSED,
+    EventKind.REOPENED: FactKind.REOPENED,
+}
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    """The date of a moment in the organisation's local time."""
+    return timezone.localtime(moment).date()
+
+
+def case_pack(case: Case) -> Pack:
+    return get_pack(case.policy_pack)
+
+
+def case_calendar(case: Case) -> WorkingCalendar:
+    return organisation_calendar(case.organisation)
+
+
+def facts_from_events(events: Iterable[Event]) -> tuple[Fact, ...]:
+    """The facts the deadline engine needs, in the order they happened."""
+    facts = []
+    for event in events:
+        kind = EVENT_FACTS.get(event.kind)
+        if kind is None:
+            continue
+        data = event.data or {}
+        facts.append(
+            Fact(
+                kind=kind,
+                on=local_date(event.occurred_at),
+                stage=data.get("to_stage") or event.stage or None,
+                route=data.get("route") or None,
+                working_days=int(data.get("working_days", 0)),
+                step=data.get("step"),
+            )
+        )
+    return tuple(facts)
+
+
+def case_events(case: Case) -> QuerySet[Event]:
+    return case.events.order_by("sequence")
+
+
+def case_timeline(case: Case, events: Iterable[Event] | None = None) -> Timeline:
+    """The case as the deadline engine sees it."""
+    if events is None:
+        events = case_events(case)
+    return Timeline(
+        kind=case.kind,
+        received_at=case.received_at,
+        facts=facts_from_events(events),
+        start_stage=_start_stage(case, events),
+    )
+
+
+def _start_stage(case: Case, events: Iterable[Event]) -> str | None:
+    """The stage the case started at, as recorded when it was received or reclassified."""
+    start = None
+    for event in events:
+        if event.kind in (EventKind.RECEIVED, EventKind.CLASSIFIED):
+            start = (event.data or {}).get("start_stage", start)
+    return start
+
+
+def case_deadlines(
+    case: Case, *, today: datetime.date | None = None, events: Iterable[Event] | None = None
+) -> list[Deadline]:
+    """Every deadline of the case, derived afresh from its chronology."""
+    if not case.stage:
+        return []
+    events = list(case_events(case) if events is None else events)
+    deadlines = derive_deadlines(
+        case_pack(case),
+        case_calendar(case),
+        case_timeline(case, events),
+        today=today or timezone.localdate(),
+    )
+    if case.anonymous:
+        # Anonymous complaints are investigated, but there is no one to acknowledge or answer.
+        deadlines = [d for d in deadlines if d.audience is not Audience.CUSTOMER]
+    return deadlines
+
+
+def case_due_actions(
+    case: Case, *, today: datetime.date | None = None, events: Iterable[Event] | None = None
+) -> list[DueAction]:
+    """Every automatic action the pack attaches to the case as it stands."""
+    if not case.stage or case.is_closed:
+        return []
+    events = list(case_events(case) if events is None else events)
+    return due_actions(
+        case_pack(case),
+        case_calendar(case),
+        case_timeline(case, events),
+        today=today or timezone.localdate(),
+    )
+
+
+def stage_events(case: Case, events: Iterable[Event]) -> list[Event]:
+    """The events recorded at the case's current stage (since it last entered it)."""
+    current: list[Event] = []
+    for event in events:
+        if event.kind in (EventKind.ESCALATION_REQUESTED, EventKind.MADE_FORMAL):
+            current = [event]
+        else:
+            current.append(event)
+    return [e for e in current if e.stage == case.stage]

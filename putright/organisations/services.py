@@ -1,0 +1,103 @@
+"""Creating organisations and their working calendars."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+
+from django.db import transaction
+from django.utils import timezone
+
+from putright.domain.calendar import WorkingCalendar
+from putright.domain.errors import UnknownPackError
+from putright.policies.registry import get_pack
+
+from .models import ClosureDay, HomesCount, Organisation
+
+UNKNOWN_PACK = "There is no policy pack {pack!r}. Known packs: {known}."
+SLUG_TAKEN = "There is already an organisation with the slug {slug!r}."
+BAD_SLUG = "A slug is lower-case letters, digits and hyphens, e.g. south-liverpool-homes."
+
+
+class OrganisationError(Exception):
+    """An organisation cannot be created or changed as asked."""
+
+
+def default_prefix(name: str) -> str:
+    """Initials of the name in capitals, at least two letters: ``South Liverpool Homes`` -> SLH."""
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    initials = "".join(w[0] for w in words).upper()
+    if len(initials) < 2:
+        initials = (words[0][:3] if words else "ORG").upper()
+    return initials[:8]
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    slug: str,
+    name: str,
+    policy_pack: str = "hos-code-2024",
+    homes: int | None = None,
+    parent: Organisation | None = None,
+    calendar_region: str = "ENG",
+    ombudsman_route: str = "housing_ombudsman",
+    reference_prefix: str | None = None,
+) -> Organisation:
+    """Create an organisation bound to a pack that exists."""
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise OrganisationError(BAD_SLUG)
+    if Organisation.objects.filter(slug=slug).exists():
+        raise OrganisationError(SLUG_TAKEN.format(slug=slug))
+    try:
+        get_pack(policy_pack)
+    except UnknownPackError as error:
+        raise OrganisationError(
+            UNKNOWN_PACK.format(pack=policy_pack, known=", ".join(error.known))
+        ) from None
+    organisation = Organisation.objects.create(
+        slug=slug,
+        name=name,
+        policy_pack=policy_pack,
+        parent=parent,
+        calendar_region=calendar_region,
+        ombudsman_route=ombudsman_route,
+        reference_prefix=reference_prefix or default_prefix(name),
+    )
+    organisation.full_clean()
+    if homes is not None:
+        HomesCount.objects.create(
+            organisation=organisation, year=timezone.localdate().year, homes=homes
+        )
+    return organisation
+
+
+def organisation_add_closure_day(
+    *, organisation: Organisation, date: datetime.date, name: str = "Closure day"
+) -> ClosureDay:
+    """Add a closure day; open cases' cached dates are recomputed by the caller or the sweep."""
+    day, _ = ClosureDay.objects.update_or_create(
+        organisation=organisation, date=date, defaults={"name": name}
+    )
+    return day
+
+
+@lru_cache(maxsize=256)
+def _calendar(
+    region: str, cutoff: datetime.time, zone: str, closures: tuple[tuple[datetime.date, str], ...]
+) -> WorkingCalendar:
+    return WorkingCalendar(
+        region=region, closure_days=dict(closures), cutoff=cutoff, time_zone=zone
+    )
+
+
+def organisation_calendar(organisation: Organisation) -> WorkingCalendar:
+    """The organisation's working calendar: region, closure days and cut-off (cached)."""
+    closures = tuple(organisation.closure_days.order_by("date").values_list("date", "name"))
+    return _calendar(
+        organisation.calendar_region,
+        organisation.cutoff_time,
+        timezone.get_default_timezone_name(),
+        closures,
+    )

@@ -1,0 +1,92 @@
+"""A customer, how to reach them and what they need; and whoever acts for them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone"
+    LETTER = "letter", "Letter"
+    TEXT = "text", "Text message"
+
+
+class Tenure(models.TextChoices):
+    TENANT = "tenant", "Tenant"
+    LEASEHOLDER = "leaseholder", "Leaseholder"
+    SHARED_OWNER = "shared_owner", "Shared owner"
+    APPLICANT = "applicant", "Applicant"
+    NON_RESIDENT = "non_resident", "Non-resident"
+    CARE_CUSTOMER = "care_customer", "Care customer"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Person(models.Model):
+    """A customer of one organisation."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="people"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    property_reference = models.CharField(max_length=40, blank=True)
+    preferred_contact = models.CharField(
+        max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
+    )
+    contact_times = models.CharField(max_length=200, blank=True)
+    tenure = models.CharField(max_length=20, choices=Tenure.choices, default=Tenure.UNKNOWN)
+    accessibility_needs = models.TextField(blank=True)
+    reasonable_adjustments = models.TextField(blank=True)
+    equality_consent = models.BooleanField(default=False)
+    equality_data = models.JSONField(
+        default=dict, blank=True, help_text="Only with consent: age band, disability, ethnicity..."
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Relationship(models.TextChoices):
+    ADVOCATE = "advocate", "Advocate"
+    FAMILY = "family", "Family member or friend"
+    MP_COUNCILLOR = "mp_councillor", "MP or councillor"
+    SOLICITOR = "solicitor", "Solicitor"
+    LEGAL_REPRESENTATIVE = "legal_representative", "Legal representative"
+
+
+class Authority(models.TextChoices):
+    HELD = "held", "Authority held"
+    REQUESTED = "requested", "Authority requested"
+    NOT_NEEDED = "not_needed", "Not needed (legal representative)"
+
+
+class Representative(models.Model):
+    """Someone acting for a customer; what may be shared with them depends on ``authority``."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=30, choices=Relationship.choices)
+    authority = models.CharField(
+        max_length=20, choices=Authority.choices, default=Authority.REQUESTED
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+    @property
+    def may_receive_case_details(self) -> bool:
+        """Details of the case may be shared only with authority, or with a legal representative."""
+        return self.authority in (Authority.HELD, Authority.NOT_NEEDED)
