@@ -32,6 +32,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(minutes=1),
         description="Record that the worker is alive (shown by /healthz).",
     ),
+    PeriodicJob(
+        name="deadline-sweep",
+        task="putright.cases.tasks.sweep_deadlines",
+        every=timedelta(minutes=15),
+        description="Chase, alert, convert and close cases as their policy packs say, once each.",
+    ),
 )
 
 

@@ -6,6 +6,7 @@ import datetime
 import re
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -56,7 +57,7 @@ def organisation_create(
         raise OrganisationError(
             UNKNOWN_PACK.format(pack=policy_pack, known=", ".join(error.known))
         ) from None
-    organisation = Organisation.objects.create(
+    organisation = Organisation(
         slug=slug,
         name=name,
         policy_pack=policy_pack,
@@ -65,7 +66,13 @@ def organisation_create(
         ombudsman_route=ombudsman_route,
         reference_prefix=reference_prefix or default_prefix(name),
     )
-    organisation.full_clean()
+    try:
+        organisation.full_clean()
+    except ValidationError as error:
+        raise OrganisationError(
+            "; ".join(f"{field}: {' '.join(m)}" for field, m in error.message_dict.items())
+        ) from None
+    organisation.save()
     if homes is not None:
         HomesCount.objects.create(
             organisation=organisation, year=timezone.localdate().year, homes=homes
