@@ -160,7 +160,8 @@ class WorkingCalendar:
     def why_not_working(self, day: date) -> str | None:
         """Why ``day`` is not a working day (``Saturday``, ``bank holiday: Christmas Day``), or None."""
         if day in self.closure_days:
-            return f"closure day: {self.closure_days[day]}"
+            name = self.closure_days[day]
+            return "closure day" if name.lower() == "closure day" else f"closure day: {name}"
         if day in self.bank_holidays:
             return f"bank holiday: {self.bank_holidays[day]}"
         if day.weekday() >= 5:

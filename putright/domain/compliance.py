@@ -301,7 +301,7 @@ def _escalation(pack: Pack, code: Pack) -> list[Finding]:
         )
     if code_rule.different_handler:
         stage2 = _stage_at(pack, 2)
-        different = rule.different_handler or bool(stage2 and stage2.routes)
+        different = rule.different_handler or _someone_else_at_stage2(stage, stage2)
         out.append(
             Finding(
                 topic="A different person at stage 2",
@@ -328,6 +328,17 @@ def _escalation(pack: Pack, code: Pack) -> list[Finding]:
             )
         )
     return out
+
+
+def _someone_else_at_stage2(stage1: Stage, stage2: Stage | None) -> bool:
+    """Whether the pack names a different decision-maker for stage 2 than for stage 1."""
+    if stage2 is None:
+        return False
+    first = stage1.handled_by
+    if stage2.routes:
+        deciders = [r.decided_by for r in stage2.routes]
+        return all(d is not None and d != first for d in deciders)
+    return stage2.handled_by is not None and first is not None and stage2.handled_by != first
 
 
 def _exclusions(pack: Pack, code: Pack) -> list[Finding]:

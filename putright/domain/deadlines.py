@@ -133,6 +133,7 @@ class _StageRun:
     started: date
     start_reason: str
     route: str | None = None
+    made_formal: bool = False
     facts: list[Fact] = field(default_factory=list)
 
     def first(self, kind: FactKind) -> Fact | None:
@@ -181,6 +182,15 @@ def count_days(
     return due, counted, moved
 
 
+def _started(what: str, on: date, calendar: WorkingCalendar) -> str:
+    if calendar.is_working_day(on):
+        return f"{what} on {describe(on)}"
+    return (
+        f"{what} on {describe(on)} ({calendar.why_not_working(on)}), so counted from the next "
+        f"working day, {describe(calendar.on_or_after(on))}"
+    )
+
+
 def _runs(pack: Pack, calendar: WorkingCalendar, timeline: Timeline) -> list[_StageRun]:
     """Split the case's facts into the stages it went through."""
     receipt = calendar.deemed_receipt(timeline.received_at)
@@ -205,9 +215,10 @@ def _runs(pack: Pack, calendar: WorkingCalendar, timeline: Timeline) -> list[_St
             runs.append(
                 _StageRun(
                     stage=pack.stage(target),
-                    started=fact.on,
-                    start_reason=f"escalation requested on {describe(fact.on)}",
+                    started=calendar.on_or_after(fact.on),
+                    start_reason=_started("escalation requested", fact.on, calendar),
                     route=fact.route,
+                    made_formal=False,
                 )
             )
         elif fact.kind is FactKind.MADE_FORMAL:
@@ -218,8 +229,9 @@ def _runs(pack: Pack, calendar: WorkingCalendar, timeline: Timeline) -> list[_St
             runs.append(
                 _StageRun(
                     stage=formal,
-                    started=fact.on,
-                    start_reason=f"made a formal complaint on {describe(fact.on)}",
+                    started=calendar.on_or_after(fact.on),
+                    start_reason=_started("made a formal complaint", fact.on, calendar),
+                    made_formal=True,
                 )
             )
         elif fact.kind is FactKind.ROUTE_CHOSEN:
@@ -244,7 +256,7 @@ def derive_deadlines(
         deadlines.extend(
             _stage_deadlines(pack, calendar, run, received.deemed, received.reason, ended, today)
         )
-        window = _escalation_window(calendar, run, later, ended, today)
+        window = _escalation_window(pack, calendar, run, later, ended, today)
         if window:
             deadlines.append(window)
     return deadlines
@@ -336,25 +348,30 @@ def _stage_deadlines(
 
 
 def _in_dependency_order(steps: Sequence[Step]) -> list[Step]:
-    """Steps whose start is another step's completion come after that step."""
-    completes = {step.completion() for step in steps}
-    anchored_on_step = {
+    """Steps in an order where a step that counts from another's completion comes after it."""
+    anchored_on = {
         Anchor.ACKNOWLEDGED: Completion.ACKNOWLEDGED,
         Anchor.INVESTIGATOR_REPLIED: Completion.INVESTIGATOR_REPLIED,
         Anchor.RESPONDED: Completion.RESPONDED,
     }
-
-    def depth(step: Step) -> int:
-        needed = anchored_on_step.get(step.start)
-        return 1 if needed in completes else 0
-
-    return sorted(steps, key=depth)
+    remaining = list(steps)
+    ordered: list[Step] = []
+    while remaining:
+        pending = {s.completion() for s in remaining}
+        ready = [s for s in remaining if anchored_on.get(s.start) not in pending - {s.completion()}]
+        if not ready:  # a cycle: keep the pack's order rather than loop
+            ready = remaining[:1]
+        ordered.extend(ready)
+        remaining = [s for s in remaining if s not in ready]
+    return ordered
 
 
 def _anchor_name(anchor: Anchor, run: _StageRun) -> str:
     if anchor is Anchor.RECEIVED:
         return "receipt"
     if anchor is Anchor.STAGE_STARTED:
+        if run.made_formal:
+            return "becoming a formal complaint"
         return "receipt" if run.stage.level <= 1 else "the escalation request"
     return {
         Anchor.ACKNOWLEDGED: "the acknowledgement",
@@ -402,6 +419,7 @@ def _state(due: date, completed_on: date | None, ended: date | None, today: date
 
 
 def _escalation_window(
+    pack: Pack,
     calendar: WorkingCalendar,
     run: _StageRun,
     later: _StageRun | None,
@@ -409,8 +427,11 @@ def _escalation_window(
     today: date,
 ) -> Deadline | None:
     rule = run.stage.escalation
-    responded = run.first(FactKind.RESPONDED)
-    if rule is None or rule.window_days is None or responded is None:
+    if rule is None or rule.window_days is None:
+        return None
+    start_fact = _ANCHOR_FACT.get(rule.window_start, FactKind.RESPONDED)
+    responded = run.first(start_fact)
+    if responded is None:
         return None
     due, counted, skipped = count_days(calendar, responded.on, rule.window_days, rule.window_counts)
     if later is not None:
@@ -423,7 +444,7 @@ def _escalation_window(
         else:
             state = State.LAPSED if today > due else State.PENDING
     unit = "working" if rule.window_counts is Counting.WORKING else "calendar"
-    to = rule.to.replace("_", " ")
+    to = pack.stage(rule.to).label
     lapse = " The case closes when it lapses." if rule.on_lapse == "close" else ""
     return Deadline(
         stage=run.stage.id,
@@ -437,10 +458,11 @@ def _escalation_window(
         owner=None,
         completed_on=completed,
         explanation=Explanation(
-            rule=f"The customer may ask to escalate within {rule.window_days} {unit} days of the response",
+            rule=f"The customer may ask to escalate within {rule.window_days} {unit} days of "
+            f"{_anchor_name(rule.window_start, run)}",
             source=rule.source,
             start=responded.on,
-            start_reason=f"response sent on {describe(responded.on)}",
+            start_reason=f"{_ANCHOR_WORDS.get(rule.window_start, 'response sent')} on {describe(responded.on)}",
             days=rule.window_days,
             counting=rule.window_counts,
             counted=counted,

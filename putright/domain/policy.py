@@ -26,8 +26,9 @@ DEFAULT_PACK_ID = "hos-code-2024"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 PackId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
-Days = Annotated[int, Field(ge=0, le=400)]
-Pence = Annotated[int, Field(ge=0)]
+Days = Annotated[int, Field(ge=0, le=400, strict=True)]
+Pence = Annotated[int, Field(ge=0, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 
 
 class Strict(BaseModel):
@@ -146,10 +147,10 @@ class KindRule(Strict):
     kind: CaseKind
     label: str
     starts_at: Identifier | None = None  # a stage id; none for kinds with no process
-    acknowledge: bool = True
-    respond: bool = True  # anonymous or "no response needed" kinds set this false
+    acknowledge: Flag = True
+    respond: Flag = True  # anonymous or "no response needed" kinds set this false
     redirect_to: str = ""  # a service request: where it goes instead
-    repeat_becomes_complaint: bool = False  # a repeat about the same matter is a complaint
+    repeat_becomes_complaint: Flag = False  # a repeat about the same matter is a complaint
     note: str = ""
     source: str = ""
 
@@ -175,7 +176,7 @@ class Step(Strict):
     completed_by: Completion | None = None
     audience: Audience = Audience.CUSTOMER
     owner: Identifier | None = None  # a role id
-    extendable: bool = False  # a stage extension moves this step
+    extendable: Flag = False  # a stage extension moves this step
     breach_alert: tuple[Identifier, ...] = ()  # roles told when it is missed
     ladder: tuple[Rung, ...] = ()
     source: str = ""
@@ -196,7 +197,7 @@ class Extension(Strict):
     counts: Counting = Counting.WORKING
     reasons: tuple[Choice, ...] = ()
     tell: tuple[Identifier, ...] = ("customer",)
-    customer_agreement: bool = False
+    customer_agreement: Flag = False
     note: str = ""
     source: str = ""
 
@@ -227,9 +228,9 @@ class Escalation(Strict):
     window_counts: Counting = Counting.WORKING
     window_start: Anchor = Anchor.RESPONDED
     on_lapse: Literal["close", "remain_open"] = "remain_open"
-    reasons_required: bool = False
+    reasons_required: Flag = False
     late_requests: Literal["refuse", "discretion", "accept"] = "discretion"
-    different_handler: bool = False
+    different_handler: Flag = False
     refusal_grounds: tuple[Choice, ...] = ()
     note: str = ""
     source: str = ""
@@ -239,13 +240,13 @@ class Stage(Strict):
     id: Identifier
     label: str
     level: Literal[0, 1, 2, 3]  # 0 informal, 1 stage 1, 2 stage 2, 3 a further stage
-    formal: bool = True
+    formal: Flag = True
     handled_by: Identifier | None = None
     steps: tuple[Step, ...] = ()
     extension: Extension | None = None
     routes: tuple[Route, ...] = ()
     escalation: Escalation | None = None
-    final: bool = False  # the landlord's final response; the ombudsman comes next
+    final: Flag = False  # the landlord's final response; the ombudsman comes next
     source: str = ""
 
     def steps_for(self, route: str | None) -> tuple[Step, ...]:
@@ -283,7 +284,7 @@ class Exclusion(Strict):
 
 class ClosureRule(Strict):
     reason: ClosureReason
-    automatic: bool = False  # true: the sweep closes the case when the days run out
+    automatic: Flag = False  # true: the sweep closes the case when the days run out
     days: Days
     counts: Counting = Counting.WORKING
     start: Anchor = Anchor.RESPONDED
@@ -320,9 +321,9 @@ class Compensation(Strict):
     authority: tuple[Authority, ...] = ()
     bands: tuple[Band, ...] = ()
     right_to_repair: RightToRepair | None = None
-    payment_after_acceptance: bool = False
-    arrears_offset: bool = False
-    full_and_final: bool = False
+    payment_after_acceptance: Flag = False
+    arrears_offset: Flag = False
+    full_and_final: Flag = False
     methods: tuple[
         Literal["bank_transfer", "cheque", "rent_credit", "voucher", "non_cash"], ...
     ] = ("bank_transfer",)
@@ -341,9 +342,9 @@ class Letter(Strict):
 
 class Ombudsman(Strict):
     route: OmbudsmanRoute = OmbudsmanRoute.HOUSING_OMBUDSMAN
-    signpost_every_stage: bool = True
-    designated_person: bool = False  # the policy refers to designated persons
-    eight_week_wait: bool = False  # the policy tells residents to wait eight weeks
+    signpost_every_stage: Flag = True
+    designated_person: Flag = False  # the policy refers to designated persons
+    eight_week_wait: Flag = False  # the policy tells residents to wait eight weeks
     note: str = ""
     source: str = ""
 
@@ -361,14 +362,14 @@ class Restrictions(Strict):
 class Governance(Strict):
     """Commitments about oversight and learning, for the self-assessment."""
 
-    member_responsible_for_complaints: bool = False
+    member_responsible_for_complaints: Flag = False
     board_reporting: Literal["none", "quarterly", "six_monthly", "annual"] = "none"
-    annual_report: bool = False
-    self_assessment: bool = False
-    learning_published: bool = False
-    satisfaction_survey: bool = False
-    equality_monitoring: bool = False
-    lessons_learned_per_complaint: bool = False
+    annual_report: Flag = False
+    self_assessment: Flag = False
+    learning_published: Flag = False
+    satisfaction_survey: Flag = False
+    equality_monitoring: Flag = False
+    lessons_learned_per_complaint: Flag = False
     source: str = ""
 
 
@@ -379,7 +380,7 @@ class Provision(Strict):
     section: Annotated[int, Field(ge=1, le=9)]
     section_title: str
     text: str
-    must: bool = True
+    must: Flag = True
 
 
 class Pack(Strict):
@@ -416,6 +417,13 @@ class Pack(Strict):
         problems: list[str] = []
         if len(set(stage_ids)) != len(stage_ids):
             problems.append("stages: two stages share an id")
+        for name, ids in (
+            ("roles", [r.id for r in self.roles]),
+            ("kinds", [k.kind for k in self.kinds]),
+            ("exclusions", [e.id for e in self.exclusions]),
+        ):
+            if len(set(ids)) != len(ids):
+                problems.append(f"{name}: two entries share an id")
         for i, kind in enumerate(self.kinds):
             if kind.starts_at and kind.starts_at not in stage_ids:
                 problems.append(f"kinds[{i}].starts_at: no stage {kind.starts_at!r}")
@@ -424,6 +432,9 @@ class Pack(Strict):
             ids = [s.id for s in stage.steps]
             if len(set(ids)) != len(ids):
                 problems.append(f"{where}.steps: two steps share an id")
+            route_ids = [r.id for r in stage.routes]
+            if len(set(route_ids)) != len(route_ids):
+                problems.append(f"{where}.routes: two routes share an id")
             if stage.escalation and stage.escalation.to not in stage_ids:
                 problems.append(f"{where}.escalation.to: no stage {stage.escalation.to!r}")
             for role, path in _role_refs(stage, where):
@@ -528,10 +539,18 @@ class PackRegistry:
     def __init__(self, folders: Iterable[Path] = ()) -> None:
         self.folders = (BUILTIN_DIR, *folders)
         self._packs: dict[str, Pack] = {}
+        where: dict[str, Path] = {}
         for folder in self.folders:
+            if not folder.is_dir():
+                raise PackError(str(folder), [("", "policy folder does not exist")])
             for path in sorted(folder.glob("*.toml")):
                 pack = load_pack_file(path)
+                if pack.id in self._packs:
+                    raise PackError(
+                        str(path), [("id", f"{pack.id!r} is already defined by {where[pack.id]}")]
+                    )
                 self._packs[pack.id] = pack
+                where[pack.id] = path
 
     def ids(self) -> list[str]:
         return sorted(self._packs)
