@@ -152,7 +152,9 @@ def _save(case: Case, *fields: str) -> None:
     )
 
 
-def _refresh_cached_dates(case: Case, events: Sequence[Event] | None = None) -> None:
+def _refresh_cached_dates(
+    case: Case, events: Sequence[Event] | None = None, *, done: set[str] | None = None
+) -> None:
     """The earliest open customer deadline and the next automatic action, for queues and the sweep."""
     if case.is_closed or not case.stage:
         case.next_due_on = None
@@ -169,7 +171,8 @@ def _refresh_cached_dates(case: Case, events: Sequence[Event] | None = None) -> 
     first = min(open_deadlines, key=lambda d: d.due, default=None)
     case.next_due_on = first.due if first else None
     case.next_due_step = f"{first.stage}:{first.step}" if first else ""
-    done = set(case.sweep_actions.values_list("key", flat=True))
+    if done is None:
+        done = set(case.sweep_actions.values_list("key", flat=True))
     pending = [a for a in case_due_actions(case, today=today, events=events) if a.key not in done]
     case.next_action_on = min((a.on for a in pending), default=None)
 
@@ -273,13 +276,14 @@ def case_receive(
         stage=rule.starts_at or "",
         **{flag: True for flag in flag_set},
     )
-    case.save()
-    _append(
-        case,
-        EventKind.RECEIVED,
-        actor,
-        received_at,
-        {
+    received = Event(
+        sequence=1,
+        kind=EventKind.RECEIVED,
+        stage=case.stage,
+        actor=actor.user,
+        actor_label=actor.label,
+        occurred_at=received_at,
+        data={
             "channel": channel,
             "kind": kind,
             "deemed_received_on": receipt.deemed.isoformat(),
@@ -289,6 +293,12 @@ def case_receive(
             "pack_version": pack.version,
         },
     )
+    # The first deadlines are known before anything is written: one insert each.
+    _refresh_cached_dates(case, [received], done=set())
+    case.save()
+    received.case = case
+    received.recorded_at = timezone.now()
+    received.save()
     if rule.redirect_to:
         _close(
             case,
@@ -298,8 +308,6 @@ def case_receive(
             note=f"Redirected to {rule.redirect_to}",
         )
         _save(case, "status", "closure_reason", "closed_at")
-        return case
-    _save(case)
     return case
 
 

@@ -34,6 +34,9 @@ class Organisation(models.Model):
         max_length=3, choices=CalendarRegion.choices, default=CalendarRegion.ENGLAND
     )
     cutoff_time = models.TimeField(default=DEFAULT_CUTOFF)
+    calendar_version = models.PositiveIntegerField(
+        default=1, help_text="Changes whenever the closure days change."
+    )
     ombudsman_route = models.CharField(
         max_length=30, choices=OmbudsmanRoute.choices, default=OmbudsmanRoute.HOUSING_OMBUDSMAN
     )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from functools import lru_cache
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from putright.domain.calendar import WorkingCalendar
@@ -80,31 +79,50 @@ def organisation_create(
     return organisation
 
 
+@transaction.atomic
 def organisation_add_closure_day(
     *, organisation: Organisation, date: datetime.date, name: str = "Closure day"
 ) -> ClosureDay:
-    """Add a closure day; open cases' cached dates are recomputed by the caller or the sweep."""
+    """Add a closure day; open cases' cached dates are recomputed in the background."""
     day, _ = ClosureDay.objects.update_or_create(
         organisation=organisation, date=date, defaults={"name": name}
     )
+    Organisation.objects.filter(pk=organisation.pk).update(
+        calendar_version=models.F("calendar_version") + 1
+    )
+    organisation.refresh_from_db(fields=["calendar_version"])
+    from putright.cases.tasks import refresh_organisation_dates
+
+    transaction.on_commit(lambda: refresh_organisation_dates.enqueue(organisation.pk))
     return day
 
 
-@lru_cache(maxsize=256)
-def _calendar(
-    region: str, cutoff: datetime.time, zone: str, closures: tuple[tuple[datetime.date, str], ...]
-) -> WorkingCalendar:
-    return WorkingCalendar(
-        region=region, closure_days=dict(closures), cutoff=cutoff, time_zone=zone
-    )
+_calendars: dict[tuple[object, ...], WorkingCalendar] = {}
 
 
 def organisation_calendar(organisation: Organisation) -> WorkingCalendar:
-    """The organisation's working calendar: region, closure days and cut-off (cached)."""
-    closures = tuple(organisation.closure_days.order_by("date").values_list("date", "name"))
-    return _calendar(
+    """The organisation's working calendar: region, closure days and cut-off.
+
+    Cached per process until the organisation's closure days change (``calendar_version``).
+    """
+    zone = timezone.get_default_timezone_name()
+    key = (
+        organisation.pk,
+        organisation.calendar_version,
         organisation.calendar_region,
         organisation.cutoff_time,
-        timezone.get_default_timezone_name(),
-        closures,
+        zone,
     )
+    calendar = _calendars.get(key)
+    if calendar is None:
+        closures = dict(organisation.closure_days.order_by("date").values_list("date", "name"))
+        calendar = WorkingCalendar(
+            region=organisation.calendar_region,
+            closure_days=closures,
+            cutoff=organisation.cutoff_time,
+            time_zone=zone,
+        )
+        if len(_calendars) > 512:
+            _calendars.clear()
+        _calendars[key] = calendar
+    return calendar
