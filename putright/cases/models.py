@@ -67,7 +67,10 @@ class Case(models.Model):
 
     reference = models.CharField(max_length=30, unique=True)
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="cases"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # leads the composite indexes below
     )
     policy_pack = models.CharField(max_length=60, help_text="The pack the case is handled under.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -225,6 +228,11 @@ class EventQuerySet(models.QuerySet["Event"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("events are append-only; they cannot be deleted")
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Event]:
+        if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
+            raise TypeError("events are append-only; they cannot be upserted")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Event(models.Model):
     """One fact in a case's chronology. Never updated or deleted.
@@ -232,7 +240,8 @@ class Event(models.Model):
     Personal data stays out of ``data`` where it can: people are referred to by id.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # Indexed by the (case, sequence) constraint; a separate index would only slow inserts.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     sequence = models.PositiveIntegerField()
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     stage = models.CharField(max_length=60, blank=True)

@@ -115,17 +115,25 @@ def case_deadlines(
 
 
 def case_due_actions(
-    case: Case, *, today: datetime.date | None = None, events: Iterable[Event] | None = None
+    case: Case,
+    *,
+    today: datetime.date | None = None,
+    events: Iterable[Event] | None = None,
+    deadlines: list[Deadline] | None = None,
 ) -> list[DueAction]:
     """Every automatic action the pack attaches to the case as it stands."""
     if not case.stage or case.is_closed:
         return []
     events = list(case_events(case) if events is None else events)
+    today = today or timezone.localdate()
+    if deadlines is None:
+        deadlines = case_deadlines(case, today=today, events=events)
     return due_actions(
         case_pack(case),
         case_calendar(case),
         case_timeline(case, events),
-        today=today or timezone.localdate(),
+        today=today,
+        deadlines=deadlines,  # as the case has them (an anonymous case has no customer ones)
     )
 
 

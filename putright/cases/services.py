@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from putright.accounts.models import User
+from putright.domain.actions import ActionKind, DueAction
 from putright.domain.deadlines import State, check_extension
 from putright.domain.errors import RuleViolationError
 from putright.domain.policy import Pack, Stage
@@ -97,7 +98,7 @@ def _moment(occurred_at: datetime.datetime | None, case: Case | None = None) -> 
         occurred_at = timezone.make_aware(occurred_at)
     if occurred_at > now + datetime.timedelta(minutes=1):
         raise CaseInputError(errors.FUTURE, fields={"occurred_at": errors.FUTURE})
-    if case is not None and local_date(occurred_at) < local_date(case.received_at):
+    if case is not None and occurred_at < case.received_at:
         message = errors.BEFORE_RECEIPT.format(received=local_date(case.received_at).isoformat())
         raise CaseInputError(message, fields={"occurred_at": message})
     return occurred_at
@@ -121,9 +122,14 @@ def _append(
     data: dict[str, Any] | None = None,
     *,
     stage: str | None = None,
+    events: list[Event] | None = None,
 ) -> Event:
-    last = case.events.aggregate(last=Max("sequence"))["last"] or 0
-    return Event.objects.create(
+    """Append one event; ``events``, when given, is the case's chronology so far (kept up to date)."""
+    if events is not None:
+        last = events[-1].sequence if events else 0
+    else:
+        last = case.events.aggregate(last=Max("sequence"))["last"] or 0
+    event = Event.objects.create(
         case=case,
         sequence=last + 1,
         kind=kind,
@@ -134,12 +140,20 @@ def _append(
         recorded_at=timezone.now(),
         data=data or {},
     )
+    if events is not None:
+        events.append(event)
+    return event
 
 
-def _save(case: Case, *fields: str) -> None:
+def _save(
+    case: Case,
+    *fields: str,
+    events: Sequence[Event] | None = None,
+    done: set[str] | None = None,
+) -> None:
     """Save the changed fields, bump the version and recompute the cached dates."""
     case.version += 1
-    _refresh_cached_dates(case)
+    _refresh_cached_dates(case, events, done=done)
     case.save(
         update_fields=[
             *fields,
@@ -163,17 +177,17 @@ def _refresh_cached_dates(
         return
     events = list(case_events(case) if events is None else events)
     today = timezone.localdate()
+    deadlines = case_deadlines(case, today=today, events=events)
     open_deadlines = [
-        d
-        for d in case_deadlines(case, today=today, events=events)
-        if d.completed_on is None and d.state in (State.PENDING, State.MISSED)
+        d for d in deadlines if d.completed_on is None and d.state in (State.PENDING, State.MISSED)
     ]
     first = min(open_deadlines, key=lambda d: d.due, default=None)
     case.next_due_on = first.due if first else None
     case.next_due_step = f"{first.stage}:{first.step}" if first else ""
     if done is None:
         done = set(case.sweep_actions.values_list("key", flat=True))
-    pending = [a for a in case_due_actions(case, today=today, events=events) if a.key not in done]
+    actions = case_due_actions(case, today=today, events=events, deadlines=deadlines)
+    pending = [a for a in actions if a.key not in done]
     case.next_action_on = min((a.on for a in pending), default=None)
 
 
@@ -199,12 +213,20 @@ def _rule_error(error: RuleViolationError, field: str | None = None) -> PolicyRu
 
 
 def _next_reference(organisation: Organisation, year: int) -> str:
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(
-        organisation=organisation, year=year
+    """The next case number of the organisation's year, taken atomically in one statement."""
+    table = ReferenceCounter._meta.db_table
+    sql = (
+        f"UPDATE {table} SET last = last + 1 "
+        "WHERE organisation_id = %s AND year = %s RETURNING last"
     )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{organisation.reference_prefix}-{year}-{counter.last:05d}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organisation.pk, year])
+        row = cursor.fetchone()
+        if row is None:
+            ReferenceCounter.objects.get_or_create(organisation=organisation, year=year)
+            cursor.execute(sql, [organisation.pk, year])
+            row = cursor.fetchone()
+    return f"{organisation.reference_prefix}-{year}-{row[0]:05d}"
 
 
 # -- intake -----------------------------------------------------------------------------
@@ -899,9 +921,21 @@ def case_make_formal(
 
 
 def _make_formal(
-    case: Case, target: Stage, actor: Actor, moment: datetime.datetime, reason: str
+    case: Case,
+    target: Stage,
+    actor: Actor,
+    moment: datetime.datetime,
+    reason: str,
+    events: list[Event] | None = None,
 ) -> None:
-    _append(case, EventKind.MADE_FORMAL, actor, moment, {"to_stage": target.id, "reason": reason})
+    _append(
+        case,
+        EventKind.MADE_FORMAL,
+        actor,
+        moment,
+        {"to_stage": target.id, "reason": reason},
+        events=events,
+    )
     case.stage = target.id
     case.status = Status.OPEN
     if case.kind == Kind.DISSATISFACTION:
@@ -912,9 +946,15 @@ def _make_formal(
 
 
 def _close(
-    case: Case, reason: str, actor: Actor, moment: datetime.datetime, *, note: str = ""
+    case: Case,
+    reason: str,
+    actor: Actor,
+    moment: datetime.datetime,
+    *,
+    note: str = "",
+    events: list[Event] | None = None,
 ) -> None:
-    _append(case, EventKind.CLOSED, actor, moment, {"reason": reason, "note": note})
+    _append(case, EventKind.CLOSED, actor, moment, {"reason": reason, "note": note}, events=events)
     case.status = Status.CLOSED
     case.closure_reason = reason
     case.closed_at = moment
@@ -960,11 +1000,20 @@ def case_reopen(
         raise CaseInputError("Say why the case is reopened.", fields={"reason": "Required."})
     moment = _moment(occurred_at, case)
     _append(case, EventKind.REOPENED, actor, moment, {"reason": reason})
-    case.status = Status.OPEN
+    case.status = _status_after_reopening(case)
     case.closure_reason = ""
     case.closed_at = None
     _save(case, "status", "closure_reason", "closed_at")
     return case
+
+
+def _status_after_reopening(case: Case) -> str:
+    """Open, or waiting for escalation when the current stage was answered and can escalate."""
+    if not case.stage:
+        return Status.OPEN
+    stage = get_pack(case.policy_pack).stage(case.stage)
+    answered = any(e.kind == EventKind.RESPONDED for e in stage_events(case, case_events(case)))
+    return Status.AWAITING_ESCALATION if answered and stage.escalation else Status.OPEN
 
 
 @transaction.atomic
@@ -1033,6 +1082,7 @@ def case_split(
             moment,
             {"kind": LinkKind.SPLIT_FROM, "case": case.reference},
         )
+        _save(child)
         created.append(child)
     _append(case, EventKind.SPLIT, actor, moment, {"into": [c.reference for c in created]})
     _save(case)
@@ -1212,8 +1262,10 @@ def _content_matches(upload: UploadedFile[bytes], content_type: str) -> bool:
     """The first bytes of the file agree with the type it claims."""
     signatures = _MAGIC.get(content_type)
     upload.seek(0)
-    head = upload.read(8)
+    head = upload.read(512)
     upload.seek(0)
+    if content_type == "image/heic":
+        return head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1"}
     if signatures is None:
         return b"\x00" not in head  # text: no binary content
     return any(head.startswith(s) for s in signatures)
@@ -1233,7 +1285,11 @@ def sweep_case(case_id: int, *, today: datetime.date | None = None) -> int:
     """Take every due automatic action on one case, each exactly once; returns how many."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("organisation").get(pk=case_id)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=case_id)
+        )
         if case.is_closed:
             return 0
         events = list(case_events(case))
@@ -1245,19 +1301,27 @@ def sweep_case(case_id: int, *, today: datetime.date | None = None) -> int:
             if case.is_closed:
                 break
             SweepAction.objects.create(case=case, key=action.key, done_at=timezone.now())
-            _take_action(case, action)
+            done.add(action.key)
+            _take_action(case, action, events)
             taken += 1
         if taken:
-            _save(case, "stage", "kind", "status", "closure_reason", "closed_at")
+            _save(
+                case,
+                "stage",
+                "kind",
+                "status",
+                "closure_reason",
+                "closed_at",
+                events=events,
+                done=done,
+            )
         else:
-            _refresh_cached_dates(case, events)
+            _refresh_cached_dates(case, events, done=done)
             Case.objects.filter(pk=case.pk).update(next_action_on=case.next_action_on)
         return taken
 
 
-def _take_action(case: Case, action: Any) -> None:
-    from putright.domain.actions import ActionKind
-
+def _take_action(case: Case, action: DueAction, events: list[Event]) -> None:
     actor = Actor.system()
     moment = timezone.now()
     data = {
@@ -1269,17 +1333,19 @@ def _take_action(case: Case, action: Any) -> None:
     }
     if action.kind is ActionKind.CHASE:
         data["action"] = action.ladder_action.value if action.ladder_action else ""
-        _append(case, EventKind.CHASED, actor, moment, data)
+        _append(case, EventKind.CHASED, actor, moment, data, events=events)
     elif action.kind is ActionKind.ALERT:
-        _append(case, EventKind.ALERTED, actor, moment, data)
+        _append(case, EventKind.ALERTED, actor, moment, data, events=events)
     elif action.kind is ActionKind.MAKE_FORMAL:
         pack = get_pack(case.policy_pack)
         stage = pack.stage(case.stage)
         target = pack.stage(stage.escalation.to) if stage.escalation else pack.first_formal_stage()
         if target is not None:
-            _make_formal(case, target, actor, moment, action.description)
-    elif action.kind is ActionKind.CLOSE:
-        _close(case, action.closure_reason.value, actor, moment, note=action.description)
+            _make_formal(case, target, actor, moment, action.description, events)
+    elif action.kind is ActionKind.CLOSE and action.closure_reason is not None:
+        _close(
+            case, action.closure_reason.value, actor, moment, note=action.description, events=events
+        )
 
 
 def sweep(*, today: datetime.date | None = None, limit: int | None = None) -> SweepReport:

@@ -46,10 +46,19 @@ class DueAction:
 
 
 def due_actions(
-    pack: Pack, calendar: WorkingCalendar, timeline: Timeline, *, today: date
+    pack: Pack,
+    calendar: WorkingCalendar,
+    timeline: Timeline,
+    *,
+    today: date,
+    deadlines: list[Deadline] | None = None,
 ) -> list[DueAction]:
-    """Every automatic action for the case's current stage, due or not yet, in date order."""
-    deadlines = derive_deadlines(pack, calendar, timeline, today=today)
+    """Every automatic action for the case's current stage, due or not yet, in date order.
+
+    ``deadlines`` may be passed when the caller has just derived them for the same timeline.
+    """
+    if deadlines is None:
+        deadlines = derive_deadlines(pack, calendar, timeline, today=today)
     if not deadlines or _is_closed(timeline.facts):
         return []
     current = deadlines[-1].stage

@@ -26,6 +26,7 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     reference_prefix = models.CharField(
         max_length=8,
+        unique=True,
         validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,7}$", "Use 2-8 capital letters or digits.")],
         help_text="Starts every case reference, e.g. SLH-2026-00042.",
     )

@@ -17,6 +17,9 @@ from .models import ClosureDay, HomesCount, Organisation
 
 UNKNOWN_PACK = "There is no policy pack {pack!r}. Known packs: {known}."
 SLUG_TAKEN = "There is already an organisation with the slug {slug!r}."
+PREFIX_TAKEN = (
+    "Another organisation's case references already start {prefix}-; choose another prefix."
+)
 BAD_SLUG = "A slug is lower-case letters, digits and hyphens, e.g. south-liverpool-homes."
 
 
@@ -31,6 +34,18 @@ def default_prefix(name: str) -> str:
     if len(initials) < 2:
         initials = (words[0][:3] if words else "ORG").upper()
     return initials[:8]
+
+
+def _free_prefix(prefix: str) -> str:
+    """``prefix``, or ``prefix`` with the first number that makes it unused."""
+    taken = set(
+        Organisation.objects.filter(reference_prefix__startswith=prefix[:6]).values_list(
+            "reference_prefix", flat=True
+        )
+    )
+    if prefix not in taken:
+        return prefix
+    return next(f"{prefix[:6]}{n}" for n in range(2, 100) if f"{prefix[:6]}{n}" not in taken)
 
 
 @transaction.atomic
@@ -56,6 +71,9 @@ def organisation_create(
         raise OrganisationError(
             UNKNOWN_PACK.format(pack=policy_pack, known=", ".join(error.known))
         ) from None
+    prefix = reference_prefix or _free_prefix(default_prefix(name))
+    if Organisation.objects.filter(reference_prefix=prefix).exists():
+        raise OrganisationError(PREFIX_TAKEN.format(prefix=prefix))
     organisation = Organisation(
         slug=slug,
         name=name,
@@ -63,7 +81,7 @@ def organisation_create(
         parent=parent,
         calendar_region=calendar_region,
         ombudsman_route=ombudsman_route,
-        reference_prefix=reference_prefix or default_prefix(name),
+        reference_prefix=prefix,
     )
     try:
         organisation.full_clean()
