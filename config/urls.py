@@ -3,10 +3,12 @@
 from django.contrib import admin
 from django.urls import path
 
+from putright.api.api import api
 from putright.system import views as system_views
 
 urlpatterns = [
     path("", system_views.home, name="home"),
     path("healthz", system_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

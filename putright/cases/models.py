@@ -149,6 +149,22 @@ class Case(models.Model):
         return self.status == Status.CLOSED
 
 
+class CaseMember(models.Model):
+    """Someone named on a case besides its handler and investigator (e.g. a panel member)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_memberships"
+    )
+    role = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.case} as {self.role}"
+
+
 class CaseIssue(models.Model):
     """One issue a complaint raises, with its outcome at each stage it was answered."""
 
@@ -218,7 +234,7 @@ class EventKind(models.TextChoices):
     LINKED = "linked", "Linked"
     NOTE = "note", "Note"
     ATTACHMENT = "attachment", "Attachment"
-    RESTRICTED_VIEWED = "restricted_viewed", "Restricted case viewed"
+    MEMBER_ADDED = "member_added", "Person named on the case"
 
 
 class EventQuerySet(models.QuerySet["Event"]):

@@ -1,0 +1,241 @@
+"""Who may see and do what. Every interface (API, staff pages, portal) asks these functions.
+
+The rules, in the policies' words:
+
+- A user works for one or more organisations, with a role in each, and sees only those.
+- Complaint handlers, managers, senior managers, complaints managers, administrators,
+  data protection officers and API clients see their organisations' cases.
+- An investigating officer sees the cases they investigate or are named on.
+- A resident panel member sees only the cases put to their panel (named on the case),
+  without the customer's contact details.
+- The board member responsible for complaints sees reports, never a case.
+- A case about the conduct of staff or board members is restricted to the complaints
+  manager and the people named on it; reading it is recorded.
+- What each role may do to a case is in ``ACTION_ROLES``; a user who may see a case but
+  not act on it is refused with 403, one who may not see it gets 404 (its existence is
+  not revealed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from putright.cases.models import Case
+from putright.organisations.models import Organisation
+
+from .models import AccessLog, Membership, Role, User
+
+CASE_READERS = frozenset(
+    {
+        Role.COMPLAINT_HANDLER,
+        Role.MANAGER,
+        Role.SENIOR_MANAGER,
+        Role.COMPLAINTS_MANAGER,
+        Role.ADMINISTRATOR,
+        Role.DATA_PROTECTION_OFFICER,
+        Role.API_CLIENT,
+    }
+)
+NAMED_ONLY_READERS = frozenset({Role.INVESTIGATING_OFFICER, Role.PANEL_MEMBER})
+RESTRICTED_READERS = frozenset({Role.COMPLAINTS_MANAGER})
+REPORT_READERS = frozenset(
+    {
+        Role.BOARD_MEMBER,
+        Role.COMPLAINTS_MANAGER,
+        Role.SENIOR_MANAGER,
+        Role.MANAGER,
+        Role.ADMINISTRATOR,
+        Role.API_CLIENT,
+    }
+)
+PERSONAL_DATA_READERS = CASE_READERS | {Role.INVESTIGATING_OFFICER}
+
+CASEWORKERS = frozenset(
+    {
+        Role.COMPLAINT_HANDLER,
+        Role.MANAGER,
+        Role.SENIOR_MANAGER,
+        Role.COMPLAINTS_MANAGER,
+        Role.API_CLIENT,
+    }
+)
+MANAGERS = frozenset({Role.MANAGER, Role.SENIOR_MANAGER, Role.COMPLAINTS_MANAGER})
+
+#: What each role may do to a case it can see.
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "receive": CASEWORKERS,
+    "classify": CASEWORKERS,
+    "decide-eligibility": CASEWORKERS,
+    "acknowledge": CASEWORKERS,
+    "assign": CASEWORKERS,
+    "request-investigation": CASEWORKERS,
+    "record-investigation": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "chase": CASEWORKERS,
+    "extend": CASEWORKERS,
+    "respond": CASEWORKERS,
+    "escalate": CASEWORKERS,
+    "accept-late-escalation": MANAGERS,
+    "refuse-escalation": MANAGERS,
+    "make-formal": CASEWORKERS,
+    "close": CASEWORKERS,
+    "reopen": CASEWORKERS,
+    "withdraw": CASEWORKERS,
+    "split": CASEWORKERS,
+    "link": CASEWORKERS,
+    "note": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "attach": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "contact": CASEWORKERS,
+    "mark-step-done": CASEWORKERS,
+    "add-member": MANAGERS,
+}
+
+NOT_FOUND = "There is no case {reference} that you can see."
+FORBIDDEN = "Your role ({roles}) does not allow this on this case: {action}."
+NO_ORGANISATION = "You do not work for {organisation}."
+
+
+class AccessDeniedError(Exception):
+    """The user may see the thing but not do this to it (HTTP 403)."""
+
+
+class NotVisibleError(Exception):
+    """The user may not see the thing, or it does not exist (HTTP 404)."""
+
+
+def roles_by_organisation(user: User) -> dict[int, set[str]]:
+    """The user's roles in each organisation (cached on the user object for the request)."""
+    cached: dict[int, set[str]] | None = getattr(user, "_putright_roles", None)
+    if cached is not None:
+        return cached
+    roles: dict[int, set[str]] = {}
+    if user.is_active:
+        if user.is_superuser:
+            for pk in Organisation.objects.values_list("pk", flat=True):
+                roles.setdefault(pk, set()).add(Role.ADMINISTRATOR)
+        for organisation_id, role in Membership.objects.filter(user=user).values_list(
+            "organisation_id", "role"
+        ):
+            roles.setdefault(organisation_id, set()).add(role)
+    user._putright_roles = roles  # type: ignore[attr-defined]
+    return roles
+
+
+def roles_in(user: User, organisation_id: int) -> set[str]:
+    return roles_by_organisation(user).get(organisation_id, set())
+
+
+def organisations_for(user: User) -> QuerySet[Organisation]:
+    """The organisations the user works for."""
+    return Organisation.objects.filter(pk__in=list(roles_by_organisation(user)))
+
+
+def _orgs_with(user: User, wanted: Iterable[str]) -> list[int]:
+    wanted = set(wanted)
+    return [org for org, roles in roles_by_organisation(user).items() if roles & wanted]
+
+
+def _named(user: User) -> Q:
+    return Q(handler=user) | Q(investigator=user) | Q(members__user=user)
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Every case the user may see, as one query."""
+    readers = _orgs_with(user, CASE_READERS)
+    restricted = _orgs_with(user, RESTRICTED_READERS)
+    named_only = _orgs_with(user, NAMED_ONLY_READERS)
+    condition = (
+        Q(organisation_id__in=readers, conduct=False)
+        | Q(organisation_id__in=restricted)
+        | (Q(organisation_id__in=readers + named_only) & _named(user))
+    )
+    return Case.objects.filter(condition).distinct()
+
+
+def _is_named(user: User, case: Case) -> bool:
+    return (
+        case.handler_id == user.pk
+        or case.investigator_id == user.pk
+        or case.members.filter(user=user).exists()
+    )
+
+
+def can_see_case(user: User, case: Case) -> bool:
+    roles = roles_in(user, case.organisation_id)
+    if not roles:
+        return False
+    if case.conduct:
+        return bool(roles & RESTRICTED_READERS) or (
+            bool(roles & (CASE_READERS | NAMED_ONLY_READERS)) and _is_named(user, case)
+        )
+    if roles & CASE_READERS:
+        return True
+    return bool(roles & NAMED_ONLY_READERS) and _is_named(user, case)
+
+
+def access_case(user: User, reference: str, *, record: bool = True) -> Case:
+    """The case with this reference if the user may see it; reading a restricted case is logged."""
+    case = (
+        Case.objects.select_related(
+            "organisation", "customer", "representative", "handler", "investigator"
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None or not can_see_case(user, case):
+        raise NotVisibleError(NOT_FOUND.format(reference=reference))
+    if case.conduct and record:
+        record_access(user, "read restricted case", case.reference)
+    return case
+
+
+def may_act(user: User, case: Case, action: str) -> bool:
+    """Whether the user may take ``action`` on a case they can see."""
+    roles = roles_in(user, case.organisation_id)
+    allowed = ACTION_ROLES.get(action, frozenset())
+    if not roles & allowed:
+        return False
+    if roles & allowed <= NAMED_ONLY_READERS:
+        return _is_named(user, case)
+    return True
+
+
+def require_action(user: User, case: Case, action: str) -> None:
+    """Refuse (403) an action the user's role does not allow on this case."""
+    if not may_act(user, case, action):
+        roles = ", ".join(sorted(roles_in(user, case.organisation_id))) or "none"
+        raise AccessDeniedError(FORBIDDEN.format(roles=roles, action=action.replace("-", " ")))
+
+
+def require_organisation_role(user: User, organisation: Organisation, action: str) -> None:
+    """Refuse an organisation-level action (recording a new case) the user may not take."""
+    roles = roles_in(user, organisation.pk)
+    if not roles:
+        raise NotVisibleError(NO_ORGANISATION.format(organisation=organisation.slug))
+    if not roles & ACTION_ROLES[action]:
+        raise AccessDeniedError(
+            FORBIDDEN.format(roles=", ".join(sorted(roles)), action=action.replace("-", " "))
+        )
+
+
+def can_see_personal_data(user: User, case: Case) -> bool:
+    """Panel members and others without a need to know see the case without contact details."""
+    return bool(roles_in(user, case.organisation_id) & PERSONAL_DATA_READERS)
+
+
+def can_read_reports(user: User, organisation: Organisation) -> bool:
+    return bool(roles_in(user, organisation.pk) & REPORT_READERS)
+
+
+def people_visible_to(user: User) -> list[int]:
+    """Organisations whose customer records the user may read."""
+    return _orgs_with(user, PERSONAL_DATA_READERS - {Role.INVESTIGATING_OFFICER})
+
+
+def record_access(user: User | None, action: str, reference: str = "", detail: str = "") -> None:
+    """Keep a record that someone read restricted data or exported personal data."""
+    AccessLog.objects.create(
+        user=user, at=timezone.now(), action=action, case_reference=reference, detail=detail[:300]
+    )

@@ -1,0 +1,125 @@
+"""The API object, bearer authentication and the error shape every endpoint shares."""
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from putright.accounts.access import AccessDeniedError, NotVisibleError
+from putright.accounts.tokens import token_user
+from putright.cases.errors import CaseError, PolicyRuleError
+from putright.domain.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+STATUS_FOR_CODE = {"invalid": 400, "wrong_state": 409, "conflict": 409, "policy_rule": 422}
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer prt_...`` with a token from ``putright token create``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="PutRight API",
+    version="1",
+    description=(
+        "Complaint handling for social landlords. Authenticate with a bearer token from "
+        "`putright token create USERNAME`. Cases are addressed by their reference; every "
+        "action is `POST /api/v1/cases/{reference}/{action}` with an optional `occurred_at` "
+        "(never in the future) and `version` (409 if the case changed since). Errors are "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    urls_namespace="api-v1",
+    auth=BearerToken(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": {"code": code, "message": message, "fields": fields or {}}},
+        status=status,
+    )
+
+
+@api.exception_handler(CaseError)
+def on_case_error(request: HttpRequest, exc: CaseError) -> HttpResponse:
+    message = exc.message
+    if isinstance(exc, PolicyRuleError):
+        message = (
+            f"{exc.message} (policy rule: {exc.rule}{', ' + exc.source if exc.source else ''})"
+        )
+    return error(request, STATUS_FOR_CODE.get(exc.code, 400), exc.code, message, exc.fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for item in exc.errors:
+        location = [
+            str(p)
+            for p in item.get("loc", ())
+            if p not in ("body", "payload", "query", "path", "form")
+        ]
+        fields[".".join(location) or "request"] = str(item.get("msg", "invalid"))
+    return error(request, 400, "invalid", "The request is not valid: see fields.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error(
+        request,
+        401,
+        "unauthenticated",
+        "Give a valid, unexpired bearer token: Authorization: Bearer prt_...",
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(AccessDeniedError)
+def on_access_denied(request: HttpRequest, exc: AccessDeniedError) -> HttpResponse:
+    return error(request, 403, "forbidden", str(exc))
+
+
+@api.exception_handler(NotVisibleError)
+def on_not_visible(request: HttpRequest, exc: NotVisibleError) -> HttpResponse:
+    return error(request, 404, "not_found", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error(request, 400, "invalid", str(exc))
+
+
+def _register() -> None:
+    from . import cases, reference
+
+    api.add_router("/", reference.router)
+    api.add_router("/", cases.router)
+
+
+_register()

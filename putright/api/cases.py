@@ -1,0 +1,539 @@
+"""Cases: list, record, read, and every action of the lifecycle."""
+
+import base64
+import binascii
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from putright.accounts.access import (
+    NotVisibleError,
+    access_case,
+    can_see_personal_data,
+    cases_visible_to,
+    organisations_for,
+    require_action,
+    require_organisation_role,
+    roles_in,
+)
+from putright.accounts.models import User
+from putright.cases.errors import CaseInputError
+from putright.cases.models import Case, CaseLink
+from putright.cases.selectors import case_deadlines, case_events
+from putright.cases.services import (
+    FLAGS,
+    Actor,
+    IssueOutcome,
+    case_acknowledge,
+    case_add_note,
+    case_assign,
+    case_attach,
+    case_chase,
+    case_close,
+    case_escalate,
+    case_extend,
+    case_link,
+    case_receive,
+    case_record_investigation,
+    case_refuse_escalation,
+    case_reopen,
+    case_request_investigation,
+    case_respond,
+    case_split,
+    case_withdraw,
+)
+from putright.people.models import Person
+from putright.policies.presenters import deadline_dict
+
+from .reference import person_out, user_of
+from .schemas import (
+    AcknowledgeIn,
+    ActionIn,
+    AssignIn,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    ChaseIn,
+    CloseIn,
+    EscalateIn,
+    ExtendIn,
+    LinkIn,
+    NoteIn,
+    RecordInvestigationIn,
+    RefuseEscalationIn,
+    ReopenIn,
+    RequestInvestigationIn,
+    RespondIn,
+    SplitIn,
+    SplitOut,
+    WithdrawIn,
+    errors,
+)
+
+router = Router(tags=["cases"])
+
+
+def _name(user: User | None) -> str | None:
+    return str(user) if user else None
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "organisation": case.organisation.slug,
+        "kind": case.kind,
+        "channel": case.channel,
+        "stage": case.stage,
+        "route": case.route,
+        "status": case.status,
+        "received_at": case.received_at,
+        "summary": case.summary,
+        "service_area": case.service_area,
+        "category": case.category,
+        "handler": _name(case.handler),
+        "next_due_on": case.next_due_on,
+        "next_due_step": case.next_due_step,
+        "conduct": case.conduct,
+        "version": case.version,
+    }
+
+
+def case_detail(case: Case, user: User) -> dict[str, Any]:
+    """The case with its deadlines, explanations and chronology (events read once)."""
+    events = list(case_events(case).select_related("actor"))
+    personal = can_see_personal_data(user, case)
+    links = [
+        {"kind": link.kind, "reference": link.to_case.reference, "direction": "to"}
+        for link in CaseLink.objects.filter(from_case=case).select_related("to_case")
+    ] + [
+        {"kind": link.kind, "reference": link.from_case.reference, "direction": "from"}
+        for link in CaseLink.objects.filter(to_case=case).select_related("from_case")
+    ]
+    return {
+        **case_summary(case),
+        "deemed_received_on": case.deemed_received_on,
+        "details": case.details,
+        "desired_outcome": case.desired_outcome,
+        "policy": case.policy_pack,
+        "eligibility": case.eligibility,
+        "eligibility_reason": case.eligibility_reason,
+        "closure_reason": case.closure_reason,
+        "closed_at": case.closed_at,
+        "investigator": _name(case.investigator),
+        "investigating_team": case.investigating_team,
+        "flags": sorted(f for f in FLAGS if getattr(case, f)),
+        "customer": person_out(case.customer, redacted=not personal) if case.customer else None,
+        "deadlines": [deadline_dict(d) for d in case_deadlines(case, events=events)],
+        "events": [
+            {
+                "sequence": e.sequence,
+                "kind": e.kind,
+                "stage": e.stage,
+                "occurred_at": e.occurred_at,
+                "recorded_at": e.recorded_at,
+                "actor": _name(e.actor) or e.actor_label or None,
+                "data": e.data if personal else _without_personal_data(e.data),
+            }
+            for e in events
+        ],
+        "issues": [
+            {
+                "number": i.number,
+                "description": i.description,
+                "stage": i.stage,
+                "outcome": i.outcome,
+                "reasons": i.reasons,
+            }
+            for i in case.issues.all()
+        ],
+        "links": links,
+    }
+
+
+def _without_personal_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Event data for someone without a need to know contact details."""
+    return {k: v for k, v in (data or {}).items() if k not in {"summary", "direction"}}
+
+
+# -- list and record ---------------------------------------------------------------------
+
+
+class CaseFilter(Schema):
+    organisation: str | None = None
+    kind: str | None = None
+    stage: str | None = None
+    status: str | None = None
+    handler: str | None = None
+    service_area: str | None = None
+    due_before: datetime.date | None = None
+    overdue: bool | None = None
+    q: str | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+def _encode_cursor(case: Case) -> str:
+    raw = f"{case.received_at.isoformat()}|{case.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
+    try:
+        moment, _, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.datetime.fromisoformat(moment), int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise CaseInputError(
+            "The cursor is not one this API gave out.", fields={"cursor": "Invalid."}
+        ) from None
+
+
+def filter_cases(cases: QuerySet[Case], filters: CaseFilter) -> QuerySet[Case]:
+    if filters.organisation:
+        cases = cases.filter(organisation__slug=filters.organisation)
+    for field in ("kind", "stage", "status", "service_area"):
+        value = getattr(filters, field)
+        if value:
+            cases = cases.filter(**{field: value})
+    if filters.handler:
+        cases = cases.filter(handler__username=filters.handler)
+    if filters.due_before:
+        cases = cases.filter(next_due_on__lte=filters.due_before)
+    if filters.overdue is not None:
+        overdue = Q(next_due_on__lt=timezone.localdate())
+        cases = cases.filter(overdue) if filters.overdue else cases.exclude(overdue)
+    if filters.q:
+        q = filters.q.strip()
+        cases = cases.filter(
+            Q(reference__iexact=q) | Q(summary__icontains=q) | Q(customer__name__icontains=q)
+        )
+    return cases
+
+
+@router.get("/cases", response={200: CasePage, **errors()}, operation_id="cases_list")
+def cases_list(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
+    """Cases you may see, newest first, with a cursor for the next page."""
+    if not 1 <= filters.limit <= 200:
+        raise CaseInputError("limit must be between 1 and 200.", fields={"limit": "1 to 200."})
+    cases = filter_cases(cases_visible_to(user_of(request)), filters)
+    if filters.cursor:
+        moment, pk = _decode_cursor(filters.cursor)
+        cases = cases.filter(Q(received_at__lt=moment) | Q(received_at=moment, pk__lt=pk))
+    page = list(
+        cases.select_related("organisation", "handler").order_by("-received_at", "-pk")[
+            : filters.limit + 1
+        ]
+    )
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    return {
+        "results": [case_summary(c) for c in page],
+        "next_cursor": _encode_cursor(page[-1]) if more and page else None,
+    }
+
+
+def _customer(organisation: Any, payload: CaseIn) -> Person | None:
+    if payload.customer_id is not None:
+        person = Person.objects.filter(pk=payload.customer_id, organisation=organisation).first()
+        if person is None:
+            raise CaseInputError(
+                "That customer is not a customer of this organisation.",
+                fields={"customer_id": "Not found."},
+            )
+        return person
+    if payload.customer is None:
+        return None
+    customer = payload.customer
+    if customer.email:
+        try:
+            validate_email(customer.email)
+        except ValidationError:
+            raise CaseInputError(
+                "The e-mail address is not valid.",
+                fields={"customer.email": "Not an e-mail address."},
+            ) from None
+    return Person.objects.create(
+        organisation=organisation,
+        name=customer.name,
+        email=customer.email or "",
+        phone=customer.phone or "",
+        address=customer.address or "",
+        postcode=customer.postcode or "",
+        preferred_contact=customer.preferred_contact or ("email" if customer.email else "phone"),
+        tenure=customer.tenure or "unknown",
+        accessibility_needs=customer.accessibility_needs or "",
+    )
+
+
+@router.post(
+    "/cases", response={201: CaseOut, **errors(403, 404, 409, 422)}, operation_id="cases_create"
+)
+def cases_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+    """Record a contact: a complaint, a dissatisfaction, a compliment... with its first deadlines."""
+    user = user_of(request)
+    organisation = organisations_for(user).filter(slug=payload.organisation).first()
+    if organisation is None:
+        raise NotVisibleError(f"You do not work for {payload.organisation}.")
+    require_organisation_role(user, organisation, "receive")
+    received_at = payload.received_at
+    if timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at)
+    with transaction.atomic():
+        case = case_receive(
+            organisation=organisation,
+            kind=payload.kind,
+            channel=payload.channel,
+            received_at=received_at,
+            summary=payload.summary,
+            details=payload.details,
+            desired_outcome=payload.desired_outcome,
+            customer=_customer(organisation, payload),
+            service_area=payload.service_area,
+            category=payload.category,
+            matter_occurred_on=payload.matter_occurred_on,
+            flags=payload.flags,
+            actor=Actor(user),
+        )
+    return 201, case_detail(access_case(user, case.reference, record=False), user)
+
+
+@router.get("/cases/{reference}", response={200: CaseOut, **errors(404)}, operation_id="cases_get")
+def cases_get(request: HttpRequest, reference: str) -> dict[str, Any]:
+    """One case with its deadlines (each explained) and its chronology."""
+    user = user_of(request)
+    return case_detail(access_case(user, reference), user)
+
+
+# -- actions -----------------------------------------------------------------------------
+
+
+def _user_named(organisation_id: int, username: str | None, field: str) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None or not roles_in(user, organisation_id):
+        raise CaseInputError(
+            f"There is no member of staff {username!r} here.", fields={field: "Unknown user."}
+        )
+    return user
+
+
+def _moment(payload: ActionIn) -> datetime.datetime | None:
+    if payload.occurred_at is not None and timezone.is_naive(payload.occurred_at):
+        return timezone.make_aware(payload.occurred_at)
+    return payload.occurred_at
+
+
+Runner = Callable[[Case, Actor, Any, dict[str, Any]], Case]
+
+
+def _action(name: str, schema: type[ActionIn], run: Runner, summary: str) -> None:
+    """Register ``POST /cases/{reference}/{name}``: check access, run the service, return the case."""
+
+    def endpoint(request: HttpRequest, reference: str, payload: schema) -> dict[str, Any]:  # type: ignore[valid-type]
+        user = user_of(request)
+        case = access_case(user, reference)
+        require_action(user, case, name)
+        body: ActionIn = payload
+        common = {"expected_version": body.version, "occurred_at": _moment(body)}
+        updated = run(case, Actor(user), body, common)
+        return case_detail(access_case(user, updated.reference, record=False), user)
+
+    endpoint.__name__ = f"case_{name.replace('-', '_')}"
+    endpoint.__doc__ = summary
+    router.post(
+        f"/cases/{{reference}}/{name}",
+        response={200: CaseOut, **errors(403, 404, 409, 422)},
+        operation_id=endpoint.__name__,
+        summary=summary,
+    )(endpoint)
+
+
+_action(
+    "acknowledge",
+    AcknowledgeIn,
+    lambda case, actor, p, c: case_acknowledge(case=case, actor=actor, method=p.method, **c),
+    "Acknowledge the case at its current stage",
+)
+_action(
+    "assign",
+    AssignIn,
+    lambda case, actor, p, c: case_assign(
+        case=case,
+        actor=actor,
+        handler=_user_named(case.organisation_id, p.handler, "handler"),
+        investigator=_user_named(case.organisation_id, p.investigator, "investigator"),
+        **c,
+    ),
+    "Give the case a handler or an investigator",
+)
+_action(
+    "request-investigation",
+    RequestInvestigationIn,
+    lambda case, actor, p, c: case_request_investigation(
+        case=case,
+        actor=actor,
+        team=p.team,
+        investigator=_user_named(case.organisation_id, p.investigator, "investigator"),
+        **c,
+    ),
+    "Ask a team to investigate; the investigator deadline and chase ladder start",
+)
+_action(
+    "record-investigation",
+    RecordInvestigationIn,
+    lambda case, actor, p, c: case_record_investigation(
+        case=case, actor=actor, summary=p.summary, **c
+    ),
+    "Record the investigating team's reply",
+)
+_action(
+    "chase",
+    ChaseIn,
+    lambda case, actor, p, c: case_chase(case=case, actor=actor, note=p.note, **c),
+    "Record a chase",
+)
+_action(
+    "extend",
+    ExtendIn,
+    lambda case, actor, p, c: case_extend(
+        case=case, actor=actor, working_days=p.working_days, reason=p.reason, **c
+    ),
+    "Extend the response deadline with a reason the policy allows, within its cap",
+)
+_action(
+    "respond",
+    RespondIn,
+    lambda case, actor, p, c: case_respond(
+        case=case,
+        actor=actor,
+        outcome=p.outcome,
+        text=p.text,
+        issues=[IssueOutcome(i.description, i.outcome, i.reasons) for i in p.issues],
+        **c,
+    ),
+    "Send the response at this stage: outcome, per-issue outcomes and reasons",
+)
+
+
+def _escalate(case: Case, actor: Actor, p: EscalateIn, c: dict[str, Any]) -> Case:
+    if p.accept_late and actor.user is not None:
+        require_action(actor.user, case, "accept-late-escalation")
+    return case_escalate(
+        case=case,
+        actor=actor,
+        route=p.route or "",
+        reasons=p.reasons or "",
+        about=p.about,
+        accept_late=p.accept_late,
+        late_reason=p.late_reason,
+        **c,
+    )
+
+
+_action(
+    "escalate",
+    EscalateIn,
+    _escalate,
+    "Escalate at the customer's request to a route the policy allows",
+)
+_action(
+    "refuse-escalation",
+    RefuseEscalationIn,
+    lambda case, actor, p, c: case_refuse_escalation(
+        case=case, actor=actor, ground=p.ground, explanation=p.explanation, **c
+    ),
+    "Refuse to escalate on one of the policy's grounds (the case closes)",
+)
+_action(
+    "close",
+    CloseIn,
+    lambda case, actor, p, c: case_close(case=case, actor=actor, reason=p.reason, note=p.note, **c),
+    "Close the case",
+)
+_action(
+    "reopen",
+    ReopenIn,
+    lambda case, actor, p, c: case_reopen(case=case, actor=actor, reason=p.reason, **c),
+    "Reopen a closed case",
+)
+_action(
+    "withdraw",
+    WithdrawIn,
+    lambda case, actor, p, c: case_withdraw(case=case, actor=actor, note=p.note, **c),
+    "The customer withdraws the case",
+)
+_action(
+    "link",
+    LinkIn,
+    lambda case, actor, p, c: case_link(
+        case=case, actor=actor, other=_linkable(actor, p.other), kind=p.kind, **c
+    ),
+    "Link the case to another (a repeat may become a complaint)",
+)
+_action(
+    "note",
+    NoteIn,
+    lambda case, actor, p, c: case_add_note(case=case, actor=actor, text=p.text, **c),
+    "Add a note to the chronology",
+)
+
+
+def _linkable(actor: Actor, reference: str) -> Case:
+    assert actor.user is not None
+    try:
+        return access_case(actor.user, reference, record=False)
+    except NotVisibleError:
+        raise CaseInputError(
+            f"There is no case {reference} that you can see.", fields={"other": "Not found."}
+        ) from None
+
+
+@router.post(
+    "/cases/{reference}/split",
+    response={200: SplitOut, **errors(403, 404, 409, 422)},
+    operation_id="case_split",
+    summary="Split a contact that raises several issues into linked cases",
+)
+def case_split_endpoint(request: HttpRequest, reference: str, payload: SplitIn) -> dict[str, Any]:
+    user = user_of(request)
+    case = access_case(user, reference)
+    require_action(user, case, "split")
+    created = case_split(
+        case=case,
+        actor=Actor(user),
+        summaries=payload.summaries,
+        expected_version=payload.version,
+        occurred_at=_moment(payload),
+    )
+    return {
+        "case": case_detail(access_case(user, reference, record=False), user),
+        "created": [c.reference for c in created],
+    }
+
+
+@router.post(
+    "/cases/{reference}/attach",
+    response={200: CaseOut, **errors(403, 404, 409, 422)},
+    operation_id="case_attach",
+    summary="Attach a document (PDF, image, Office document or text; at most 10 MB)",
+)
+def case_attach_endpoint(
+    request: HttpRequest,
+    reference: str,
+    file: File[UploadedFile],
+    version: Form[int | None] = None,
+) -> dict[str, Any]:
+    user = user_of(request)
+    case = access_case(user, reference)
+    require_action(user, case, "attach")
+    case_attach(case=case, actor=Actor(user), upload=file, expected_version=version)
+    return case_detail(access_case(user, reference, record=False), user)
