@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint types imports pytest install clean
+VENDOR := putright/staff/static/vendor
+ASSETS_STAMP := $(VENDOR)/.installed
+
+.PHONY: run test check lint types imports pytest install assets clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PutRight needs Python 3.11 or newer")'
@@ -15,7 +18,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(ASSETS_STAMP)
+
+# GOV.UK Frontend, MOJ Frontend and axe-core from the npm registry (package-lock.json),
+# copied into static files with their asset URLs pointed at where they are served.
+$(ASSETS_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk $(VENDOR)/moj $(VENDOR)/axe
+	cp -R node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
+	sed 's#url(/assets/#url(/static/vendor/govuk/assets/#g' \
+	  node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(VENDOR)/govuk/govuk-frontend.min.css
+	cp -R node_modules/@ministryofjustice/frontend/moj/assets $(VENDOR)/moj/
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js $(VENDOR)/moj/
+	sed 's#url(/assets/#url(/static/vendor/moj/assets/#g' \
+	  node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css > $(VENDOR)/moj/moj-frontend.min.css
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe/
+	touch $(ASSETS_STAMP)
+
+assets: $(ASSETS_STAMP)
 
 run: install
 	mkdir -p var
@@ -41,4 +62,4 @@ check: lint types imports pytest
 test: check
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR)

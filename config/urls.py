@@ -1,7 +1,7 @@
 """Top-level URL map."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from putright.api.api import api
 from putright.system import views as system_views
@@ -11,4 +11,5 @@ urlpatterns = [
     path("healthz", system_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("putright.staff.urls")),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from putright import __version__
@@ -14,7 +14,9 @@ from .models import Heartbeat
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """What PutRight is, and where to go next."""
+    """Staff go to their work; everyone else sees what PutRight is and where to sign in."""
+    if request.user.is_authenticated:
+        return redirect("staff:work")
     return render(request, "system/home.html", {"version": __version__})
 
 

@@ -1,4 +1,4 @@
-"""``putright bench calendar``: measure PutRight against a bare baseline, side by side."""
+"""``putright bench calendar|lifecycle|api``: measure PutRight against a bare baseline, side by side."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import platform
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
@@ -35,10 +35,18 @@ class Command(PutRightCommand):
         "Run a benchmark and print PutRight's figures beside a bare baseline measured in the "
         "same run, with the ratio and the target. Record results in docs/benchmarks.md."
     )
-    example = "putright bench calendar\nputright bench calendar --bulk-size 1000000 --json"
+    example = (
+        "putright bench calendar\n"
+        "putright bench calendar --bulk-size 1000000 --json\n"
+        "putright bench lifecycle --skip-postgres\n"
+        "putright bench api\n"
+        "putright bench api --cases 10000 --seconds 5 --json"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        which = parser.add_subparsers(dest="benchmark", required=True, metavar="calendar|lifecycle")
+        which = parser.add_subparsers(
+            dest="benchmark", required=True, metavar="calendar|lifecycle|api"
+        )
         calendar = which.add_parser("calendar", help="working-day arithmetic against numpy")
         calendar.add_argument("--scalar-size", type=int, default=100_000)
         calendar.add_argument("--bulk-size", type=int, default=1_000_000)
@@ -57,10 +65,39 @@ class Command(PutRightCommand):
         lifecycle.add_argument("--skip-postgres", action="store_true")
         lifecycle.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
         lifecycle.add_argument("--json", action="store_true")
+        api = which.add_parser(
+            "api",
+            help="the JSON API served by `putright serve` against a bare Django view, on SQLite",
+            description=(
+                "Serve a scratch SQLite database holding --cases cases with `putright serve`\n"
+                "and drive it with --clients concurrent keep-alive clients for --seconds per\n"
+                "scenario: a bare Django JSON view (the baseline), reading a case, recording a\n"
+                "complaint. Prints requests per second, latency percentiles and the targets."
+            ),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=(
+                "example:\n  putright bench api\n"
+                "  putright bench api --cases 10000 --seconds 5 --clients 20 --json"
+            ),
+        )
+        api.add_argument("--cases", type=int, default=100_000, help="cases in the database")
+        api.add_argument("--clients", type=int, default=20, help="concurrent clients")
+        api.add_argument(
+            "--seconds", type=float, default=20.0, help="measured seconds per scenario"
+        )
+        api.add_argument(
+            "--warmup", type=float, default=3.0, help="unmeasured seconds before each scenario"
+        )
+        api.add_argument("--threads", type=int, default=8, help="the server's request threads")
+        api.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
+        api.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, benchmark: str, **options: Any) -> None:
         if benchmark == "lifecycle":
             self.lifecycle(**options)
+            return
+        if benchmark == "api":
+            self.api(**options)
             return
         from putright.benchmarks.calendar import run_calendar_benchmark
 
@@ -130,6 +167,74 @@ class Command(PutRightCommand):
             self.stdout.write(json.dumps({"machine": machine, "results": results}, indent=2))
             return
         self.print_lifecycle(machine, results)
+
+    def api(self, **options: Any) -> None:
+        for name in ("cases", "clients", "threads"):
+            if options[name] < 1:
+                raise self.fail(f"--{name} must be at least 1")
+        if options["seconds"] <= 0 or options["warmup"] < 0:
+            raise self.fail("--seconds must be positive and --warmup not negative")
+        if options["here"]:
+            from putright.benchmarks.api import load
+
+            self.stdout.write(json.dumps(load(cases=options["cases"], progress=self.progress)))
+            return
+        from putright.benchmarks.api import run_api_benchmark
+
+        try:
+            result = run_api_benchmark(
+                cases=options["cases"],
+                clients=options["clients"],
+                seconds=options["seconds"],
+                warmup=options["warmup"],
+                threads=options["threads"],
+                progress=self.progress,
+            )
+        except RuntimeError as error:
+            raise CommandError(str(error)) from None
+        result = {"machine": describe_machine(), **result}
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2))
+            return
+        self.print_api(result)
+
+    def print_api(self, result: dict[str, Any]) -> None:
+        table = Table(
+            "scenario", "requests", "req/s", "p50", "p95", "p99", "errors", "vs bare", box=None
+        )
+        for name, r in result["results"].items():
+            table.add_row(
+                f"{name}: {r['label']}",
+                f"{r['requests']:,}",
+                f"{r['rps']:,.1f}",
+                f"{r['p50_ms']:.1f} ms",
+                f"{r['p95_ms']:.1f} ms",
+                f"{r['p99_ms']:.1f} ms",
+                f"{r['errors']:,}",
+                f"{r['ratio_to_bare']:.1%}" if "ratio_to_bare" in r else "",
+            )
+        console = Console(file=self.stdout, width=140, highlight=False)  # type: ignore[arg-type]
+        console.print(f"API benchmark on {result['machine']}")
+        console.print(
+            f"{result['database']}, {result['cases']:,} cases ({result['events']:,} events), "
+            f"{result['clients']} clients, {result['server_threads']} server threads, "
+            f"{result['seconds_per_scenario']:g} s per scenario after "
+            f"{result['warmup_seconds']:g} s of warm-up"
+        )
+        console.print(table)
+        for name, target in result["targets"].items():
+            console.print(
+                f"{name}: {target['ratio_to_bare']:.1%} of bare "
+                f"(target >= {result['target_ratio']:.0%}: {'met' if target['ratio_met'] else 'MISSED'}), "
+                f"p95 {target['p95_ms']:.1f} ms "
+                f"(target < {result['target_p95_ms']:g} ms: {'met' if target['p95_met'] else 'MISSED'})"
+                + ("" if target["no_errors"] else ", with errors")
+            )
+        for name, r in result["results"].items():
+            if r["error_sample"]:
+                console.print(f"{name}, first error: {r['error_sample']}")
+        for line in result["server_errors"]:
+            console.print(f"server: {line}")
 
     def progress(self, what: str, done: int, total: int) -> None:
         self.stderr.write(f"\r{what}: {done:,}/{total:,}", ending="")

@@ -32,6 +32,6 @@ class Command(PutRightCommand):
             self.stdout.write("The demo landlord is already loaded.")
         users = ", ".join(u["username"] for u in demo_config()["users"])
         self.stdout.write(
-            "Sign in at http://127.0.0.1:8000/admin/ as one of "
+            "Sign in at http://127.0.0.1:8000/sign-in/ as one of "
             f"{users} with the password '{report.password}'."
         )

@@ -1,0 +1,1 @@
+"""The staff caseworking pages: queues, the case page and every action."""

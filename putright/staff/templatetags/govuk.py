@@ -1,0 +1,79 @@
+"""Template filters that render Django form fields the GOV.UK Design System way."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+WIDGET_CLASSES = {
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+    "file": "govuk-file-upload",
+}
+
+
+@register.filter
+def field_type(field: BoundField) -> str:
+    """What kind of GOV.UK component a field needs."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a subclass of RadioSelect
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "file"
+    return "input"
+
+
+@register.filter
+def govuk_widget(field: BoundField) -> SafeString:
+    """The field's widget with GOV.UK classes, its hint and error wired for screen readers."""
+    kind = field_type(field)
+    classes = [WIDGET_CLASSES.get(kind, "govuk-input")]
+    if field.errors:
+        classes.append(f"{classes[0]}--error")
+    width = field.field.widget.attrs.get("data-width")
+    if width:
+        classes.append(f"govuk-input--width-{width}")
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs: dict[str, str | bool] = {"class": " ".join(classes)}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def rag(state: str) -> str:
+    """The RAG class for a deadline's display state."""
+    return {
+        "overdue": "red",
+        "missed": "red",
+        "due_soon": "amber",
+        "pending": "green",
+        "done_late": "grey",
+    }.get(state, "grey")
+
+
+@register.filter
+def words(value: str) -> str:
+    """``partly_upheld`` as ``partly upheld``."""
+    return str(value or "").replace("_", " ")
+
+
+@register.filter
+def step_words(value: str) -> str:
+    """A cached ``stage:step`` as ``step`` in words."""
+    return words(str(value or "").rpartition(":")[2])

@@ -1,0 +1,1 @@
+"""Views of the staff pages, one module per area."""

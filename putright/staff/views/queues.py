@@ -1,0 +1,238 @@
+"""My work, the case queue with filters and a saved filter, and search."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from putright.accounts.access import cases_visible_to, organisations_for
+from putright.accounts.models import User
+from putright.cases.models import Case, Kind, Status
+from putright.cases.queries import DUE_WINDOWS, FLAG_FIELDS, CaseQuery, filter_cases
+from putright.policies.registry import get_pack
+from putright.staff.forms import choices_of
+
+from ..models import SavedQueue
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "due": (F("next_due_on").asc(nulls_last=True), "pk"),
+    "-due": (F("next_due_on").desc(nulls_last=True), "-pk"),
+    "received": ("received_at", "pk"),
+    "-received": ("-received_at", "-pk"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+class QueueFilterForm(forms.Form):
+    text = forms.CharField(label="Reference, name, postcode or words", required=False)
+    organisation = forms.ChoiceField(label="Organisation", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False)
+    stage = forms.ChoiceField(label="Stage", required=False)
+    status = forms.ChoiceField(label="Status", required=False)
+    handler = forms.ChoiceField(label="Handler", required=False)
+    service_area = forms.ChoiceField(label="Service area", required=False)
+    due = forms.ChoiceField(label="Due", required=False)
+    flags = forms.MultipleChoiceField(
+        label="Flags",
+        required=False,
+        choices=[(f, f.replace("_", " ").capitalize()) for f in FLAG_FIELDS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisations = list(organisations_for(user).order_by("name"))
+        stages: dict[str, str] = {}
+        areas: set[str] = set()
+        for organisation in organisations:
+            pack = get_pack(organisation.policy_pack)
+            for stage in pack.stages:
+                stages.setdefault(stage.id, stage.label)
+            areas.update(pack.service_areas)
+        any_choice = [("", "Any")]
+        choices_of(self, "organisation").choices = any_choice + [
+            (o.slug, o.name) for o in organisations
+        ]
+        choices_of(self, "kind").choices = any_choice + list(Kind.choices)
+        choices_of(self, "stage").choices = any_choice + sorted(
+            stages.items(), key=lambda kv: kv[1]
+        )
+        choices_of(self, "status").choices = any_choice + list(Status.choices)
+        handlers = (
+            User.objects.filter(memberships__organisation__in=organisations, is_active=True)
+            .distinct()
+            .order_by("display_name", "username")
+        )
+        choices_of(self, "handler").choices = any_choice + [(u.username, str(u)) for u in handlers]
+        choices_of(self, "service_area").choices = any_choice + [(a, a) for a in sorted(areas)]
+        choices_of(self, "due").choices = any_choice + list(DUE_WINDOWS.items())
+
+    def query(self) -> CaseQuery:
+        data = self.cleaned_data if self.is_valid() else {}
+        return CaseQuery(
+            organisation=data.get("organisation", ""),
+            kind=data.get("kind", ""),
+            stage=data.get("stage", ""),
+            status=data.get("status", ""),
+            handler=data.get("handler", ""),
+            service_area=data.get("service_area", ""),
+            flags=tuple(data.get("flags", ())),
+            due=data.get("due", ""),
+            text=data.get("text", ""),
+        )
+
+
+def rag_for(case: Case, today: datetime.date) -> str:
+    if case.next_due_on is None:
+        return "grey"
+    if case.next_due_on < today:
+        return "red"
+    if (case.next_due_on - today).days <= 2:
+        return "amber"
+    return "green"
+
+
+def _rows(cases: list[Case], today: datetime.date) -> list[dict[str, Any]]:
+    return [{"case": c, "rag": rag_for(c, today)} for c in cases]
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Cases the user can see, filtered, sorted and paginated."""
+    user = _user(request)
+    if not request.GET:
+        saved = SavedQueue.objects.filter(user=user).first()
+        if saved and saved.query:
+            return redirect(f"{request.path}?{saved.query}")
+    form = QueueFilterForm(request.GET or None, user=user)
+    today = timezone.localdate()
+    cases = filter_cases(cases_visible_to(user), form.query(), today=today)
+    sort = request.GET.get("sort", "due")
+    if sort not in SORTS:
+        sort = "due"
+    ordered = cases.select_related("organisation", "handler", "customer").order_by(*SORTS[sort])
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    base = {k: v for k, v in request.GET.items() if k not in {"page", "sort"}}
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(list(page.object_list), today),
+            "sort": sort,
+            "base_query": urlencode(base),
+            "query_string": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+            "sort_links": {
+                column: urlencode({**base, "sort": (f"-{column}" if sort == column else column)})
+                for column in ("due", "received", "reference")
+            },
+        },
+    )
+
+
+@login_required
+@require_POST
+def save_queue(request: HttpRequest) -> HttpResponse:
+    """Keep the current filter as the user's own: the queue opens with it next time."""
+    query = request.POST.get("query", "")[:1000]
+    SavedQueue.objects.update_or_create(user=_user(request), defaults={"query": query})
+    messages.success(request, "Filter saved: the case list opens with it from now on.")
+    return redirect(f"/cases/?{query}" if query else "/cases/?all=1")
+
+
+@login_required
+def work(request: HttpRequest) -> HttpResponse:
+    """What is due today, this week and overdue, for me and for my team, and counts per stage."""
+    user = _user(request)
+    today = timezone.localdate()
+    week_end = today + datetime.timedelta(days=7)
+    visible = cases_visible_to(user).exclude(status=Status.CLOSED)
+    mine = visible.filter(handler=user)
+
+    def bucket(cases: Any) -> dict[str, list[dict[str, Any]]]:
+        related = cases.select_related("organisation", "customer").order_by("next_due_on", "pk")
+        return {
+            "overdue": _rows(list(related.filter(next_due_on__lt=today)[:50]), today),
+            "today": _rows(list(related.filter(next_due_on=today)[:50]), today),
+            "week": _rows(
+                list(related.filter(next_due_on__gt=today, next_due_on__lte=week_end)[:50]), today
+            ),
+        }
+
+    team_counts = visible.aggregate(
+        overdue=Count("pk", filter=Q(next_due_on__lt=today)),
+        today=Count("pk", filter=Q(next_due_on=today)),
+        week=Count("pk", filter=Q(next_due_on__gt=today, next_due_on__lte=week_end)),
+        unassigned=Count("pk", filter=Q(handler__isnull=True)),
+    )
+    by_step = (
+        visible.filter(next_due_on__lte=week_end)
+        .values("next_due_step")
+        .annotate(count=Count("pk"))
+        .order_by("-count")[:12]
+    )
+    by_stage = (
+        visible.values("organisation__name", "stage")
+        .annotate(count=Count("pk"))
+        .order_by("organisation__name", "stage")
+    )
+    return render(
+        request,
+        "staff/work.html",
+        {
+            "mine": bucket(mine),
+            "team_counts": team_counts,
+            "by_step": [
+                {
+                    "step": (row["next_due_step"] or ":").split(":")[1].replace("_", " "),
+                    "stage": (row["next_due_step"] or ":").split(":")[0],
+                    "count": row["count"],
+                }
+                for row in by_step
+            ],
+            "by_stage": list(by_stage),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Find a case by reference, customer name, postcode or words from its summary."""
+    user = _user(request)
+    text = request.GET.get("q", "").strip()[:200]
+    rows: list[dict[str, Any]] = []
+    if text:
+        visible = cases_visible_to(user)
+        exact = visible.filter(reference__iexact=text).first()
+        if exact is not None:
+            return redirect("staff:case", reference=exact.reference)
+        found = filter_cases(visible, CaseQuery(text=text), today=timezone.localdate())
+        rows = _rows(
+            list(
+                found.select_related("organisation", "customer", "handler").order_by(
+                    "-received_at", "-pk"
+                )[:50]
+            ),
+            timezone.localdate(),
+        )
+    return render(request, "staff/search.html", {"q": text, "rows": rows})
