@@ -335,6 +335,7 @@ class Compensation(Strict):
 class Letter(Strict):
     event: Identifier
     stage: Identifier | None = None
+    route: Identifier | None = None  # at a stage with routes, the route it is for
     template: Identifier
     label: str
     source: str = ""
