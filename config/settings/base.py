@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "putright.people",
     "putright.cases",
     "putright.staff",
+    "putright.letters",
     "axes",
 ]
 
@@ -168,6 +169,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+DEFAULT_FROM_EMAIL = os.environ.get("PUTRIGHT_FROM_EMAIL", "complaints@localhost")
+EMAIL_BACKEND = os.environ.get("PUTRIGHT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("PUTRIGHT_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PUTRIGHT_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PUTRIGHT_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PUTRIGHT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PUTRIGHT_EMAIL_TLS", False)
 
 PUTRIGHT_POLICY_DIRS = [p for p in os.environ.get("PUTRIGHT_POLICY_DIRS", "").split(":") if p]
 PUTRIGHT_WORKER_INTERVAL = float(os.environ.get("PUTRIGHT_WORKER_INTERVAL", "1"))

@@ -235,6 +235,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Note"
     ATTACHMENT = "attachment", "Attachment"
     MEMBER_ADDED = "member_added", "Person named on the case"
+    LETTER_SENT = "letter_sent", "Letter sent"
 
 
 class EventQuerySet(models.QuerySet["Event"]):

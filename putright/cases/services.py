@@ -1163,6 +1163,21 @@ def case_add_note(
 
 
 @transaction.atomic
+def case_record_letter(
+    *,
+    case: Case,
+    actor: Actor,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+) -> Case:
+    """Record in the chronology that a letter or e-mail went out (or a call is to be made)."""
+    case = _lock(case, expected_version)
+    _append(case, EventKind.LETTER_SENT, actor, timezone.now(), data)
+    _save(case)
+    return case
+
+
+@transaction.atomic
 def case_record_contact(
     *,
     case: Case,
