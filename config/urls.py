@@ -12,4 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("putright.staff.urls")),
+    path("reports/", include("putright.reports.urls")),
+    path("resident/", include("putright.portal.urls")),
 ]

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "putright.cases",
     "putright.staff",
     "putright.letters",
+    "putright.portal",
+    "putright.remedies",
+    "putright.reports",
     "axes",
 ]
 

@@ -776,11 +776,7 @@ def case_escalate(
             source=rule.source,
             fields={"reasons": "Required by the policy."},
         )
-    if target.routes and not route:
-        choices = ", ".join(r.id for r in target.routes)
-        raise CaseInputError(
-            f"Choose a route for {target.label}: {choices}.", fields={"route": "Required."}
-        )
+    # Without a route (a resident asking through the portal), the handler chooses one later.
     if route:
         problem = route_allowed(
             target,
@@ -843,6 +839,39 @@ def _require_escalatable(case: Case) -> None:
     """Open, or closed only because the escalation window lapsed (a late request)."""
     if case.is_closed and case.closure_reason != ClosureReason.WINDOW_LAPSED:
         raise CaseStateError(errors.CLOSED)
+
+
+@transaction.atomic
+def case_choose_route(
+    *,
+    case: Case,
+    actor: Actor,
+    route: str,
+    about: Sequence[str] = (),
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Choose the route of the current stage, among those the pack allows for this case."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    _, stage = _stage(case)
+    if not stage.routes:
+        raise CaseStateError(f"{stage.label} has no routes to choose from.")
+    outcome = ""
+    for event in reversed(list(case_events(case))):
+        if event.kind == EventKind.RESPONDED:
+            outcome = str(event.data.get("outcome", ""))
+            break
+    problem = route_allowed(stage, route, previous_outcome=outcome, about=about)
+    if problem:
+        raise PolicyRuleError(
+            problem, rule="routes.when", source=stage.source, fields={"route": problem}
+        )
+    moment = _moment(occurred_at, case)
+    case.route = route
+    _append(case, EventKind.ROUTE_CHOSEN, actor, moment, {"route": route, "about": list(about)})
+    _save(case, "route")
+    return case
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""The resident portal: make a complaint, follow it, escalate it, give feedback."""

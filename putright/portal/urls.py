@@ -1,0 +1,5 @@
+"""Resident portal pages."""
+
+app_name = "portal"
+
+urlpatterns: list[object] = []

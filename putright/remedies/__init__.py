@@ -1,0 +1,1 @@
+"""Putting things right: remedies, action plans and compensation with authority limits."""

@@ -1,0 +1,1 @@
+"""Reporting: Tenant Satisfaction Measures, performance, the Code self-assessment."""

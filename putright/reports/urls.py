@@ -1,0 +1,5 @@
+"""Staff report pages."""
+
+app_name = "reports"
+
+urlpatterns: list[object] = []
