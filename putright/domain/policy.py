@@ -135,9 +135,23 @@ class Choice(Strict):
     source: str = ""
 
 
+SystemRole = Literal[
+    "complaint_handler",
+    "investigating_officer",
+    "manager",
+    "senior_manager",
+    "complaints_manager",
+    "panel_member",
+    "board_member",
+    "data_protection_officer",
+    "administrator",
+]
+
+
 class Role(Strict):
     id: Identifier
     title: str
+    acts_as: tuple[SystemRole, ...] = ()  # which PutRight roles hold this role's authority
     source: str = ""
 
 
@@ -328,6 +342,7 @@ class Compensation(Strict):
         Literal["bank_transfer", "cheque", "rent_credit", "voucher", "non_cash"], ...
     ] = ("bank_transfer",)
     refusal_opens_route: Identifier | None = None
+    on_action_slip: tuple[Literal["contact_customer", "review_compensation"], ...] = ()
     note: str = ""
     source: str = ""
 
