@@ -236,6 +236,17 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", "Attachment"
     MEMBER_ADDED = "member_added", "Person named on the case"
     LETTER_SENT = "letter_sent", "Letter sent"
+    REMEDY_RECORDED = "remedy_recorded", "Remedy recorded"
+    ACTION_ADDED = "action_added", "Action to put things right"
+    ACTION_COMPLETED = "action_completed", "Action completed"
+    ACTION_OVERDUE = "action_overdue", "Action overdue"
+    AWARD_PROPOSED = "award_proposed", "Compensation proposed"
+    AWARD_APPROVED = "award_approved", "Compensation approved"
+    AWARD_REJECTED = "award_rejected", "Compensation approval refused"
+    AWARD_OFFERED = "award_offered", "Compensation offered"
+    AWARD_ACCEPTED = "award_accepted", "Compensation accepted"
+    AWARD_REFUSED = "award_refused", "Compensation refused"
+    AWARD_PAID = "award_paid", "Compensation paid"
 
 
 class EventQuerySet(models.QuerySet["Event"]):

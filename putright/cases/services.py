@@ -1192,6 +1192,28 @@ def case_add_note(
 
 
 @transaction.atomic
+def case_record_event(
+    *,
+    case: Case,
+    actor: Actor,
+    kind: str,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Append a fact that another part of PutRight owns (a remedy, an award) to the chronology.
+
+    Locks the case and checks its version like every other action, so the caller's change
+    and the event commit together or not at all.
+    """
+    case = _lock(case, expected_version)
+    moment = _moment(occurred_at, case)
+    _append(case, kind, actor, moment, data)
+    _save(case)
+    return case
+
+
+@transaction.atomic
 def case_record_letter(
     *,
     case: Case,

@@ -111,7 +111,8 @@ def letter_for(case: Case, event: Event, pack: Pack | None = None) -> LetterSpec
         if letter.event in event_names and letter.stage in (None, event.stage)
     ]
     route_specific = [c for c in candidates if c.route and c.route == case.route]
-    chosen = (route_specific or [c for c in candidates if not c.route] or [None])[0]
+    general = [c for c in candidates if not c.route]
+    chosen = (route_specific or general)[0] if (route_specific or general) else None
     if chosen is not None:
         return LetterSpec(chosen.template, kind, chosen.label, audience, chosen.source)
     return LetterSpec(kind, kind, subject, audience)

@@ -1,0 +1,460 @@
+"""Recording remedies and actions, and taking an award from proposal to payment.
+
+Every change is one transaction that also appends its event to the case's chronology.
+An award above the proposer's authority waits for approval by the role the pack names;
+it cannot be offered until approved, paid before acceptance where the pack says so, or
+paid twice; a refused approval can never be paid.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from putright.accounts.access import roles_in
+from putright.accounts.models import User
+from putright.cases.errors import CaseInputError, CaseStateError, PolicyRuleError
+from putright.cases.models import Case, CaseIssue, EventKind
+from putright.cases.services import Actor, case_record_event
+from putright.domain.compensation import authority_for, may_approve, pounds, right_to_repair_payment
+from putright.domain.errors import RuleViolationError
+from putright.policies.registry import get_pack
+
+from .models import (
+    Award,
+    AwardComponent,
+    AwardStatus,
+    ComponentKind,
+    PaymentMethod,
+    Remedy,
+    RemedyAction,
+    RemedyKind,
+)
+
+NOT_APPROVED = "This award has not been approved, so it cannot be offered."
+APPROVAL_REFUSED = "Approval for this award was refused: it cannot be offered or paid."
+ALREADY_PAID = "This award was already paid on {on}."
+NOT_ACCEPTED = "The policy pays compensation only once the customer has accepted the offer."
+NOT_OFFERED = "The award has not been offered to the customer yet."
+NO_ARREARS_OFFSET = "This policy does not offset compensation against arrears."
+METHOD_NOT_ALLOWED = "The policy does not pay by {method}; it pays by {allowed}."
+
+
+def _user(actor: Actor) -> User:
+    if actor.user is None:
+        raise CaseStateError("A person must make this decision.")
+    return actor.user
+
+
+@transaction.atomic
+def remedy_record(
+    *, case: Case, actor: Actor, kind: str, description: str, issue_number: int | None = None
+) -> Remedy:
+    """Record a remedy, optionally against one issue of the response."""
+    if kind not in RemedyKind.values:
+        raise CaseInputError(
+            "Choose a kind of remedy.", fields={"kind": f"One of: {', '.join(RemedyKind.values)}."}
+        )
+    if not description.strip():
+        raise CaseInputError("Describe the remedy.", fields={"description": "Required."})
+    issue = None
+    if issue_number is not None:
+        issue = CaseIssue.objects.filter(case=case, number=issue_number).first()
+        if issue is None:
+            raise CaseInputError(
+                f"The case has no issue {issue_number}.", fields={"issue": "Not found."}
+            )
+    remedy = Remedy.objects.create(
+        case=case,
+        issue=issue,
+        kind=kind,
+        description=description,
+        created_by=actor.user,
+        created_at=timezone.now(),
+    )
+    case_record_event(
+        case=case,
+        actor=actor,
+        kind=EventKind.REMEDY_RECORDED,
+        data={"remedy_id": remedy.pk, "remedy": kind, "issue": issue_number, "text": description},
+    )
+    return remedy
+
+
+@transaction.atomic
+def action_add(
+    *,
+    case: Case,
+    actor: Actor,
+    description: str,
+    owner: User,
+    due_on: datetime.date,
+    remedy: Remedy | None = None,
+) -> RemedyAction:
+    """Add an action to the case's action plan, with its owner and due date."""
+    if not description.strip():
+        raise CaseInputError("Describe the action.", fields={"description": "Required."})
+    if due_on < timezone.localdate():
+        raise CaseInputError(
+            "The due date is in the past.", fields={"due_on": "Give a date from today."}
+        )
+    action = RemedyAction.objects.create(
+        case=case, remedy=remedy, description=description, owner=owner, due_on=due_on
+    )
+    case_record_event(
+        case=case,
+        actor=actor,
+        kind=EventKind.ACTION_ADDED,
+        data={
+            "action_id": action.pk,
+            "owner_id": owner.pk,
+            "due_on": due_on.isoformat(),
+            "text": description,
+        },
+    )
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action: RemedyAction, actor: Actor, evidence: str) -> RemedyAction:
+    """Mark an action done, with the evidence that shows it."""
+    action = RemedyAction.objects.select_for_update().get(pk=action.pk)
+    if action.completed_on is not None:
+        raise CaseStateError(f"This action was completed on {action.completed_on.isoformat()}.")
+    if not evidence.strip():
+        raise CaseInputError(
+            "Say what shows the action was done.", fields={"evidence": "Required."}
+        )
+    action.completed_on = timezone.localdate()
+    action.evidence = evidence
+    action.save(update_fields=["completed_on", "evidence"])
+    case_record_event(
+        case=action.case,
+        actor=actor,
+        kind=EventKind.ACTION_COMPLETED,
+        data={
+            "action_id": action.pk,
+            "evidence": evidence,
+            "late": action.completed_on > action.due_on,
+        },
+    )
+    return action
+
+
+def actions_sweep(*, today: datetime.date | None = None) -> int:
+    """Alert the owner and the handler once about each overdue action; returns how many."""
+    today = today or timezone.localdate()
+    alerted = 0
+    overdue = RemedyAction.objects.filter(
+        completed_on__isnull=True, due_on__lt=today, overdue_alerted_on__isnull=True
+    ).values_list("pk", flat=True)
+    for action_id in list(overdue):
+        with transaction.atomic():
+            action = (
+                RemedyAction.objects.select_for_update().select_related("case").get(pk=action_id)
+            )
+            if action.overdue_alerted_on is not None or action.completed_on is not None:
+                continue
+            pack = get_pack(action.case.policy_pack)
+            follow_up = list(pack.compensation.on_action_slip) if pack.compensation else []
+            action.overdue_alerted_on = today
+            action.save(update_fields=["overdue_alerted_on"])
+            recipients = [action.owner_id, action.case.handler_id]
+            case_record_event(
+                case=action.case,
+                actor=Actor.system(),
+                kind=EventKind.ACTION_OVERDUE,
+                data={
+                    "action_id": action.pk,
+                    "due_on": action.due_on.isoformat(),
+                    "notify_user_ids": [r for r in recipients if r],
+                    "follow_up": follow_up,
+                    "description": f"Action overdue since {action.due_on.isoformat()}: {action.description[:200]}"
+                    + ("; contact the customer and review compensation" if follow_up else ""),
+                },
+            )
+            alerted += 1
+    return alerted
+
+
+@dataclass(frozen=True)
+class ComponentIn:
+    kind: str
+    amount_pence: int = 0
+    band: str = ""
+    description: str = ""
+    evidence: str = ""
+    days_late: int | None = None
+
+
+def _authority_stage(case: Case) -> str:
+    pack = get_pack(case.policy_pack)
+    if not case.stage:
+        return "first_contact"
+    stage = pack.stage(case.stage)
+    return stage.id if stage.formal and stage.level >= 1 else "first_contact"
+
+
+@transaction.atomic
+def award_propose(
+    *, case: Case, actor: Actor, components: Sequence[ComponentIn], reasoning: str
+) -> Award:
+    """Propose an award; above the proposer's authority it waits for the approval the pack names."""
+    user = _user(actor)
+    pack = get_pack(case.policy_pack)
+    rules = pack.compensation
+    if not components:
+        raise CaseInputError(
+            "Add at least one part to the award.", fields={"components": "Required."}
+        )
+    if not reasoning.strip():
+        raise CaseInputError(
+            "Explain the amount: the letter states the rationale.",
+            fields={"reasoning": "Required."},
+        )
+    bands = {b.id: b for b in (rules.bands if rules else ())}
+    parts: list[AwardComponent] = []
+    for index, part in enumerate(components):
+        where = f"components[{index}]"
+        if part.kind not in ComponentKind.values:
+            raise CaseInputError(
+                "Unknown kind of compensation.", fields={f"{where}.kind": "Not recognised."}
+            )
+        amount = part.amount_pence
+        if part.kind == ComponentKind.STATUTORY:
+            if rules is None or rules.right_to_repair is None:
+                raise PolicyRuleError(
+                    "This policy has no Right to Repair payments.",
+                    rule="compensation.right_to_repair",
+                )
+            if part.days_late is None:
+                raise CaseInputError(
+                    "Give the days the repair was late.", fields={f"{where}.days_late": "Required."}
+                )
+            try:
+                amount = right_to_repair_payment(rules.right_to_repair, part.days_late)
+            except RuleViolationError as error:
+                raise CaseInputError(
+                    str(error), fields={f"{where}.days_late": str(error)}
+                ) from None
+        if amount <= 0 and part.kind != ComponentKind.NON_CASH:
+            raise CaseInputError(
+                "Each part needs an amount.", fields={f"{where}.amount_pence": "More than zero."}
+            )
+        if part.kind == ComponentKind.FINANCIAL_LOSS and not part.evidence.strip():
+            raise CaseInputError(
+                "A financial loss needs its evidence.",
+                fields={f"{where}.evidence": "Required for a financial loss."},
+            )
+        if part.kind == ComponentKind.TIME_TROUBLE_DISTRESS and bands:
+            band = bands.get(part.band)
+            if band is None:
+                raise CaseInputError(
+                    "Choose the impact band.",
+                    fields={f"{where}.band": f"One of: {', '.join(bands)}."},
+                )
+            if amount < band.min_pence or (band.max_pence is not None and amount > band.max_pence):
+                top = pounds(band.max_pence) if band.max_pence is not None else "no upper limit"
+                raise PolicyRuleError(
+                    f"{pounds(amount)} is outside the {band.label} band ({pounds(band.min_pence)} to {top}).",
+                    rule="compensation.bands",
+                    source=band.source,
+                    fields={f"{where}.amount_pence": "Outside the band."},
+                )
+        parts.append(
+            AwardComponent(
+                kind=part.kind,
+                amount_pence=amount,
+                band=part.band,
+                description=part.description,
+                evidence=part.evidence,
+                days_late=part.days_late,
+            )
+        )
+    total = sum(p.amount_pence for p in parts)
+    stage = _authority_stage(case)
+    decision = authority_for(
+        pack, stage=stage, amount_pence=total, system_roles=roles_in(user, case.organisation_id)
+    )
+    if not decision.allowed and decision.approval_by is None:
+        raise PolicyRuleError(
+            f"{pounds(total)} is more than the policy lets anyone award at this stage.",
+            rule="compensation.authority",
+            source=rules.source if rules else "",
+        )
+    now = timezone.now()
+    award = Award.objects.create(
+        case=case,
+        stage=stage,
+        status=AwardStatus.APPROVED if decision.allowed else AwardStatus.PENDING_APPROVAL,
+        total_pence=total,
+        reasoning=reasoning,
+        approval_by="" if decision.allowed else (decision.approval_by or ""),
+        full_and_final=bool(rules and rules.full_and_final),
+        proposed_by=user,
+        proposed_at=now,
+        decided_by=user if decision.allowed else None,
+        decided_at=now if decision.allowed else None,
+    )
+    for component in parts:
+        component.award = award
+    AwardComponent.objects.bulk_create(parts)
+    case_record_event(
+        case=case,
+        actor=actor,
+        kind=EventKind.AWARD_PROPOSED,
+        data={
+            "award_id": award.pk,
+            "total_pence": total,
+            "total": pounds(total),
+            "needs_approval_by": award.approval_by,
+            "limit_pence": decision.limit_pence,
+            "text": reasoning,
+        },
+    )
+    return award
+
+
+def _lock_award(award: Award) -> Award:
+    return (
+        Award.objects.select_for_update()
+        .select_related("case", "case__organisation")
+        .get(pk=award.pk)
+    )
+
+
+@transaction.atomic
+def award_decide(*, award: Award, actor: Actor, approve: bool, note: str = "") -> Award:
+    """Approve or refuse an award waiting for approval; only the role the pack names may."""
+    user = _user(actor)
+    award = _lock_award(award)
+    if award.status != AwardStatus.PENDING_APPROVAL:
+        raise CaseStateError(
+            f"This award is not waiting for approval ({award.get_status_display().lower()})."
+        )
+    pack = get_pack(award.case.policy_pack)
+    if not may_approve(
+        pack, approval_by=award.approval_by, system_roles=roles_in(user, award.case.organisation_id)
+    ):
+        raise PolicyRuleError(
+            f"Only the {pack.role_title(award.approval_by)} may approve this award.",
+            rule="compensation.authority.approval_by",
+            source=pack.compensation.source if pack.compensation else "",
+        )
+    award.status = AwardStatus.APPROVED if approve else AwardStatus.REJECTED
+    award.decided_by = user
+    award.decided_at = timezone.now()
+    award.save(update_fields=["status", "decided_by", "decided_at"])
+    case_record_event(
+        case=award.case,
+        actor=actor,
+        kind=EventKind.AWARD_APPROVED if approve else EventKind.AWARD_REJECTED,
+        data={"award_id": award.pk, "total": pounds(award.total_pence), "text": note},
+    )
+    return award
+
+
+@transaction.atomic
+def award_offer(*, award: Award, actor: Actor) -> Award:
+    """Offer an approved award to the customer."""
+    award = _lock_award(award)
+    if award.status == AwardStatus.REJECTED:
+        raise CaseStateError(APPROVAL_REFUSED)
+    if award.status != AwardStatus.APPROVED:
+        raise CaseStateError(NOT_APPROVED)
+    award.status = AwardStatus.OFFERED
+    award.offered_at = timezone.now()
+    award.save(update_fields=["status", "offered_at"])
+    case_record_event(
+        case=award.case,
+        actor=actor,
+        kind=EventKind.AWARD_OFFERED,
+        data={
+            "award_id": award.pk,
+            "total": pounds(award.total_pence),
+            "full_and_final": award.full_and_final,
+        },
+    )
+    return award
+
+
+@transaction.atomic
+def award_answer(*, award: Award, actor: Actor, accepted: bool, note: str = "") -> Award:
+    """Record the customer's acceptance or refusal; a refusal may open the pack's review route."""
+    award = _lock_award(award)
+    if award.status != AwardStatus.OFFERED:
+        raise CaseStateError(NOT_OFFERED)
+    award.status = AwardStatus.ACCEPTED if accepted else AwardStatus.REFUSED
+    award.answered_at = timezone.now()
+    award.save(update_fields=["status", "answered_at"])
+    pack = get_pack(award.case.policy_pack)
+    opens = pack.compensation.refusal_opens_route if pack.compensation and not accepted else None
+    case_record_event(
+        case=award.case,
+        actor=actor,
+        kind=EventKind.AWARD_ACCEPTED if accepted else EventKind.AWARD_REFUSED,
+        data={"award_id": award.pk, "text": note, "opens_route": opens},
+    )
+    return award
+
+
+@transaction.atomic
+def award_pay(*, award: Award, actor: Actor, method: str, arrears_offset_pence: int = 0) -> Award:
+    """Pay an award once, by a method the pack allows, offsetting arrears only where it says so."""
+    award = _lock_award(award)
+    pack = get_pack(award.case.policy_pack)
+    rules = pack.compensation
+    if award.status == AwardStatus.PAID:
+        on = (
+            timezone.localtime(award.paid_at).date().isoformat()
+            if award.paid_at
+            else "an earlier date"
+        )
+        raise CaseStateError(ALREADY_PAID.format(on=on))
+    if award.status == AwardStatus.REJECTED:
+        raise CaseStateError(APPROVAL_REFUSED)
+    if award.status in (AwardStatus.PENDING_APPROVAL,):
+        raise CaseStateError(NOT_APPROVED)
+    if award.status == AwardStatus.REFUSED:
+        raise CaseStateError("The customer refused this offer: it cannot be paid.")
+    if rules and rules.payment_after_acceptance and award.status != AwardStatus.ACCEPTED:
+        raise PolicyRuleError(
+            NOT_ACCEPTED, rule="compensation.payment_after_acceptance", source=rules.source
+        )
+    allowed = list(rules.methods) if rules else [m.value for m in PaymentMethod]
+    if method not in allowed:
+        message = METHOD_NOT_ALLOWED.format(
+            method=method.replace("_", " "), allowed=", ".join(m.replace("_", " ") for m in allowed)
+        )
+        raise PolicyRuleError(message, rule="compensation.methods", fields={"method": message})
+    if arrears_offset_pence:
+        if not (rules and rules.arrears_offset):
+            raise PolicyRuleError(NO_ARREARS_OFFSET, rule="compensation.arrears_offset")
+        if arrears_offset_pence < 0 or arrears_offset_pence > award.total_pence:
+            raise CaseInputError(
+                "The offset must be between zero and the award.",
+                fields={"arrears_offset_pence": "Out of range."},
+            )
+    award.status = AwardStatus.PAID
+    award.method = method
+    award.arrears_offset_pence = arrears_offset_pence
+    award.paid_pence = award.total_pence - arrears_offset_pence
+    award.paid_at = timezone.now()
+    award.save(update_fields=["status", "method", "arrears_offset_pence", "paid_pence", "paid_at"])
+    case_record_event(
+        case=award.case,
+        actor=actor,
+        kind=EventKind.AWARD_PAID,
+        data={
+            "award_id": award.pk,
+            "method": method,
+            "paid": pounds(award.paid_pence),
+            "arrears_offset": pounds(arrears_offset_pence),
+            "tell_customer_of_offset": bool(arrears_offset_pence),
+        },
+    )
+    return award

@@ -1,1 +1,0 @@
-from tests.cases.conftest import clock, handler, manager, organisation_on, receive  # noqa: F401
