@@ -38,6 +38,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(minutes=15),
         description="Chase, alert, convert and close cases as their policy packs say, once each.",
     ),
+    PeriodicJob(
+        name="overdue-remedy-actions",
+        task="putright.remedies.tasks.alert_overdue_actions",
+        every=timedelta(hours=1),
+        description="Alert owners and handlers once about actions to put things right that slipped.",
+    ),
 )
 
 
