@@ -67,6 +67,8 @@ DEFAULT_LETTERS: dict[str, tuple[str, str, str]] = {
         "customer",
     ),
     EventKind.CHASED: ("chaser", "An update on your complaint", "customer"),
+    EventKind.AWARD_OFFERED: ("compensation_offer", "Our offer of compensation", "customer"),
+    EventKind.AWARD_PAID: ("compensation_paid", "Your compensation has been paid", "customer"),
 }
 
 
@@ -170,6 +172,15 @@ def letter_context(
     route = ombudsman_routes().get(
         case.organisation.ombudsman_route, ombudsman_routes()["housing_ombudsman"]
     )
+    award = None
+    if data.get("award_id"):
+        from putright.remedies.models import Award
+
+        award = (
+            Award.objects.prefetch_related("components")
+            .filter(pk=data["award_id"], case=case)
+            .first()
+        )
     customer = case.customer
     return {
         "case": case,
@@ -194,6 +205,8 @@ def letter_context(
         "final": bool(stage and stage.final),
         "ombudsman": route,
         "handler": case.handler,
+        "award": award,
+        "compensation": pack.compensation,
     }
 
 

@@ -262,3 +262,36 @@ def test_remedies_and_overdue_actions_alert_owner_and_handler_once(receive, cloc
     clock(2026, 3, 24, 9)
     action = action_complete(action=action, actor=Actor(owner), evidence="Job sheet 123")
     assert case.events.get(kind=EventKind.ACTION_COMPLETED).data["late"] is True
+
+
+def test_the_offer_letter_states_the_amount_the_parts_and_the_rationale(receive, clock):
+    import io
+
+    from pypdf import PdfReader
+
+    from putright.letters.services import letter_send
+
+    case = responded_case(receive, clock, "rooftop-2023")
+    handler = member("h", case.organisation, "complaint_handler")
+    award = award_propose(
+        case=case,
+        actor=Actor(handler),
+        components=[
+            ComponentIn(kind="statutory", days_late=7),
+            ComponentIn(kind="goodwill", amount_pence=2550),
+        ],
+        reasoning="The repair was a week late and you had to chase us twice.",
+    )
+    award_offer(award=award, actor=Actor(handler))
+    offered = case.events.get(kind=EventKind.AWARD_OFFERED)
+
+    letter = letter_send(case=case, sequence=offered.sequence, actor=Actor(handler))
+
+    letter.pdf.open("rb")
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(letter.pdf.read())).pages
+    )
+    assert "£49.50" in text  # £24 (Right to Repair, 7 days late) + £25.50 goodwill
+    assert "£24" in text and "£25.50" in text
+    assert "you had to chase us twice" in text
+    assert "full and final settlement" in text  # Rooftop 10.4
