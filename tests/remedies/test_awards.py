@@ -292,6 +292,7 @@ def test_the_offer_letter_states_the_amount_the_parts_and_the_rationale(receive,
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(letter.pdf.read())).pages
     )
     assert "£49.50" in text  # £24 (Right to Repair, 7 days late) + £25.50 goodwill
-    assert "£24" in text and "£25.50" in text
+    assert "£24" in text
+    assert "£25.50" in text
     assert "you had to chase us twice" in text
     assert "full and final settlement" in text  # Rooftop 10.4
