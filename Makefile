@@ -9,7 +9,7 @@ PORT ?= 8000
 VENDOR := putright/staff/static/vendor
 ASSETS_STAMP := $(VENDOR)/.installed
 
-.PHONY: run test check lint types imports pytest install assets clean
+.PHONY: run test check lint types imports pytest install assets system-packages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PutRight needs Python 3.11 or newer")'
@@ -18,7 +18,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) $(ASSETS_STAMP)
+install: $(STAMP) $(ASSETS_STAMP) system-packages
+
+# Debian packages: WeasyPrint's Pango libraries and fonts for letters, Chromium for the
+# page tests. Installed when missing and this is root on Debian; otherwise reported.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core chromium
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null); \
+	  else \
+	    echo "Missing Debian packages:$$missing (install them for letters and the browser tests)"; \
+	  fi; \
+	fi
 
 # GOV.UK Frontend, MOJ Frontend and axe-core from the npm registry (package-lock.json),
 # copied into static files with their asset URLs pointed at where they are served.
