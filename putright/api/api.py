@@ -1,11 +1,15 @@
 """The API object, bearer authentication and the error shape every endpoint shares."""
 
+import json
 import logging
 
+from django.core.exceptions import SuspiciousOperation
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from putright.accounts.access import AccessDeniedError, NotVisibleError
@@ -15,7 +19,18 @@ from putright.domain.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
+PARAMETER_SOURCES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
 STATUS_FOR_CODE = {"invalid": 400, "wrong_state": 409, "conflict": 409, "policy_rule": 422}
+
+
+class JsonObjectParser(Parser):
+    """A request body is a JSON object: ``[]`` or ``"text"`` is refused (400), not read as ``{}``."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, object]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
 
 
 class BearerToken(HttpBearer):
@@ -40,6 +55,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     auth=BearerToken(),
+    parser=JsonObjectParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -69,11 +85,11 @@ def on_case_error(request: HttpRequest, exc: CaseError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, str] = {}
     for item in exc.errors:
-        location = [
-            str(p)
-            for p in item.get("loc", ())
-            if p not in ("body", "payload", "query", "path", "form")
-        ]
+        location = [str(p) for p in item.get("loc", ())]
+        if location[:1] and location[0] in PARAMETER_SOURCES:
+            location = location[1:]
+        if location[:1] == ["payload"]:  # every endpoint's body parameter
+            location = location[1:]
         fields[".".join(location) or "request"] = str(item.get("msg", "invalid"))
     return error(request, 400, "invalid", "The request is not valid: see fields.", fields)
 
@@ -107,7 +123,24 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error(request, exc.status_code, "error", str(exc))
+    # Ninja's own: a body that is not JSON (400), a method not allowed...
+    return error(
+        request, exc.status_code, "invalid" if exc.status_code == 400 else "error", str(exc)
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Django refused something in the request, such as a file name it cannot store."""
+    logger.warning("suspicious request to %s: %s", request.path, exc)
+    return error(request, 400, "invalid", "Part of the request cannot be used: check file names.")
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database cannot store that validation let through: still the caller's input."""
+    logger.warning("database refused a value from %s: %s", request.path, exc)
+    return error(request, 400, "invalid", "A value in the request cannot be stored.")
 
 
 @api.exception_handler(DomainError)

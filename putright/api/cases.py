@@ -6,13 +6,11 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from putright.accounts.access import (
@@ -26,6 +24,7 @@ from putright.accounts.access import (
     roles_in,
 )
 from putright.accounts.models import User
+from putright.cases import errors as case_errors
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, CaseLink
 from putright.cases.selectors import case_deadlines, case_events
@@ -38,11 +37,16 @@ from putright.cases.services import (
     case_assign,
     case_attach,
     case_chase,
+    case_classify,
     case_close,
+    case_decide_eligibility,
     case_escalate,
     case_extend,
     case_link,
+    case_make_formal,
+    case_mark_step_done,
     case_receive,
+    case_record_contact,
     case_record_investigation,
     case_refuse_escalation,
     case_reopen,
@@ -51,10 +55,11 @@ from putright.cases.services import (
     case_split,
     case_withdraw,
 )
+from putright.domain.errors import CalendarError
 from putright.people.models import Person
 from putright.policies.presenters import deadline_dict
 
-from .reference import person_out, user_of
+from .reference import person_out, user_of, valid_email
 from .schemas import (
     AcknowledgeIn,
     ActionIn,
@@ -63,10 +68,16 @@ from .schemas import (
     CaseOut,
     CasePage,
     ChaseIn,
+    ClassifyIn,
     CloseIn,
+    ContactIn,
+    DecideEligibilityIn,
     EscalateIn,
     ExtendIn,
+    In,
     LinkIn,
+    MakeFormalIn,
+    MarkStepDoneIn,
     NoteIn,
     RecordInvestigationIn,
     RefuseEscalationIn,
@@ -75,6 +86,7 @@ from .schemas import (
     RespondIn,
     SplitIn,
     SplitOut,
+    Text,
     WithdrawIn,
     errors,
 )
@@ -167,7 +179,7 @@ def _without_personal_data(data: dict[str, Any]) -> dict[str, Any]:
 # -- list and record ---------------------------------------------------------------------
 
 
-class CaseFilter(Schema):
+class CaseFilter(In):
     organisation: str | None = None
     kind: str | None = None
     stage: str | None = None
@@ -189,8 +201,11 @@ def _encode_cursor(case: Case) -> str:
 def _decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
     try:
         moment, _, pk = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.datetime.fromisoformat(moment), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        when = datetime.datetime.fromisoformat(moment)
+        if timezone.is_naive(when):
+            raise ValueError(cursor)
+        return when, int(pk)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise CaseInputError(
             "The cursor is not one this API gave out.", fields={"cursor": "Invalid."}
         ) from None
@@ -252,14 +267,7 @@ def _customer(organisation: Any, payload: CaseIn) -> Person | None:
     if payload.customer is None:
         return None
     customer = payload.customer
-    if customer.email:
-        try:
-            validate_email(customer.email)
-        except ValidationError:
-            raise CaseInputError(
-                "The e-mail address is not valid.",
-                fields={"customer.email": "Not an e-mail address."},
-            ) from None
+    valid_email(customer.email, "customer.email")
     return Person.objects.create(
         organisation=organisation,
         name=customer.name,
@@ -273,21 +281,42 @@ def _customer(organisation: Any, payload: CaseIn) -> Person | None:
     )
 
 
+def _received_at(moment: datetime.datetime) -> datetime.datetime:
+    """When the contact arrived: a real time, not in the future."""
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        future = moment > timezone.now() + datetime.timedelta(minutes=1)
+        timezone.localtime(moment)
+    except (OverflowError, ValueError):
+        message = "That time is outside the calendar."
+        raise CaseInputError(message, fields={"received_at": message}) from None
+    if future:
+        raise CaseInputError(case_errors.FUTURE, fields={"received_at": case_errors.FUTURE})
+    return moment
+
+
+def _receive(**values: Any) -> Case:
+    """``case_receive``, with a date outside the working calendar reported against received_at."""
+    try:
+        return case_receive(**values)
+    except CalendarError as error:
+        raise CaseInputError(str(error), fields={"received_at": str(error)}) from None
+
+
 @router.post(
     "/cases", response={201: CaseOut, **errors(403, 404, 409, 422)}, operation_id="cases_create"
 )
-def cases_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+def cases_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     """Record a contact: a complaint, a dissatisfaction, a compliment... with its first deadlines."""
     user = user_of(request)
     organisation = organisations_for(user).filter(slug=payload.organisation).first()
     if organisation is None:
         raise NotVisibleError(f"You do not work for {payload.organisation}.")
     require_organisation_role(user, organisation, "receive")
-    received_at = payload.received_at
-    if timezone.is_naive(received_at):
-        received_at = timezone.make_aware(received_at)
+    received_at = _received_at(payload.received_at)
     with transaction.atomic():
-        case = case_receive(
+        case = _receive(
             organisation=organisation,
             kind=payload.kind,
             channel=payload.channel,
@@ -302,17 +331,28 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, 
             flags=payload.flags,
             actor=Actor(user),
         )
-    return 201, case_detail(access_case(user, case.reference, record=False), user)
+    return Status(201, case_detail(_as_it_stands(case.reference), user))
 
 
 @router.get("/cases/{reference}", response={200: CaseOut, **errors(404)}, operation_id="cases_get")
-def cases_get(request: HttpRequest, reference: str) -> dict[str, Any]:
+def cases_get(request: HttpRequest, reference: Text) -> dict[str, Any]:
     """One case with its deadlines (each explained) and its chronology."""
     user = user_of(request)
     return case_detail(access_case(user, reference), user)
 
 
 # -- actions -----------------------------------------------------------------------------
+
+
+def _as_it_stands(reference: str) -> Case:
+    """The case after the user's own action, which was allowed when they took it.
+
+    Not checked again: recording a conduct case, or handing a restricted case on to
+    someone else, takes it out of the user's sight, but they are still told what they did.
+    """
+    return Case.objects.select_related(
+        "organisation", "customer", "representative", "handler", "investigator"
+    ).get(reference=reference)
 
 
 def _user_named(organisation_id: int, username: str | None, field: str) -> User | None:
@@ -327,9 +367,21 @@ def _user_named(organisation_id: int, username: str | None, field: str) -> User 
 
 
 def _moment(payload: ActionIn) -> datetime.datetime | None:
-    if payload.occurred_at is not None and timezone.is_naive(payload.occurred_at):
-        return timezone.make_aware(payload.occurred_at)
-    return payload.occurred_at
+    return _aware(payload.occurred_at)
+
+
+def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A time without a zone is local time; one that cannot be placed is refused."""
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        timezone.localtime(moment)
+    except (OverflowError, ValueError):
+        message = "That time is outside the calendar."
+        raise CaseInputError(message, fields={"occurred_at": message}) from None
+    return moment
 
 
 Runner = Callable[[Case, Actor, Any, dict[str, Any]], Case]
@@ -338,14 +390,14 @@ Runner = Callable[[Case, Actor, Any, dict[str, Any]], Case]
 def _action(name: str, schema: type[ActionIn], run: Runner, summary: str) -> None:
     """Register ``POST /cases/{reference}/{name}``: check access, run the service, return the case."""
 
-    def endpoint(request: HttpRequest, reference: str, payload: schema) -> dict[str, Any]:  # type: ignore[valid-type]
+    def endpoint(request: HttpRequest, reference: Text, payload: schema) -> dict[str, Any]:  # type: ignore[valid-type]
         user = user_of(request)
         case = access_case(user, reference)
         require_action(user, case, name)
         body: ActionIn = payload
         common = {"expected_version": body.version, "occurred_at": _moment(body)}
         updated = run(case, Actor(user), body, common)
-        return case_detail(access_case(user, updated.reference, record=False), user)
+        return case_detail(_as_it_stands(updated.reference), user)
 
     endpoint.__name__ = f"case_{name.replace('-', '_')}"
     endpoint.__doc__ = summary
@@ -357,6 +409,26 @@ def _action(name: str, schema: type[ActionIn], run: Runner, summary: str) -> Non
     )(endpoint)
 
 
+_action(
+    "classify",
+    ClassifyIn,
+    lambda case, actor, p, c: case_classify(case=case, actor=actor, kind=p.kind, **c),
+    "Change what kind of case this is, before its stage has moved on",
+)
+_action(
+    "decide-eligibility",
+    DecideEligibilityIn,
+    lambda case, actor, p, c: case_decide_eligibility(
+        case=case,
+        actor=actor,
+        accepted=p.accepted,
+        reason=p.reason,
+        exclusion=p.exclusion,
+        exception=p.exception,
+        **c,
+    ),
+    "Accept the case, or refuse it under one of the policy's exclusions (it closes)",
+)
 _action(
     "acknowledge",
     AcknowledgeIn,
@@ -480,6 +552,26 @@ _action(
     "Link the case to another (a repeat may become a complaint)",
 )
 _action(
+    "make-formal",
+    MakeFormalIn,
+    lambda case, actor, p, c: case_make_formal(case=case, actor=actor, reason=p.reason, **c),
+    "Turn an informal case into a formal complaint",
+)
+_action(
+    "contact",
+    ContactIn,
+    lambda case, actor, p, c: case_record_contact(
+        case=case, actor=actor, summary=p.summary, direction=p.direction, **c
+    ),
+    "Record contact with the customer",
+)
+_action(
+    "mark-step-done",
+    MarkStepDoneIn,
+    lambda case, actor, p, c: case_mark_step_done(case=case, actor=actor, step=p.step, **c),
+    "Mark a milestone of the current stage as done (a panel meeting held, a report sent)",
+)
+_action(
     "note",
     NoteIn,
     lambda case, actor, p, c: case_add_note(case=case, actor=actor, text=p.text, **c),
@@ -503,7 +595,7 @@ def _linkable(actor: Actor, reference: str) -> Case:
     operation_id="case_split",
     summary="Split a contact that raises several issues into linked cases",
 )
-def case_split_endpoint(request: HttpRequest, reference: str, payload: SplitIn) -> dict[str, Any]:
+def case_split_endpoint(request: HttpRequest, reference: Text, payload: SplitIn) -> dict[str, Any]:
     user = user_of(request)
     case = access_case(user, reference)
     require_action(user, case, "split")
@@ -515,7 +607,7 @@ def case_split_endpoint(request: HttpRequest, reference: str, payload: SplitIn) 
         occurred_at=_moment(payload),
     )
     return {
-        "case": case_detail(access_case(user, reference, record=False), user),
+        "case": case_detail(_as_it_stands(reference), user),
         "created": [c.reference for c in created],
     }
 
@@ -528,12 +620,21 @@ def case_split_endpoint(request: HttpRequest, reference: str, payload: SplitIn) 
 )
 def case_attach_endpoint(
     request: HttpRequest,
-    reference: str,
+    reference: Text,
     file: File[UploadedFile],
     version: Form[int | None] = None,
+    occurred_at: Form[datetime.datetime | None] = None,
 ) -> dict[str, Any]:
     user = user_of(request)
     case = access_case(user, reference)
     require_action(user, case, "attach")
-    case_attach(case=case, actor=Actor(user), upload=file, expected_version=version)
-    return case_detail(access_case(user, reference, record=False), user)
+    if version is not None and version < 1:
+        raise CaseInputError("version is a positive number.", fields={"version": "At least 1."})
+    case_attach(
+        case=case,
+        actor=Actor(user),
+        upload=file,
+        expected_version=version,
+        occurred_at=_aware(occurred_at),
+    )
+    return case_detail(_as_it_stands(reference), user)

@@ -1,18 +1,21 @@
 """Organisations, policy packs and people."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Status
 
 from putright.accounts.access import (
     NotVisibleError,
     organisations_for,
     people_visible_to,
     record_access,
-    roles_in,
+    require_organisation_role,
 )
 from putright.accounts.models import User
+from putright.cases.errors import CaseInputError
 from putright.domain.compliance import check_against_code
 from putright.domain.errors import UnknownPackError
 from putright.organisations.models import Organisation
@@ -20,9 +23,30 @@ from putright.people.models import Person
 from putright.policies.presenters import pack_summary
 from putright.policies.registry import code_pack, pack_registry
 
-from .schemas import OrganisationOut, PersonIn, PersonOut, PolicyCheckOut, PolicySummaryOut, errors
+from .schemas import (
+    In,
+    OrganisationOut,
+    PersonIn,
+    PersonOut,
+    PolicyCheckOut,
+    PolicySummaryOut,
+    Text,
+    errors,
+)
 
 router = Router(tags=["reference"])
+
+
+def valid_email(email: str | None, field: str) -> None:
+    """Refuse (400) an e-mail address that is not one."""
+    if not email:
+        return
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CaseInputError(
+            "The e-mail address is not valid.", fields={field: "Not an e-mail address."}
+        ) from None
 
 
 def user_of(request: HttpRequest) -> User:
@@ -62,7 +86,7 @@ def organisations_list(request: HttpRequest) -> list[OrganisationOut]:
     response={200: OrganisationOut, **errors(404)},
     operation_id="organisations_get",
 )
-def organisations_get(request: HttpRequest, slug: str) -> OrganisationOut:
+def organisations_get(request: HttpRequest, slug: Text) -> OrganisationOut:
     organisation = organisations_for(user_of(request)).filter(slug=slug).first()
     if organisation is None:
         raise NotVisibleError(f"There is no organisation {slug} that you work for.")
@@ -85,7 +109,7 @@ def _pack(pack_id: str):  # type: ignore[no-untyped-def]
 
 
 @router.get("/policies/{pack_id}", response={200: dict, **errors(404)}, operation_id="policies_get")
-def policies_get(request: HttpRequest, pack_id: str) -> dict[str, object]:
+def policies_get(request: HttpRequest, pack_id: Text) -> dict[str, object]:
     """The whole pack as data."""
     data: dict[str, object] = _pack(pack_id).model_dump(mode="json")
     return data
@@ -96,7 +120,7 @@ def policies_get(request: HttpRequest, pack_id: str) -> dict[str, object]:
     response={200: PolicyCheckOut, **errors(404)},
     operation_id="policies_check",
 )
-def policies_check(request: HttpRequest, pack_id: str) -> dict[str, object]:
+def policies_check(request: HttpRequest, pack_id: Text) -> dict[str, object]:
     """The pack compared with the Housing Ombudsman's Code (2024)."""
     pack = _pack(pack_id)
     return {
@@ -105,7 +129,7 @@ def policies_check(request: HttpRequest, pack_id: str) -> dict[str, object]:
     }
 
 
-class PeopleFilter(Schema):
+class PeopleFilter(In):
     organisation: str | None = None
     q: str | None = None
 
@@ -167,15 +191,13 @@ def people_get(request: HttpRequest, person_id: int) -> PersonOut:
 
 
 @router.post("/people", response={201: PersonOut, **errors(403, 404)}, operation_id="people_create")
-def people_create(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonOut]:
+def people_create(request: HttpRequest, payload: PersonIn) -> Status[PersonOut]:
     user = user_of(request)
     organisation = organisations_for(user).filter(slug=payload.organisation).first()
     if organisation is None:
         raise NotVisibleError(f"You do not work for {payload.organisation}.")
-    from putright.accounts.access import ACTION_ROLES, AccessDeniedError
-
-    if not roles_in(user, organisation.pk) & ACTION_ROLES["receive"]:
-        raise AccessDeniedError("Your role does not allow you to record customers.")
+    require_organisation_role(user, organisation, "receive")
+    valid_email(payload.email, "email")
     person = Person.objects.create(
         organisation=organisation,
         name=payload.name,
@@ -187,4 +209,4 @@ def people_create(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonO
         tenure=payload.tenure or "unknown",
         accessibility_needs=payload.accessibility_needs or "",
     )
-    return 201, person_out(person)
+    return Status(201, person_out(person))

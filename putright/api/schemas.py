@@ -1,11 +1,46 @@
 """Shapes of the API's requests and responses. Extend, never rename: other tools rely on them."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator, field_validator
 
 OutcomeName = Literal["upheld", "partly_upheld", "not_upheld"]
+NUL = "Text cannot contain NUL (0x00) characters."
+
+
+def refuse_nul(value: str) -> str:
+    """Text a database can store: PostgreSQL refuses NUL characters."""
+    if "\x00" in value:
+        raise ValueError(NUL)
+    return value
+
+
+def _refuse_nul_within(value: object) -> None:
+    if isinstance(value, str):
+        refuse_nul(value)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _refuse_nul_within(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul_within(key)
+            _refuse_nul_within(item)
+
+
+#: A path parameter (a case reference, a slug): text without NUL characters.
+Text = Annotated[str, AfterValidator(refuse_nul)]
+
+
+class In(Schema):
+    """A request body or a set of filters; every text in it must be storable."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        _refuse_nul_within(value)
+        return value
 
 
 class ErrorBody(Schema):
@@ -52,7 +87,7 @@ class PolicyCheckOut(Schema):
     findings: list[FindingOut]
 
 
-class CustomerIn(Schema):
+class CustomerIn(In):
     name: str = Field(..., min_length=1, max_length=200)
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
@@ -185,7 +220,7 @@ class CasePage(Schema):
     next_cursor: str | None = None
 
 
-class CaseIn(Schema):
+class CaseIn(In):
     organisation: str = Field(..., min_length=1, max_length=60)
     kind: str = Field(..., min_length=1, max_length=30)
     channel: str = Field(..., min_length=1, max_length=30)
@@ -203,13 +238,37 @@ class CaseIn(Schema):
     ] = []
 
 
-class ActionIn(Schema):
+class ActionIn(In):
     """Every action takes when it happened (never in the future) and the version you saw."""
 
     occurred_at: datetime.datetime | None = None
     version: int | None = Field(
         None, ge=1, description="The case version you are acting on; 409 if it changed."
     )
+
+
+class ClassifyIn(ActionIn):
+    kind: str = Field(..., min_length=1, max_length=30)
+
+
+class DecideEligibilityIn(ActionIn):
+    accepted: bool
+    reason: str = Field("", max_length=20000)
+    exclusion: str = Field("", max_length=60, description="The policy's exclusion, if any")
+    exception: str = Field("", max_length=60, description="An exception to that exclusion")
+
+
+class MakeFormalIn(ActionIn):
+    reason: str = Field("", max_length=5000)
+
+
+class ContactIn(ActionIn):
+    summary: str = Field(..., min_length=1, max_length=5000)
+    direction: Literal["inbound", "outbound"] = "inbound"
+
+
+class MarkStepDoneIn(ActionIn):
+    step: str = Field(..., min_length=1, max_length=60)
 
 
 class AcknowledgeIn(ActionIn):
@@ -239,7 +298,7 @@ class ExtendIn(ActionIn):
     reason: str = Field(..., min_length=1, max_length=60)
 
 
-class IssueIn(Schema):
+class IssueIn(In):
     description: str = Field(..., min_length=1, max_length=5000)
     outcome: OutcomeName
     reasons: str = Field("", max_length=20000)
@@ -248,13 +307,13 @@ class IssueIn(Schema):
 class RespondIn(ActionIn):
     outcome: OutcomeName
     text: str = Field(..., min_length=1, max_length=50000)
-    issues: list[IssueIn] = []
+    issues: list[IssueIn] = Field([], max_length=100)
 
 
 class EscalateIn(ActionIn):
     route: str | None = Field(None, max_length=60)
     reasons: str | None = Field(None, max_length=20000)
-    about: list[str] = []
+    about: list[Annotated[str, Field(max_length=60)]] = Field([], max_length=20)
     accept_late: bool = False
     late_reason: str = Field("", max_length=5000)
 
@@ -287,7 +346,7 @@ class WithdrawIn(ActionIn):
 
 
 class SplitIn(ActionIn):
-    summaries: list[str] = Field(..., min_length=1, max_length=20)
+    summaries: list[Annotated[str, Field(max_length=300)]] = Field(..., min_length=1, max_length=20)
 
 
 class SplitOut(Schema):

@@ -1,0 +1,530 @@
+"""Every endpoint against every role and a user of another organisation: nothing leaks.
+
+The expectations below restate the rules of ``putright.accounts.access`` (its docstring)
+in the words of the issue, independently of the code:
+
+- complaint handlers, managers, senior managers, complaints managers, administrators, data
+  protection officers and API clients see their organisation's cases;
+- investigating officers and panel members see only the cases they are named on; panel
+  members without the customer's contact details;
+- the board member sees no case and no customer;
+- a conduct case is seen by the complaints manager and the people named on it, and each
+  read is recorded;
+- acting on a case you may see but not change is 403; a case you may not see is 404;
+- a user of another organisation sees nothing of this one.
+
+The endpoints come from the OpenAPI document, so a new endpoint without an expectation here
+fails ``test_every_endpoint_has_an_expectation`` and its own matrix rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from putright.accounts.access import ACTION_ROLES
+from putright.accounts.models import AccessLog, Role, User
+from putright.api.api import api
+from putright.cases.models import Case, CaseMember
+from putright.cases.services import (
+    Actor,
+    case_classify,
+    case_close,
+    case_record_contact,
+    case_request_investigation,
+    case_respond,
+)
+from putright.organisations.services import organisation_create
+from putright.people.models import Person
+
+from .conftest import NOW, api_for, at, make_user
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+HANDLER = Role.COMPLAINT_HANDLER.value
+OFFICER = Role.INVESTIGATING_OFFICER.value
+MANAGER = Role.MANAGER.value
+SENIOR = Role.SENIOR_MANAGER.value
+COMPLAINTS_MANAGER = Role.COMPLAINTS_MANAGER.value
+PANEL = Role.PANEL_MEMBER.value
+BOARD = Role.BOARD_MEMBER.value
+DPO = Role.DATA_PROTECTION_OFFICER.value
+ADMIN = Role.ADMINISTRATOR.value
+CLIENT = Role.API_CLIENT.value
+OUTSIDER = "outsider"  # every role, in another organisation
+
+USERS = [role.value for role in Role] + [OUTSIDER]
+TARGETS = ["ordinary", "restricted", "named"]
+
+# Who sees the organisation's (unrestricted) cases and its customers.
+READERS = {HANDLER, MANAGER, SENIOR, COMPLAINTS_MANAGER, ADMIN, DPO, CLIENT}
+# Who is named on each case.
+NAMED = {"ordinary": set(), "restricted": set(), "named": {OFFICER, PANEL}}
+# Who records and works cases.
+CASEWORKERS = {HANDLER, MANAGER, SENIOR, COMPLAINTS_MANAGER, CLIENT}
+MANAGERS = {MANAGER, SENIOR, COMPLAINTS_MANAGER}
+# What is in the other organisation's responses must never be any of these.
+SECRETS = [
+    "Pat Resident",
+    "pat@example.org",
+    "07700 900123",
+    "Ash Grove",
+    "Ordinary: the boiler",
+    "Restricted: a housing officer",
+    "Named: damp in the bedroom",
+]
+CONTACT_DETAILS = ["pat@example.org", "07700 900123", "Ash Grove", "NT1 1AA"]
+
+
+def sees(user: str, target: str) -> bool:
+    if user == OUTSIDER:
+        return False
+    if target == "restricted":
+        return user == COMPLAINTS_MANAGER or user in NAMED[target]
+    return user in READERS or user in NAMED[target]
+
+
+def may(action: str, user: str) -> bool:
+    if action == "refuse-escalation":
+        return user in MANAGERS
+    if action in {"record-investigation", "note", "attach"}:
+        return user in CASEWORKERS | {OFFICER}
+    return user in CASEWORKERS
+
+
+# -- the world ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def org(db):
+    """The organisation under test: on a pack with an informal stage (for make-formal)."""
+    return organisation_create(slug="north-homes", name="North Homes", policy_pack="rooftop-2023")
+
+
+@pytest.fixture
+def world(clock, users, cases, org, other_org):
+    Person.objects.create(organisation=other_org, name="Quinn Other", email="quinn@example.org")
+    return cases
+
+
+@dataclass
+class Call:
+    """One request: what to prepare on the target case, then what to send."""
+
+    method: str
+    path: str
+    body: Any = None
+    multipart: bool = False
+
+
+Prepare = Callable[[Case, Actor], Case]
+
+
+def _same(case: Case, actor: Actor) -> Case:
+    return case
+
+
+def _investigate(case: Case, actor: Actor) -> Case:
+    return case_request_investigation(case=case, actor=actor, team="Repairs")
+
+
+def _respond(case: Case, actor: Actor) -> Case:
+    return case_respond(case=case, actor=actor, outcome="not_upheld", text="We visited.")
+
+
+def _close(case: Case, actor: Actor) -> Case:
+    return case_close(case=case, actor=actor, reason="resolved")
+
+
+def _informal(case: Case, actor: Actor) -> Case:
+    return case_classify(case=case, actor=actor, kind="dissatisfaction")
+
+
+# Each action: how to put the case in a state where it is allowed, and a valid body.
+ACTIONS: dict[str, tuple[Prepare, dict[str, Any]]] = {
+    "classify": (_same, {"kind": "service_request"}),
+    "decide-eligibility": (_same, {"accepted": True, "reason": "In time"}),
+    "acknowledge": (_same, {"method": "email"}),
+    "assign": (_same, {"handler": HANDLER}),
+    "request-investigation": (_same, {"team": "Repairs"}),
+    "record-investigation": (_investigate, {"summary": "Two missed visits"}),
+    "chase": (_same, {"note": "Chased"}),
+    "extend": (_same, {"working_days": 2, "reason": "actions_remaining"}),
+    "respond": (_same, {"outcome": "upheld", "text": "Sorry"}),
+    "escalate": (_respond, {"reasons": "Not happy"}),
+    "refuse-escalation": (_respond, {"ground": "exclusion", "explanation": "Excluded"}),
+    "make-formal": (_informal, {"reason": "The customer asked"}),
+    "close": (_same, {"reason": "resolved"}),
+    "reopen": (_close, {"reason": "New evidence"}),
+    "withdraw": (_same, {"note": "Withdrawn"}),
+    "split": (_same, {"summaries": ["One", "Two"]}),
+    "link": (_same, {}),  # other: filled in below
+    "note": (_same, {"text": "A note"}),
+    "contact": (_same, {"summary": "Phoned", "direction": "outbound"}),
+    "mark-step-done": (_same, {"step": "acknowledge"}),
+    "attach": (_same, {}),
+}
+
+Expect = Callable[[str, str], int]
+
+
+def _everyone(user: str, target: str) -> int:
+    return 200
+
+
+def _own_organisation(user: str, target: str) -> int:
+    return 404 if user == OUTSIDER else 200
+
+
+def _case_reader(user: str, target: str) -> int:
+    return 200 if sees(user, target) else 404
+
+
+def _person_reader(user: str, target: str) -> int:
+    return 200 if user in READERS else 404
+
+
+def _recorder(user: str, target: str) -> int:
+    if user == OUTSIDER:
+        return 404
+    return 201 if user in CASEWORKERS else 403
+
+
+def _actor(action: str) -> Expect:
+    def expect(user: str, target: str) -> int:
+        if not sees(user, target):
+            return 404
+        return 200 if may(action, user) else 403
+
+    return expect
+
+
+# operationId -> (whether it is about one case, what each user gets)
+EXPECTATIONS: dict[str, tuple[bool, Expect]] = {
+    "organisations_list": (False, _everyone),
+    "organisations_get": (False, _own_organisation),
+    "policies_list": (False, _everyone),
+    "policies_get": (False, _everyone),
+    "policies_check": (False, _everyone),
+    "people_list": (False, _everyone),
+    "people_get": (False, _person_reader),
+    "people_create": (False, _recorder),
+    "cases_list": (False, _everyone),
+    "cases_create": (False, _recorder),
+    "cases_get": (True, _case_reader),
+    **{f"case_{action.replace('-', '_')}": (True, _actor(action)) for action in ACTIONS},
+}
+
+
+def operations() -> list[tuple[str, str, str]]:
+    """(operationId, method, path) for every operation in the OpenAPI document."""
+    found = []
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for method, operation in methods.items():
+            found.append((operation["operationId"], method, path.removeprefix("/api/v1")))
+    return sorted(found)
+
+
+def test_every_endpoint_has_an_expectation():
+    assert {op for op, _, _ in operations()} == set(EXPECTATIONS)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: access.ACTION_ROLES has 'add-member' (name a panel member or investigator on a "
+    "case) but there is no case service for it, so no POST /cases/{reference}/add-member",
+)
+def test_every_case_action_in_access_rules_is_an_endpoint():
+    """Every action the access rules know is reachable through the API."""
+    endpoints = {path.rsplit("/", 1)[-1] for _, _, path in operations() if "{reference}/" in path}
+    # "receive" is POST /cases; a late escalation is accepted by escalate with accept_late.
+    assert set(ACTION_ROLES) - endpoints - {"receive", "accept-late-escalation"} == set()
+
+
+def _rows() -> list[Any]:
+    rows = []
+    for operation_id, method, path in operations():
+        about_a_case = EXPECTATIONS.get(operation_id, (True, None))[0]
+        for user in USERS:
+            for target in TARGETS if about_a_case else ["-"]:
+                rows.append(pytest.param(operation_id, method, path, user, target))
+    return rows
+
+
+def _call(
+    operation_id: str, method: str, path: str, target: str, world: dict[str, Case], actor: Actor
+) -> Call:
+    """The request for this row, with the target case prepared for the action."""
+    customer = world["ordinary"].customer
+    assert customer is not None
+    if path.startswith("/cases/{reference}"):
+        case = world[target]
+        action = path.removeprefix("/cases/{reference}").lstrip("/")
+        body: dict[str, Any] = {}
+        if action:
+            prepare, body = ACTIONS[action]
+            case = prepare(case, actor)
+            body = dict(body)
+            if action == "link":
+                body["other"] = world["named" if target == "ordinary" else "ordinary"].reference
+        real = path.replace("{reference}", case.reference)
+        if action == "attach":
+            return Call("post", real, {"file": ("letter.pdf", PDF)}, multipart=True)
+        return Call(method, real, body if method == "post" else None)
+    filled = (
+        path.replace("{slug}", "north-homes")
+        .replace("{pack_id}", "rooftop-2023")
+        .replace("{person_id}", str(customer.pk))
+    )
+    bodies: dict[str, Any] = {
+        "people_create": {"organisation": "north-homes", "name": "Nia New", "email": "n@ex.org"},
+        "cases_create": {
+            "organisation": "north-homes",
+            "kind": "complaint",
+            "channel": "email",
+            "received_at": "2026-03-16T09:00:00+00:00",
+            "summary": "A new complaint",
+            "customer": {"name": "Nia New"},
+        },
+    }
+    return Call(method, filled, bodies.get(operation_id))
+
+
+def _send(client, call: Call):
+    if call.multipart:
+        name, content = call.body["file"]
+        return client.upload(
+            call.path,
+            {"file": SimpleUploadedFile(name, content, content_type="application/pdf")},
+        )
+    if call.method == "get":
+        return client.get(call.path)
+    return client.post(call.path, call.body or {})
+
+
+@pytest.mark.parametrize(("operation_id", "method", "path", "user", "target"), _rows())
+def test_matrix(world, users, operation_id, method, path, user, target):
+    assert operation_id in EXPECTATIONS, f"no expectation for {method.upper()} {path}"
+    _about_a_case, expect = EXPECTATIONS[operation_id]
+    expected = expect(user, target)
+    worker = Actor(users[COMPLAINTS_MANAGER])
+    call = _call(operation_id, method, path, target, world, worker)
+    logged_before = AccessLog.objects.filter(action="read restricted case").count()
+
+    response = _send(api_for(users[user]), call)
+
+    assert response.status_code == expected, (user, target, response.content[:300])
+    body = response.json()
+    text = response.content.decode()
+    if expected == 404:
+        assert body["error"]["code"] == "not_found"
+    elif expected == 403:
+        assert body["error"]["code"] == "forbidden"
+        assert "does not allow" in body["error"]["message"]
+    # The other organisation's user and the board member never see a case or a customer.
+    if user in (OUTSIDER, BOARD):
+        for secret in SECRETS:
+            assert secret not in text, (user, secret)
+    # A panel member sees no contact details.
+    if user == PANEL:
+        for secret in CONTACT_DETAILS:
+            assert secret not in text, secret
+    # Reading the restricted case is recorded (who, when, what); not seeing it is not.
+    logged = AccessLog.objects.filter(action="read restricted case")
+    if target == "restricted" and expected in (200, 403):
+        entry = logged.get()
+        assert entry.user == users[user]
+        assert entry.case_reference == world["restricted"].reference
+        assert entry.at == at(*NOW)
+    else:
+        assert logged.count() == logged_before == 0
+
+
+# -- what each role's lists and case views contain ----------------------------------------
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_case_list_holds_exactly_the_cases_the_user_may_open(world, users, user):
+    client = api_for(users[user])
+    response = client.get("/cases")
+    assert response.status_code == 200
+    listed = {c["reference"] for c in response.json()["results"]}
+    expected = {world[t].reference for t in TARGETS if sees(user, t)}
+    assert listed == expected
+    for reference in listed:
+        assert client.get(f"/cases/{reference}").status_code == 200
+    # No filter reveals more.
+    for params in (
+        {"organisation": "north-homes"},
+        {"q": "Restricted"},
+        {"q": world["restricted"].reference},
+        {"status": "open"},
+        {"overdue": "true"},
+    ):
+        found = {c["reference"] for c in client.get("/cases", params).json()["results"]}
+        assert found <= expected, params
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_organisations_list_is_the_users_own(world, users, user):
+    slugs = [o["slug"] for o in api_for(users[user]).get("/organisations").json()]
+    assert slugs == (["south-homes"] if user == OUTSIDER else ["north-homes"])
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_people_list_only_for_those_who_may_read_customers(world, users, user):
+    response = api_for(users[user]).get("/people")
+    assert response.status_code == 200
+    names = [p["name"] for p in response.json()]
+    if user == OUTSIDER:
+        assert names == ["Quinn Other"]
+    elif user in READERS:
+        assert names == ["Pat Resident"]
+        assert response.json()[0]["email"] == "pat@example.org"
+    else:  # investigating officer, panel member, board member
+        assert names == []
+    searched = AccessLog.objects.filter(action="searched customer records", user=users[user])
+    assert searched.count() == (1 if names else 0)
+
+
+def test_panel_member_sees_the_named_case_without_contact_details(world, users):
+    client = api_for(users[PANEL])
+    body = client.get(f"/cases/{world['named'].reference}").json()
+    customer = body["customer"]
+    assert customer["redacted"] is True
+    assert customer["name"] == "Pat Resident"
+    for field in ("email", "phone", "address", "postcode", "accessibility_needs"):
+        assert not customer.get(field), field
+    assert body["summary"] == "Named: damp in the bedroom"
+    assert client.get(f"/cases/{world['ordinary'].reference}").status_code == 404
+    assert client.get(f"/people/{customer['id']}").status_code == 404
+
+
+def test_panel_member_does_not_see_contact_events(world, users):
+    case = case_record_contact(
+        case=world["named"],
+        actor=Actor(users[HANDLER]),
+        summary="Rang Pat on 07700 900123",
+        direction="outbound",
+    )
+    panel = api_for(users[PANEL]).get(f"/cases/{case.reference}").json()
+    assert panel["events"][-1]["kind"] == "contacted"
+    assert panel["events"][-1]["data"] == {}
+    officer = api_for(users[OFFICER]).get(f"/cases/{case.reference}").json()
+    assert officer["events"][-1]["data"]["summary"] == "Rang Pat on 07700 900123"
+    assert officer["customer"]["email"] == "pat@example.org"
+
+
+def test_a_handler_named_on_a_restricted_case_sees_it_and_is_recorded(world, users, org):
+    named_handler = make_user("named_handler", org, HANDLER)
+    CaseMember.objects.create(case=world["restricted"], user=named_handler, role="witness")
+    reference = world["restricted"].reference
+    client = api_for(named_handler)
+    assert client.get(f"/cases/{reference}").status_code == 200
+    listed = {c["reference"] for c in client.get("/cases").json()["results"]}
+    assert reference in listed
+    entry = AccessLog.objects.get(case_reference=reference)
+    assert (entry.user, entry.action, entry.at) == (
+        named_handler,
+        "read restricted case",
+        at(*NOW),
+    )
+    # A handler who is not named: not there at all, and nothing recorded.
+    other = api_for(users[HANDLER])
+    assert other.get(f"/cases/{reference}").status_code == 404
+    assert reference not in {c["reference"] for c in other.get("/cases").json()["results"]}
+    assert AccessLog.objects.filter(user=users[HANDLER]).count() == 0
+
+
+def test_each_read_of_a_restricted_case_is_recorded(world, users, clock):
+    client = api_for(users[COMPLAINTS_MANAGER])
+    reference = world["restricted"].reference
+    client.get(f"/cases/{reference}")
+    clock(2026, 3, 16, 11)
+    client.get(f"/cases/{reference}")
+    client.post(f"/cases/{reference}/note", {"text": "Spoke to HR"})
+    entries = list(
+        AccessLog.objects.filter(case_reference=reference)
+        .order_by("at", "pk")
+        .values_list("user__username", "action", "at")
+    )
+    assert entries == [
+        (COMPLAINTS_MANAGER, "read restricted case", at(2026, 3, 16, 10)),
+        (COMPLAINTS_MANAGER, "read restricted case", at(2026, 3, 16, 11)),
+        (COMPLAINTS_MANAGER, "read restricted case", at(2026, 3, 16, 11)),
+    ]
+    # Reading ordinary cases is not recorded.
+    client.get(f"/cases/{world['ordinary'].reference}")
+    assert AccessLog.objects.count() == 3
+
+
+def test_outsider_cannot_reach_this_organisation_by_any_route(world, users):
+    client = api_for(users[OUTSIDER])
+    for target in TARGETS:
+        reference = world[target].reference
+        assert client.get("/cases", {"q": reference}).json()["results"] == []
+    # Nor link a case of its own to one of ours.
+    response = client.post(
+        "/cases",
+        {
+            "organisation": "south-homes",
+            "kind": "complaint",
+            "channel": "email",
+            "received_at": "2026-03-16T09:00:00+00:00",
+            "summary": "South complaint",
+            "customer": {"name": "Quinn Other"},
+        },
+    )
+    assert response.status_code == 201
+    south = response.json()["reference"]
+    linked = client.post(f"/cases/{south}/link", {"other": world["ordinary"].reference})
+    assert linked.status_code == 400
+    assert linked.json()["error"]["fields"] == {"other": "Not found."}
+    # Nor assign our staff to its case.
+    assigned = client.post(f"/cases/{south}/assign", {"handler": HANDLER})
+    assert assigned.status_code == 400
+    assert assigned.json()["error"]["fields"] == {"handler": "Unknown user."}
+    # Nor record a case against our customer.
+    customer = world["ordinary"].customer
+    assert customer is not None
+    response = client.post(
+        "/cases",
+        {
+            "organisation": "south-homes",
+            "kind": "complaint",
+            "channel": "email",
+            "received_at": "2026-03-16T09:00:00+00:00",
+            "summary": "Borrowed customer",
+            "customer_id": customer.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"customer_id": "Not found."}
+
+
+def test_a_superuser_is_an_administrator_everywhere(world, db):
+    root = User.objects.create_superuser("root", password="x")
+    client = api_for(root)
+    assert {o["slug"] for o in client.get("/organisations").json()} == {
+        "north-homes",
+        "south-homes",
+    }
+    assert client.get(f"/cases/{world['ordinary'].reference}").status_code == 200
+    assert client.get(f"/cases/{world['restricted'].reference}").status_code == 404
+    assert (
+        client.post(f"/cases/{world['ordinary'].reference}/note", {"text": "x"}).status_code == 403
+    )
+
+
+def test_membership_removed_means_access_removed(world, users):
+    client = api_for(users[HANDLER])
+    reference = world["ordinary"].reference
+    assert client.get(f"/cases/{reference}").status_code == 200
+    users[HANDLER].memberships.all().delete()
+    assert client.get(f"/cases/{reference}").status_code == 404
+    assert client.get("/cases").json()["results"] == []
+    assert client.get("/organisations").json() == []
