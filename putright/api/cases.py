@@ -33,6 +33,7 @@ from putright.cases.services import (
     Actor,
     IssueOutcome,
     case_acknowledge,
+    case_add_member,
     case_add_note,
     case_assign,
     case_attach,
@@ -63,6 +64,7 @@ from .reference import person_out, user_of, valid_email
 from .schemas import (
     AcknowledgeIn,
     ActionIn,
+    AddMemberIn,
     AssignIn,
     CaseIn,
     CaseOut,
@@ -355,6 +357,12 @@ def _as_it_stands(reference: str) -> Case:
     ).get(reference=reference)
 
 
+def _required_user(organisation_id: int, username: str) -> User:
+    user = _user_named(organisation_id, username, "username")
+    assert user is not None
+    return user
+
+
 def _user_named(organisation_id: int, username: str | None, field: str) -> User | None:
     if not username:
         return None
@@ -570,6 +578,18 @@ _action(
     MarkStepDoneIn,
     lambda case, actor, p, c: case_mark_step_done(case=case, actor=actor, step=p.step, **c),
     "Mark a milestone of the current stage as done (a panel meeting held, a report sent)",
+)
+_action(
+    "add-member",
+    AddMemberIn,
+    lambda case, actor, p, c: case_add_member(
+        case=case,
+        actor=actor,
+        user=_required_user(case.organisation_id, p.username),
+        role=p.role,
+        **c,
+    ),
+    "Name someone on the case (e.g. a panel member) so that they may see it",
 )
 _action(
     "note",

@@ -271,6 +271,11 @@ class MarkStepDoneIn(ActionIn):
     step: str = Field(..., min_length=1, max_length=60)
 
 
+class AddMemberIn(ActionIn):
+    username: str = Field(..., min_length=1, max_length=150)
+    role: Literal["panel_member", "investigating_officer", "complaint_handler", "manager"]
+
+
 class AcknowledgeIn(ActionIn):
     method: str = Field("", max_length=50)
 

@@ -37,6 +37,7 @@ from .models import (
     Case,
     CaseIssue,
     CaseLink,
+    CaseMember,
     Channel,
     ClosureReason,
     Eligibility,
@@ -1229,6 +1230,31 @@ def case_record_letter(
 
 
 @transaction.atomic
+def case_add_member(
+    *,
+    case: Case,
+    actor: Actor,
+    user: User,
+    role: str,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Name someone on the case (a panel member, say), so that they may see it."""
+    if role not in ("panel_member", "investigating_officer", "complaint_handler", "manager"):
+        raise CaseInputError(
+            "Choose the role they have on this case.", fields={"role": "Not recognised."}
+        )
+    case = _lock(case, expected_version)
+    moment = _moment(occurred_at, case)
+    _, created = CaseMember.objects.get_or_create(case=case, user=user, defaults={"role": role})
+    if not created:
+        raise CaseStateError(f"{user} is already named on {case.reference}.")
+    _append(case, EventKind.MEMBER_ADDED, actor, moment, {"user_id": user.pk, "role": role})
+    _save(case)
+    return case
+
+
+@transaction.atomic
 def case_record_contact(
     *,
     case: Case,
@@ -1482,3 +1508,24 @@ __all__ = [
     "sweep",
     "sweep_case",
 ]
+
+
+def check_attachment(upload: UploadedFile[bytes]) -> None:
+    """The checks ``case_attach`` makes on a file, before there is a case to attach it to.
+
+    The resident portal calls it when a file is uploaded, so that a refusal is shown
+    beside the field at once; ``case_attach`` checks again when the case is saved.
+    """
+    content_type = (upload.content_type or "").split(";")[0].strip()
+    if content_type not in ALLOWED_ATTACHMENT_TYPES:
+        raise CaseInputError(
+            "The file must be a PDF, an image, an Office document or plain text.",
+            fields={"file": "This type of file is not accepted."},
+        )
+    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
+        raise CaseInputError("The file must be 10 MB or smaller.", fields={"file": "Too large."})
+    if not _content_matches(upload, content_type):
+        raise CaseInputError(
+            "The file's contents do not match its type.",
+            fields={"file": "This file looks damaged or mislabelled."},
+        )

@@ -245,3 +245,10 @@ def test_putright_token_create_on_the_command_line(tmp_path: Path):
     database = (tmp_path / "cli.sqlite3").read_bytes()
     assert raw.encode() not in database
     assert hashlib.sha256(raw.encode()).hexdigest().encode() in database
+
+
+def test_an_unknown_api_path_answers_in_the_error_shape(client):
+    response = client.get("/api/v1/no-such-thing")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

@@ -484,8 +484,28 @@ HAPPY: dict[str, tuple[Prepare, dict[str, Any], Check]] = {
     "mark-step-done": (_nothing, {"step": "acknowledge"}, _check_step_done),
 }
 # Tested on their own below: split answers with the new cases, attach takes a file,
-# make-formal needs an informal stage (another policy).
-SEPARATE = {"split", "attach", "make-formal"}
+# make-formal needs an informal stage (another policy), add-member needs a manager.
+SEPARATE = {"split", "attach", "make-formal", "add-member"}
+
+
+def test_a_manager_names_a_panel_member_who_then_sees_the_case(apis, cases):
+    reference = cases["ordinary"].reference
+    panel = apis[Role.PANEL_MEMBER]
+    assert panel.get(f"/cases/{reference}").status_code == 404
+
+    response = apis[Role.COMPLAINTS_MANAGER].post(
+        f"/cases/{reference}/add-member", {"username": "panel_member", "role": "panel_member"}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["events"][-1]["kind"] == "member_added"
+    seen = panel.get(f"/cases/{reference}")
+    assert seen.status_code == 200
+    assert seen.json()["customer"]["redacted"] is True
+    again = apis[Role.COMPLAINTS_MANAGER].post(
+        f"/cases/{reference}/add-member", {"username": "panel_member", "role": "panel_member"}
+    )
+    assert again.status_code == 409
 
 
 def test_every_action_endpoint_has_a_happy_path():
@@ -830,6 +850,7 @@ VALID: dict[str, dict[str, Any]] = {
     "split": {"summaries": ["One", "Two"]},
     "make-formal": {},
     "attach": {},
+    "add-member": {"username": "panel_member", "role": "panel_member"},
 }
 
 
