@@ -1308,19 +1308,8 @@ def case_attach(
 ) -> Attachment:
     """Attach a document (PDF, image, Office document or text; at most 10 MB)."""
     case = _lock(case, expected_version)
+    check_attachment(upload)
     content_type = (upload.content_type or "").split(";")[0].strip()
-    if content_type not in ALLOWED_ATTACHMENT_TYPES:
-        raise CaseInputError(
-            "The file must be a PDF, an image, an Office document or plain text.",
-            fields={"file": "This type of file is not accepted."},
-        )
-    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
-        raise CaseInputError("The file must be 10 MB or smaller.", fields={"file": "Too large."})
-    if not _content_matches(upload, content_type):
-        raise CaseInputError(
-            "The file's contents do not match its type.",
-            fields={"file": "This file looks damaged or mislabelled."},
-        )
     moment = _moment(occurred_at, case)
     name = (upload.name or "attachment").rsplit("/", 1)[-1][:200]
     attachment = Attachment.objects.create(
