@@ -1317,7 +1317,7 @@ def case_attach(
         file=upload,
         name=name,
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=actor.user,
     )
     _append(

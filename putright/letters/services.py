@@ -77,7 +77,9 @@ def letter_send(
 ) -> Correspondence:
     """Render, keep and send the letter an event calls for; the chronology records it."""
     case = (
-        Case.objects.select_for_update().select_related("organisation", "customer").get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("organisation", "customer")
+        .get(pk=case.pk)
     )
     event, spec, events = _event_and_spec(case, sequence)
     done = case.correspondence.filter(event_sequence=sequence, template=spec.template).first()

@@ -1,0 +1,51 @@
+"""Evidence a resident uploads before their case exists, kept until they send it.
+
+Each file is checked when it is uploaded (with the checks ``case_attach`` makes), kept
+in the default file storage under ``portal/pending/`` and attached to the case when the
+resident sends it. Files of journeys never finished stay there until removed; a
+housekeeping job may delete files older than a day.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils.text import get_valid_filename
+
+from putright.cases.services import check_attachment
+
+PENDING_DIR = "portal/pending"
+MAX_FILES = 5
+
+
+def keep(upload: UploadedFile[bytes], token: str) -> dict[str, Any]:
+    """Check the file and keep it; raises ``CaseInputError`` with the reason it is refused."""
+    check_attachment(upload)
+    original = (upload.name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    safe = get_valid_filename(original)[-100:] or "file"
+    key = default_storage.save(f"{PENDING_DIR}/{token}/{secrets.token_hex(8)}-{safe}", upload)
+    return {
+        "key": key,
+        "name": original[:200],
+        "content_type": (upload.content_type or "").split(";")[0].strip(),
+        "size": upload.size,
+    }
+
+
+def reopen(item: dict[str, Any]) -> UploadedFile[bytes]:
+    """A kept file, ready for ``case_attach``."""
+    with default_storage.open(item["key"], "rb") as stored:
+        content = stored.read()
+    return SimpleUploadedFile(item["name"], content, item["content_type"])
+
+
+def exists(item: dict[str, Any]) -> bool:
+    return bool(default_storage.exists(item["key"]))
+
+
+def discard(item: dict[str, Any]) -> None:
+    if default_storage.exists(item["key"]):
+        default_storage.delete(item["key"])

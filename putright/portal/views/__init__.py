@@ -1,0 +1,1 @@
+"""Resident portal views: making a complaint (``make``) and following one (``follow``)."""

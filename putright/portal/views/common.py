@@ -1,0 +1,54 @@
+"""What every portal page shares: the ombudsman box, the honeypot and the rate-limit page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from putright.organisations.models import Organisation
+
+from ..security import HONEYPOT_FIELD
+from ..services import ombudsman_for
+
+ORGANISATION_KEY = "portal:organisation"
+
+
+def session_organisation(request: HttpRequest) -> Organisation | None:
+    """The organisation whose pages the resident came from, if any."""
+    slug = request.session.get(ORGANISATION_KEY)
+    if not slug:
+        return None
+    return Organisation.objects.filter(slug=slug).first()
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    organisation: Organisation | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a portal page with its organisation's name and ombudsman details."""
+    page = dict(context or {})
+    page["organisation"] = organisation
+    page["ombudsman"] = ombudsman_for(organisation)
+    page["honeypot_field"] = HONEYPOT_FIELD
+    page.setdefault(
+        "service_name",
+        f"{organisation.name}: complaints and feedback"
+        if organisation
+        else "Complaints and feedback",
+    )
+    return render(request, template, page, status=status)
+
+
+def too_many_requests(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
+    return render_page(request, "portal/too_many.html", organisation=organisation, status=429)
+
+
+def silently_dropped(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
+    """What a form filled in by a program gets: thanks, and nothing saved."""
+    return render_page(request, "portal/thanks.html", organisation=organisation)
