@@ -174,7 +174,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DEFAULT_FROM_EMAIL = os.environ.get("PUTRIGHT_FROM_EMAIL", "complaints@localhost")
-EMAIL_BACKEND = os.environ.get("PUTRIGHT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "PUTRIGHT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("PUTRIGHT_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("PUTRIGHT_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("PUTRIGHT_EMAIL_USER", "")
