@@ -1,5 +1,17 @@
-"""Staff report pages."""
+"""Staff report pages, under /reports/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("equality/", views.equality, name="equality"),
+    path("documents/<str:document>/", views.document, name="document"),
+    path("documents/<str:document>.pdf", views.document_pdf, name="document-pdf"),
+    path("<str:kind>/", views.report_page, name="report"),
+    path("<str:kind>/cases/", views.cases, name="cases"),
+    path("<str:kind>/export.<str:fmt>", views.export, name="export"),
+]
