@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
+
+from putright.domain.errors import UnknownPackError
+from putright.policies.registry import get_pack
 
 register = template.Library()
 
@@ -56,6 +61,14 @@ def govuk_widget(field: BoundField) -> SafeString:
 
 
 @register.filter
+def error_anchor(field: BoundField) -> str:
+    """Where the error summary links to: the field, or the first option of a group."""
+    if field_type(field) in ("radio", "checkboxes"):
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
+@register.filter
 def rag(state: str) -> str:
     """The RAG class for a deadline's display state."""
     return {
@@ -68,6 +81,12 @@ def rag(state: str) -> str:
 
 
 @register.filter
+def pounds(pence: int | None) -> str:
+    """``12345`` pence as ``£123.45``."""
+    return f"£{(pence or 0) / 100:,.2f}"
+
+
+@register.filter
 def words(value: str) -> str:
     """``partly_upheld`` as ``partly upheld``."""
     return str(value or "").replace("_", " ")
@@ -77,3 +96,26 @@ def words(value: str) -> str:
 def step_words(value: str) -> str:
     """A cached ``stage:step`` as ``step`` in words."""
     return words(str(value or "").rpartition(":")[2])
+
+
+def _stage_name(pack_id: str, stage_id: str) -> str:
+    try:
+        return get_pack(pack_id).stage(stage_id).label
+    except (UnknownPackError, KeyError):
+        return words(stage_id)
+
+
+@register.filter
+def stage_label(case: Any) -> str:
+    """The case's stage as its policy names it: ``Stage 1``, ``Service Dissatisfaction``."""
+    if not case.stage:
+        return str(case.get_kind_display())
+    if case.stage == "closed":
+        return "Closed"
+    return _stage_name(case.policy_pack, case.stage)
+
+
+@register.simple_tag
+def pack_stage_label(pack_id: str, stage_id: str) -> str:
+    """A stage's name in a pack, for rows that carry only the ids."""
+    return _stage_name(pack_id, stage_id) if stage_id else "No stage"

@@ -37,7 +37,9 @@ from putright.cases.services import (
     case_withdraw,
 )
 from putright.domain.deadlines import Deadline, State
+from putright.letters.models import Correspondence
 from putright.policies.registry import get_pack
+from putright.remedies.models import Award, Remedy, RemedyAction
 
 from .. import forms as f
 
@@ -234,6 +236,9 @@ def available_actions(case: Case, user: User, events: list[Any]) -> list[Action]
             names.append("acknowledge")
         if case.status == Status.AWAITING_ESCALATION:
             names += ["escalate", "refuse-escalation"]
+        elif case.stage and EventKind.RESPONDED in here:
+            # The (final) response is sent: nothing is left to investigate, extend or answer.
+            names.append("close")
         elif case.stage:
             if EventKind.INVESTIGATION_REQUESTED not in here:
                 names.append("request-investigation")
@@ -277,6 +282,20 @@ STATE_LABELS = {
 }
 
 
+#: Events that are contact with the customer, listed on the correspondence tab.
+CORRESPONDENCE_EVENTS = frozenset(
+    {
+        EventKind.ACKNOWLEDGED,
+        EventKind.RESPONDED,
+        EventKind.CONTACTED,
+        EventKind.ESCALATION_REFUSED,
+        EventKind.EXTENDED,
+        EventKind.INFORMATION_REQUESTED,
+        EventKind.INFORMATION_RECEIVED,
+    }
+)
+
+
 def _case_or_404(request: HttpRequest, reference: str, *, record: bool = True) -> Case:
     try:
         return access_case(_user(request), reference, record=record)
@@ -310,18 +329,20 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         (f"{link.get_kind_display()} (from)", link.from_case)
         for link in CaseLink.objects.filter(to_case=case).select_related("from_case")
     ]
-    correspondence = [
-        e
-        for e in events
-        if e.kind
-        in (
-            EventKind.ACKNOWLEDGED,
-            EventKind.RESPONDED,
-            EventKind.CONTACTED,
-            EventKind.ESCALATION_REFUSED,
-            EventKind.EXTENDED,
+    correspondence = [e for e in events if e.kind in CORRESPONDENCE_EVENTS]
+    # Each tab loads only what it shows, each in one query whatever the number of rows.
+    letters: list[Correspondence] = []
+    remedies: list[Remedy] = []
+    remedy_actions: list[RemedyAction] = []
+    awards: list[Award] = []
+    if tab == "correspondence":
+        letters = list(
+            case.correspondence.select_related("created_by").order_by("created_at", "pk")
         )
-    ]
+    elif tab == "remedies":
+        remedies = list(case.remedies.select_related("issue", "created_by"))
+        remedy_actions = list(case.remedy_actions.select_related("owner"))
+        awards = list(case.awards.select_related("proposed_by", "decided_by"))
     return render(
         request,
         "staff/case.html",
@@ -337,6 +358,11 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "tab": tab,
             "links": links,
             "correspondence": correspondence,
+            "letters": letters,
+            "remedies": remedies,
+            "remedy_actions": remedy_actions,
+            "awards": awards,
+            "today": today,
             "issues": list(case.issues.all()),
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -58,10 +60,19 @@ def policy(request: HttpRequest, pack_id: str) -> HttpResponse:
         }
         for stage in pack.stages
     ]
+    checked = check_against_code(pack, code_pack())
     findings = [
         {"finding": f, "label": VERDICT_LABELS[f.verdict], "tag": VERDICT_TAGS[f.verdict]}
-        for f in check_against_code(pack, code_pack())
+        for f in checked
+    ]
+    verdicts = Counter(f.verdict for f in checked)
+    tally = [
+        {"label": VERDICT_LABELS[verdict], "tag": tag, "count": verdicts[verdict]}
+        for verdict, tag in VERDICT_TAGS.items()
+        if verdicts[verdict]
     ]
     return render(
-        request, "staff/policy.html", {"pack": pack, "stages": stages, "findings": findings}
+        request,
+        "staff/policy.html",
+        {"pack": pack, "stages": stages, "findings": findings, "tally": tally},
     )

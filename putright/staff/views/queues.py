@@ -20,6 +20,7 @@ from putright.accounts.access import cases_visible_to, organisations_for
 from putright.accounts.models import User
 from putright.cases.models import Case, Kind, Status
 from putright.cases.queries import DUE_WINDOWS, FLAG_FIELDS, CaseQuery, filter_cases
+from putright.domain.errors import UnknownPackError
 from putright.policies.registry import get_pack
 from putright.staff.forms import choices_of
 
@@ -178,20 +179,34 @@ def work(request: HttpRequest) -> HttpResponse:
             ),
         }
 
+    def counts(cases: Any) -> dict[str, int]:
+        totals: dict[str, int] = cases.aggregate(
+            overdue=Count("pk", filter=Q(next_due_on__lt=today)),
+            today=Count("pk", filter=Q(next_due_on=today)),
+            week=Count("pk", filter=Q(next_due_on__gt=today, next_due_on__lte=week_end)),
+        )
+        return totals
+
+    # The team's "next 7 days" links to the queue's filter, which counts today in.
     team_counts = visible.aggregate(
         overdue=Count("pk", filter=Q(next_due_on__lt=today)),
         today=Count("pk", filter=Q(next_due_on=today)),
-        week=Count("pk", filter=Q(next_due_on__gt=today, next_due_on__lte=week_end)),
+        week=Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lte=week_end)),
         unassigned=Count("pk", filter=Q(handler__isnull=True)),
     )
     by_step = (
         visible.filter(next_due_on__lte=week_end)
-        .values("next_due_step")
+        .exclude(next_due_step="")
+        .values("policy_pack", "next_due_step")
         .annotate(count=Count("pk"))
-        .order_by("-count")[:12]
     )
+    steps: dict[tuple[str, str], int] = {}
+    for row in by_step:
+        stage_id, _, step_id = row["next_due_step"].partition(":")
+        key = step_names(row["policy_pack"], stage_id, step_id)
+        steps[key] = steps.get(key, 0) + row["count"]
     by_stage = (
-        visible.values("organisation__name", "stage")
+        visible.values("organisation__name", "policy_pack", "stage")
         .annotate(count=Count("pk"))
         .order_by("organisation__name", "stage")
     )
@@ -200,19 +215,28 @@ def work(request: HttpRequest) -> HttpResponse:
         "staff/work.html",
         {
             "mine": bucket(mine),
+            "mine_counts": counts(mine),
             "team_counts": team_counts,
             "by_step": [
-                {
-                    "step": (row["next_due_step"] or ":").split(":")[1].replace("_", " "),
-                    "stage": (row["next_due_step"] or ":").split(":")[0],
-                    "count": row["count"],
-                }
-                for row in by_step
+                {"stage": stage, "step": step, "count": count}
+                for (stage, step), count in sorted(steps.items(), key=lambda kv: -kv[1])[:12]
             ],
             "by_stage": list(by_stage),
             "today": today,
         },
     )
+
+
+def step_names(pack_id: str, stage_id: str, step_id: str) -> tuple[str, str]:
+    """A step's stage and label as the policy names them (its id in words if not found)."""
+    try:
+        stage = get_pack(pack_id).stage(stage_id)
+    except (UnknownPackError, KeyError):
+        return stage_id.replace("_", " "), step_id.replace("_", " ")
+    for step in [*stage.steps, *(s for route in stage.routes for s in route.steps)]:
+        if step.id == step_id:
+            return stage.label, step.label
+    return stage.label, step_id.replace("_", " ")
 
 
 @login_required
