@@ -33,6 +33,14 @@ class CaseQuery:
     text: str = ""
 
 
+def _postcode(text: str) -> str:
+    """A UK postcode typed without its space (``SO147FF``) in its usual form (``SO14 7FF``)."""
+    compact = text.replace(" ", "").upper()
+    if 5 <= len(compact) <= 7 and compact[-3].isdigit() and compact[-2:].isalpha():
+        return f"{compact[:-3]} {compact[-3:]}"
+    return ""
+
+
 def filter_cases(
     cases: QuerySet[Case], query: CaseQuery, *, today: datetime.date
 ) -> QuerySet[Case]:
@@ -66,10 +74,14 @@ def filter_cases(
         )
     text = query.text.strip()
     if text:
-        cases = cases.filter(
+        condition = (
             Q(reference__iexact=text)
             | Q(summary__icontains=text)
             | Q(customer__name__icontains=text)
             | Q(customer__postcode__iexact=text)
         )
+        postcode = _postcode(text)
+        if postcode:
+            condition |= Q(customer__postcode__iexact=postcode)
+        cases = cases.filter(condition)
     return cases

@@ -22,7 +22,8 @@ ANCHOR_WORDS = {
 
 def step_timescale(step: Step, *, stage_level: int = 1) -> str:
     """``10 working days from the acknowledgement``."""
-    unit = "working days" if step.counts is Counting.WORKING else "calendar days"
+    unit = "working day" if step.counts is Counting.WORKING else "calendar day"
+    unit += "" if step.days == 1 else "s"
     anchor = ANCHOR_WORDS[step.start]
     if step.start is Anchor.STAGE_STARTED:
         anchor = "receipt" if stage_level <= 1 else "the escalation request"

@@ -739,3 +739,11 @@ def test_a_case_moves_through_its_stages_on_the_page(staff_client, caseworker, c
     page = staff_client.get(f"/cases/{case.reference}/").text
     for gone in ("/respond/", "/extend/", "/request-investigation/"):
         assert gone not in page
+
+
+def test_a_postcode_typed_without_its_space_finds_the_case():
+    from putright.cases.queries import _postcode
+
+    assert _postcode("so147ff") == "SO14 7FF"
+    assert _postcode("L241AA") == "L24 1AA"
+    assert _postcode("repair") == ""
