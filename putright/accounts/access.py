@@ -90,6 +90,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "contact": CASEWORKERS,
     "mark-step-done": CASEWORKERS,
     "add-member": MANAGERS,
+    "remedy": CASEWORKERS,
+    "award-propose": CASEWORKERS | {Role.PANEL_MEMBER},
+    "award-decide": MANAGERS | {Role.PANEL_MEMBER},
+    "award-pay": CASEWORKERS,
 }
 
 NOT_FOUND = "There is no case {reference} that you can see."

@@ -417,8 +417,8 @@ def award_pay(*, award: Award, actor: Actor, method: str, arrears_offset_pence: 
         raise CaseStateError(ALREADY_PAID.format(on=on))
     if award.status == AwardStatus.REJECTED:
         raise CaseStateError(APPROVAL_REFUSED)
-    if award.status in (AwardStatus.PENDING_APPROVAL,):
-        raise CaseStateError(NOT_APPROVED)
+    if award.status == AwardStatus.PENDING_APPROVAL:
+        raise CaseStateError("This award has not been approved, so it cannot be paid.")
     if award.status == AwardStatus.REFUSED:
         raise CaseStateError("The customer refused this offer: it cannot be paid.")
     if rules and rules.payment_after_acceptance and award.status != AwardStatus.ACCEPTED:

@@ -15,7 +15,7 @@ from putright.accounts.models import User
 from putright.organisations.models import Organisation
 
 NO_ORGANISATION = "There is no organisation {slug} that you work for."
-NOT_A_READER = "Your role ({roles}) does not include reading the reports of {name}."
+NOT_A_READER = "Your role ({roles}) does not allow reading the reports of {name}."
 
 
 def report_organisation(user: User, slug: str) -> Organisation:

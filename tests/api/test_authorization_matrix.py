@@ -19,12 +19,14 @@ fails ``test_every_endpoint_has_an_expectation`` and its own matrix rows.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from putright.accounts.access import ACTION_ROLES
 from putright.accounts.models import AccessLog, Role, User
@@ -40,6 +42,14 @@ from putright.cases.services import (
 )
 from putright.organisations.services import organisation_create
 from putright.people.models import Person
+from putright.remedies.models import Award, AwardStatus
+from putright.remedies.services import (
+    ComponentIn,
+    action_add,
+    award_answer,
+    award_offer,
+    award_propose,
+)
 
 from .conftest import NOW, api_for, at, make_user
 
@@ -93,6 +103,12 @@ def may(action: str, user: str) -> bool:
         return user in MANAGERS
     if action in {"record-investigation", "note", "attach"}:
         return user in CASEWORKERS | {OFFICER}
+    # A panel member proposes, offers and decides on compensation on the cases put to the
+    # panel (they see no other); paying and recording remedies is for caseworkers.
+    if action == "award-propose":
+        return user in CASEWORKERS | {PANEL}
+    if action == "award-decide":
+        return user in MANAGERS | {PANEL}
     return user in CASEWORKERS
 
 
@@ -170,6 +186,109 @@ ACTIONS: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "add-member": (_same, {"username": DPO, "role": "panel_member"}),
 }
 
+
+# -- remedies, actions and awards: the thing each operation works on, prepared per row ------
+
+ACTION_DUE = "2026-03-30"  # a fortnight after NOW
+
+
+def action_owner(target: str) -> str:
+    """Who owns the prepared action: someone who sees the case. On the named case it is the
+    investigating officer, who may complete their own action though not record remedies."""
+    return OFFICER if target == "named" else COMPLAINTS_MANAGER
+
+
+# Only south-liverpool-homes-2021 says which PutRight roles hold its approving roles, so the
+# award waiting for a decision is on a case pinned to that pack and waits for a pack role
+# the caller holds: whether the caller reaches the decision is then access.py's alone. The
+# authority rules themselves are tested in test_remedies_api.
+SLH = "south-liverpool-homes-2021"
+APPROVER = {
+    MANAGER: "service_manager",
+    SENIOR: "emt",
+    COMPLAINTS_MANAGER: "complaint_manager",
+    PANEL: "complaints_review_panel",
+}
+REASONING = "For the missed appointments"
+
+PrepareIds = Callable[[Case, Actor, str, str], dict[str, str]]
+
+
+def _nothing(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]:
+    return {}
+
+
+def _approved_award(case: Case, actor: Actor) -> Award:
+    """On the matrix's pack (no authority limits) an award is approved when proposed."""
+    return award_propose(
+        case=case,
+        actor=actor,
+        components=[ComponentIn(kind="goodwill", amount_pence=5000)],
+        reasoning=REASONING,
+    )
+
+
+def _approved(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]:
+    return {"award_id": str(_approved_award(case, actor).pk)}
+
+
+def _offered(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]:
+    award = award_offer(award=_approved_award(case, actor), actor=actor)
+    return {"award_id": str(award.pk)}
+
+
+def _accepted(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]:
+    award = award_offer(award=_approved_award(case, actor), actor=actor)
+    award = award_answer(award=award, actor=actor, accepted=True)
+    return {"award_id": str(award.pk)}
+
+
+def _waiting(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]:
+    Case.objects.filter(pk=case.pk).update(policy_pack=SLH)
+    assert actor.user is not None
+    award = Award.objects.create(
+        case=case,
+        stage="stage2",
+        status=AwardStatus.PENDING_APPROVAL,
+        total_pence=50000,
+        reasoning=REASONING,
+        approval_by=APPROVER.get(user, "emt"),
+        proposed_by=actor.user,
+        proposed_at=timezone.now(),
+    )
+    return {"award_id": str(award.pk)}
+
+
+def _open_action(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]:
+    action = action_add(
+        case=case,
+        actor=actor,
+        description="Replace the boiler",
+        owner=User.objects.get(username=action_owner(target)),
+        due_on=datetime.date.fromisoformat(ACTION_DUE),
+    )
+    return {"action_id": str(action.pk)}
+
+
+AWARD = {"components": [{"kind": "goodwill", "amount_pence": 5000}], "reasoning": REASONING}
+
+# operationId -> how to prepare what the path names (ids to fill in), and a valid body.
+REMEDY_CALLS: dict[str, tuple[PrepareIds, dict[str, Any] | None]] = {
+    "remedies_create": (_nothing, {"kind": "apology", "description": "We are sorry"}),
+    "remedy_actions_create": (
+        _nothing,
+        {"description": "Replace the boiler", "owner": "", "due_on": ACTION_DUE},
+    ),
+    "remedy_actions_complete": (_open_action, {"evidence": "Job sheet 1234"}),
+    "awards_list": (_approved, None),
+    "awards_suggest": (_nothing, None),
+    "awards_create": (_nothing, AWARD),
+    "awards_decide": (_waiting, {"approve": True, "note": "Agreed"}),
+    "awards_offer": (_approved, {}),
+    "awards_answer": (_offered, {"accepted": True}),
+    "awards_pay": (_accepted, {"method": "bank_transfer"}),
+}
+
 Expect = Callable[[str, str], int]
 
 
@@ -189,19 +308,36 @@ def _person_reader(user: str, target: str) -> int:
     return 200 if user in READERS else 404
 
 
+# Reports: the board member and managers read them, never personal data; others are refused.
+REPORT_READERS = {BOARD, MANAGER, SENIOR, COMPLAINTS_MANAGER, ADMIN, CLIENT}
+
+
+def _report_reader(user: str, target: str) -> int:
+    if user == OUTSIDER:
+        return 404
+    return 200 if user in REPORT_READERS else 403
+
+
 def _recorder(user: str, target: str) -> int:
     if user == OUTSIDER:
         return 404
     return 201 if user in CASEWORKERS else 403
 
 
-def _actor(action: str) -> Expect:
+def _actor(action: str, done: int = 200) -> Expect:
     def expect(user: str, target: str) -> int:
         if not sees(user, target):
             return 404
-        return 200 if may(action, user) else 403
+        return done if may(action, user) else 403
 
     return expect
+
+
+def _completer(user: str, target: str) -> int:
+    """The action's owner may complete it whatever their role; others need the remedy role."""
+    if not sees(user, target):
+        return 404
+    return 200 if may("remedy", user) or user == action_owner(target) else 403
 
 
 # operationId -> (whether it is about one case, what each user gets)
@@ -216,8 +352,28 @@ EXPECTATIONS: dict[str, tuple[bool, Expect]] = {
     "people_create": (False, _recorder),
     "cases_list": (False, _everyone),
     "cases_create": (False, _recorder),
+    "reports_tsm": (False, _report_reader),
+    "reports_performance": (False, _report_reader),
     "cases_get": (True, _case_reader),
     **{f"case_{action.replace('-', '_')}": (True, _actor(action)) for action in ACTIONS},
+    "remedies_create": (True, _actor("remedy", 201)),
+    "remedy_actions_create": (True, _actor("remedy", 201)),
+    "remedy_actions_complete": (True, _completer),
+    "awards_list": (True, _case_reader),
+    "awards_suggest": (True, _case_reader),
+    "awards_create": (True, _actor("award-propose", 201)),
+    "awards_decide": (True, _actor("award-decide")),
+    "awards_offer": (True, _actor("award-propose")),
+    "awards_answer": (True, _actor("award-propose")),
+    "awards_pay": (True, _actor("award-pay")),
+}
+
+# Access actions whose endpoint is named for what it makes or does, not for the action.
+ENDPOINT_FOR_ACTION = {
+    "remedy": "remedies",
+    "award-propose": "awards",
+    "award-decide": "decide",
+    "award-pay": "pay",
 }
 
 
@@ -237,8 +393,9 @@ def test_every_endpoint_has_an_expectation():
 def test_every_case_action_in_access_rules_is_an_endpoint():
     """Every action the access rules know is reachable through the API."""
     endpoints = {path.rsplit("/", 1)[-1] for _, _, path in operations() if "{reference}/" in path}
+    renamed = {a for a, endpoint in ENDPOINT_FOR_ACTION.items() if endpoint in endpoints}
     # "receive" is POST /cases; a late escalation is accepted by escalate with accept_late.
-    assert set(ACTION_ROLES) - endpoints - {"receive", "accept-late-escalation"} == set()
+    assert set(ACTION_ROLES) - endpoints - renamed - {"receive", "accept-late-escalation"} == set()
 
 
 def _rows() -> list[Any]:
@@ -252,11 +409,28 @@ def _rows() -> list[Any]:
 
 
 def _call(
-    operation_id: str, method: str, path: str, target: str, world: dict[str, Case], actor: Actor
+    operation_id: str,
+    method: str,
+    path: str,
+    target: str,
+    world: dict[str, Case],
+    actor: Actor,
+    user: str,
 ) -> Call:
     """The request for this row, with the target case prepared for the action."""
     customer = world["ordinary"].customer
     assert customer is not None
+    if operation_id in REMEDY_CALLS:
+        prepare_ids, valid = REMEDY_CALLS[operation_id]
+        case = world[target]
+        real = path.replace("{reference}", case.reference)
+        for name, value in prepare_ids(case, actor, user, target).items():
+            real = real.replace(f"{{{name}}}", value)
+        assert "{" not in real, real
+        body = dict(valid) if valid is not None else None
+        if body is not None and "owner" in body:
+            body["owner"] = action_owner(target)
+        return Call(method, real, body)
     if path.startswith("/cases/{reference}"):
         case = world[target]
         action = path.removeprefix("/cases/{reference}").lstrip("/")
@@ -287,6 +461,8 @@ def _call(
             "customer": {"name": "Nia New"},
         },
     }
+    if operation_id in ("reports_tsm", "reports_performance"):
+        filled += "?organisation=north-homes&start=2026-01-01&end=2026-03-31"
     return Call(method, filled, bodies.get(operation_id))
 
 
@@ -308,7 +484,7 @@ def test_matrix(world, users, operation_id, method, path, user, target):
     _about_a_case, expect = EXPECTATIONS[operation_id]
     expected = expect(user, target)
     worker = Actor(users[COMPLAINTS_MANAGER])
-    call = _call(operation_id, method, path, target, world, worker)
+    call = _call(operation_id, method, path, target, world, worker, user)
     logged_before = AccessLog.objects.filter(action="read restricted case").count()
 
     response = _send(api_for(users[user]), call)
@@ -331,7 +507,7 @@ def test_matrix(world, users, operation_id, method, path, user, target):
             assert secret not in text, secret
     # Reading the restricted case is recorded (who, when, what); not seeing it is not.
     logged = AccessLog.objects.filter(action="read restricted case")
-    if target == "restricted" and expected in (200, 403):
+    if target == "restricted" and expected in (200, 201, 403):
         entry = logged.get()
         assert entry.user == users[user]
         assert entry.case_reference == world["restricted"].reference
@@ -524,3 +700,58 @@ def test_membership_removed_means_access_removed(world, users):
     assert client.get(f"/cases/{reference}").status_code == 404
     assert client.get("/cases").json()["results"] == []
     assert client.get("/organisations").json() == []
+
+
+def test_awards_and_actions_are_reached_only_through_their_own_case(world, users):
+    """An award or action of this organisation is not found through any other case."""
+    worker = Actor(users[COMPLAINTS_MANAGER])
+    award = _approved_award(world["ordinary"], worker)
+    action = action_add(
+        case=world["ordinary"],
+        actor=worker,
+        description="Replace the boiler",
+        owner=users[MANAGER],
+        due_on=datetime.date.fromisoformat(ACTION_DUE),
+    )
+    attempts = [
+        (f"awards/{award.pk}/decide", {"approve": True}),
+        (f"awards/{award.pk}/offer", {}),
+        (f"awards/{award.pk}/answer", {"accepted": True}),
+        (f"awards/{award.pk}/pay", {"method": "bank_transfer"}),
+        (f"remedy-actions/{action.pk}/complete", {"evidence": "Done"}),
+    ]
+    # The other organisation's user, who holds every role there, through a case of its own.
+    outsider = api_for(users[OUTSIDER])
+    south = outsider.post(
+        "/cases",
+        {
+            "organisation": "south-homes",
+            "kind": "complaint",
+            "channel": "email",
+            "received_at": "2026-03-16T09:00:00+00:00",
+            "summary": "South complaint",
+            "customer": {"name": "Quinn Other"},
+        },
+    ).json()["reference"]
+    for path, body in attempts:
+        response = outsider.post(f"/cases/{south}/{path}", body)
+        assert response.status_code == 404, (path, response.content)
+        for secret in [*SECRETS, REASONING, "Replace the boiler"]:
+            assert secret not in response.content.decode(), (path, secret)
+    assert outsider.get(f"/cases/{south}/awards").json() == []
+    # Nor may it give our staff an action on its case.
+    owned = outsider.post(
+        f"/cases/{south}/remedy-actions",
+        {"description": "Do this", "owner": MANAGER, "due_on": ACTION_DUE},
+    )
+    assert owned.status_code == 400
+    assert owned.json()["error"]["fields"] == {"owner": "Unknown user."}
+    # Within this organisation, through another of its cases: not found either.
+    manager = api_for(users[COMPLAINTS_MANAGER])
+    for path, body in attempts:
+        response = manager.post(f"/cases/{world['named'].reference}/{path}", body)
+        assert response.status_code == 404, (path, response.content)
+    award.refresh_from_db()
+    action.refresh_from_db()
+    assert award.status == AwardStatus.APPROVED
+    assert action.completed_on is None

@@ -1,0 +1,423 @@
+"""Putting things right over the API: remedies, actions and compensation awards."""
+
+import datetime
+import re
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from putright.accounts.access import (
+    NotVisibleError,
+    access_case,
+    can_see_case,
+    require_action,
+    roles_in,
+)
+from putright.accounts.models import User
+from putright.cases.errors import CaseError, CaseInputError
+from putright.cases.models import Case
+from putright.cases.services import Actor
+from putright.domain.compensation import pounds, suggest_band
+from putright.policies.registry import get_pack
+from putright.remedies.models import Award, RemedyAction
+from putright.remedies.services import (
+    ComponentIn,
+    action_add,
+    action_complete,
+    award_answer,
+    award_decide,
+    award_offer,
+    award_pay,
+    award_propose,
+    remedy_record,
+)
+
+from .reference import user_of
+from .schemas import In, Text, errors
+
+router = Router(tags=["remedies"])
+COMPONENT = re.compile(r"^components\[(\d+)\]")
+
+
+class RemedyIn(In):
+    kind: Literal[
+        "acknowledgement",
+        "apology",
+        "explanation",
+        "action",
+        "reconsidered_decision",
+        "amended_record",
+        "changed_policy",
+        "financial",
+    ]
+    description: str = Field(..., min_length=1, max_length=5000)
+    issue: int | None = Field(None, ge=1, le=1000)
+
+
+class RemedyOut(Schema):
+    id: int
+    kind: str
+    description: str
+    issue: int | None = None
+
+
+class ActionIn(In):
+    description: str = Field(..., min_length=1, max_length=5000)
+    owner: str = Field(..., min_length=1, max_length=150, description="username")
+    due_on: datetime.date
+    remedy: int | None = Field(None, ge=1)
+
+
+class ActionOut(Schema):
+    id: int
+    description: str
+    owner: str
+    due_on: datetime.date
+    completed_on: datetime.date | None = None
+    evidence: str = ""
+
+
+class CompleteIn(In):
+    evidence: str = Field(..., min_length=1, max_length=5000)
+
+
+class ComponentSchema(In):
+    kind: Literal["time_trouble_distress", "financial_loss", "statutory", "goodwill", "non_cash"]
+    amount_pence: int = Field(0, ge=0, le=100_000_000)
+    band: str = Field("", max_length=60)
+    description: str = Field("", max_length=500)
+    evidence: str = Field("", max_length=5000)
+    days_late: int | None = Field(None, ge=0, le=3650)
+
+
+class AwardIn(In):
+    components: list[ComponentSchema] = Field(..., min_length=1, max_length=20)
+    reasoning: str = Field(..., min_length=1, max_length=20000)
+
+
+class ComponentOut(Schema):
+    kind: str
+    amount_pence: int
+    band: str
+    description: str
+    days_late: int | None = None
+
+
+class AwardOut(Schema):
+    id: int
+    status: str
+    stage: str
+    total_pence: int
+    total: str
+    reasoning: str
+    approval_by: str = ""
+    full_and_final: bool
+    method: str = ""
+    arrears_offset_pence: int = 0
+    paid_pence: int = 0
+    components: list[ComponentOut]
+
+
+class DecideIn(In):
+    approve: bool
+    note: str = Field("", max_length=5000)
+
+
+class AnswerIn(In):
+    accepted: bool
+    note: str = Field("", max_length=5000)
+
+
+class PayIn(In):
+    method: Literal["bank_transfer", "cheque", "rent_credit", "voucher", "non_cash"]
+    arrears_offset_pence: int = Field(0, ge=0, le=100_000_000)
+
+
+class SuggestionOut(Schema):
+    band: str
+    label: str
+    low_pence: int
+    high_pence: int
+    range: str
+    reasons: list[str]
+
+
+def _case(request: HttpRequest, reference: str, action: str) -> tuple[User, Case]:
+    user = user_of(request)
+    case = access_case(user, reference)
+    require_action(user, case, action)
+    return user, case
+
+
+def award_out(award: Award) -> dict[str, Any]:
+    return {
+        "id": award.pk,
+        "status": award.status,
+        "stage": award.stage,
+        "total_pence": award.total_pence,
+        "total": pounds(award.total_pence),
+        "reasoning": award.reasoning,
+        "approval_by": award.approval_by,
+        "full_and_final": award.full_and_final,
+        "method": award.method,
+        "arrears_offset_pence": award.arrears_offset_pence,
+        "paid_pence": award.paid_pence,
+        "components": [
+            {
+                "kind": c.kind,
+                "amount_pence": c.amount_pence,
+                "band": c.band,
+                "description": c.description,
+                "days_late": c.days_late,
+            }
+            for c in award.components.all()
+        ],
+    }
+
+
+def _owner(case: Case, username: str) -> User:
+    owner = User.objects.filter(username=username, is_active=True).first()
+    if owner is None or not roles_in(owner, case.organisation_id):
+        raise CaseInputError(
+            f"There is no member of staff {username!r} here.", fields={"owner": "Unknown user."}
+        )
+    if not can_see_case(owner, case):
+        # The owner is alerted about the action and completes it: they must see the case.
+        raise CaseInputError(
+            f"{username} cannot see this case, so cannot own an action on it.",
+            fields={"owner": "Cannot see the case."},
+        )
+    return owner
+
+
+@router.post(
+    "/cases/{reference}/remedies",
+    response={201: RemedyOut, **errors(403, 404, 409, 422)},
+    operation_id="remedies_create",
+)
+def remedies_create(
+    request: HttpRequest, reference: Text, payload: RemedyIn
+) -> Status[dict[str, Any]]:
+    """Record a remedy (apology, explanation, action, changed decision ...), optionally for one issue."""
+    user, case = _case(request, reference, "remedy")
+    remedy = remedy_record(
+        case=case,
+        actor=Actor(user),
+        kind=payload.kind,
+        description=payload.description,
+        issue_number=payload.issue,
+    )
+    return Status(
+        201,
+        {
+            "id": remedy.pk,
+            "kind": remedy.kind,
+            "description": remedy.description,
+            "issue": payload.issue,
+        },
+    )
+
+
+@router.post(
+    "/cases/{reference}/remedy-actions",
+    response={201: ActionOut, **errors(403, 404, 409, 422)},
+    operation_id="remedy_actions_create",
+)
+def remedy_actions_create(
+    request: HttpRequest, reference: Text, payload: ActionIn
+) -> Status[dict[str, Any]]:
+    """Add an action to put things right, with its owner and due date."""
+    user, case = _case(request, reference, "remedy")
+    remedy = case.remedies.filter(pk=payload.remedy).first() if payload.remedy else None
+    if payload.remedy and remedy is None:
+        raise CaseInputError("The case has no such remedy.", fields={"remedy": "Not found."})
+    action = action_add(
+        case=case,
+        actor=Actor(user),
+        description=payload.description,
+        owner=_owner(case, payload.owner),
+        due_on=payload.due_on,
+        remedy=remedy,
+    )
+    return Status(201, _action_out(action))
+
+
+def _action_out(action: RemedyAction) -> dict[str, Any]:
+    return {
+        "id": action.pk,
+        "description": action.description,
+        "owner": action.owner.username,
+        "due_on": action.due_on,
+        "completed_on": action.completed_on,
+        "evidence": action.evidence,
+    }
+
+
+@router.post(
+    "/cases/{reference}/remedy-actions/{action_id}/complete",
+    response={200: ActionOut, **errors(403, 404, 409, 422)},
+    operation_id="remedy_actions_complete",
+)
+def remedy_actions_complete(
+    request: HttpRequest, reference: Text, action_id: int, payload: CompleteIn
+) -> dict[str, Any]:
+    """Mark an action done, with the evidence that shows it."""
+    user = user_of(request)
+    case = access_case(user, reference)
+    action = RemedyAction.objects.filter(case=case, pk=action_id).first()
+    if action is None:
+        raise NotVisibleError("The case has no such action.")
+    if action.owner_id != user.pk:
+        require_action(user, case, "remedy")
+    return _action_out(action_complete(action=action, actor=Actor(user), evidence=payload.evidence))
+
+
+@router.get(
+    "/cases/{reference}/awards",
+    response={200: list[AwardOut], **errors(404)},
+    operation_id="awards_list",
+)
+def awards_list(request: HttpRequest, reference: Text) -> list[dict[str, Any]]:
+    """The case's compensation awards and where each stands."""
+    case = access_case(user_of(request), reference)
+    return [award_out(a) for a in case.awards.prefetch_related("components")]
+
+
+@router.get(
+    "/cases/{reference}/awards/suggestion",
+    response={200: SuggestionOut | None, **errors(404)},
+    operation_id="awards_suggest",
+)
+def awards_suggest(
+    request: HttpRequest,
+    reference: Text,
+    occasions: int = 1,
+    months_affected: int = 0,
+    missed_deadlines: int = 0,
+) -> dict[str, Any] | None:
+    """A range for time, trouble and distress from the policy's bands and the case's facts."""
+    case = access_case(user_of(request), reference)
+    limits = {"occasions": 1000, "months_affected": 1200, "missed_deadlines": 1000}
+    given = {
+        "occasions": occasions,
+        "months_affected": months_affected,
+        "missed_deadlines": missed_deadlines,
+    }
+    wrong = {
+        name: f"0 to {limits[name]}."
+        for name, value in given.items()
+        if not 0 <= value <= limits[name]
+    }
+    if wrong:
+        raise CaseInputError("The facts are out of range.", fields=wrong)
+    found = suggest_band(
+        get_pack(case.policy_pack),
+        occasions=occasions,
+        months_affected=months_affected,
+        vulnerable=case.vulnerability,
+        missed_deadlines=missed_deadlines,
+    )
+    if found is None:
+        return None
+    return {
+        "band": found.band.id,
+        "label": found.band.label,
+        "low_pence": found.low_pence,
+        "high_pence": found.high_pence,
+        "range": f"{pounds(found.low_pence)} to {pounds(found.high_pence)}",
+        "reasons": list(found.reasons),
+    }
+
+
+@router.post(
+    "/cases/{reference}/awards",
+    response={201: AwardOut, **errors(403, 404, 409, 422)},
+    operation_id="awards_create",
+)
+def awards_create(
+    request: HttpRequest, reference: Text, payload: AwardIn
+) -> Status[dict[str, Any]]:
+    """Propose an award; above your authority it waits for the approval the policy names."""
+    user, case = _case(request, reference, "award-propose")
+    try:
+        award = award_propose(
+            case=case,
+            actor=Actor(user),
+            components=[ComponentIn(**c.dict()) for c in payload.components],
+            reasoning=payload.reasoning,
+        )
+    except CaseError as error:
+        # The services name a part "components[0]"; the API names fields "components.0".
+        error.fields = {COMPONENT.sub(r"components.\1", k): v for k, v in error.fields.items()}
+        raise
+    return Status(201, award_out(award))
+
+
+def _award(request: HttpRequest, reference: str, award_id: int, action: str) -> tuple[User, Award]:
+    user, case = _case(request, reference, action)
+    award = case.awards.filter(pk=award_id).first()
+    if award is None:
+        raise NotVisibleError("The case has no such award.")
+    return user, award
+
+
+@router.post(
+    "/cases/{reference}/awards/{award_id}/decide",
+    response={200: AwardOut, **errors(403, 404, 409, 422)},
+    operation_id="awards_decide",
+)
+def awards_decide(
+    request: HttpRequest, reference: Text, award_id: int, payload: DecideIn
+) -> dict[str, Any]:
+    """Approve or refuse an award waiting for your approval."""
+    user, award = _award(request, reference, award_id, "award-decide")
+    return award_out(
+        award_decide(award=award, actor=Actor(user), approve=payload.approve, note=payload.note)
+    )
+
+
+@router.post(
+    "/cases/{reference}/awards/{award_id}/offer",
+    response={200: AwardOut, **errors(403, 404, 409, 422)},
+    operation_id="awards_offer",
+)
+def awards_offer(request: HttpRequest, reference: Text, award_id: int) -> dict[str, Any]:
+    """Offer an approved award to the customer."""
+    user, award = _award(request, reference, award_id, "award-propose")
+    return award_out(award_offer(award=award, actor=Actor(user)))
+
+
+@router.post(
+    "/cases/{reference}/awards/{award_id}/answer",
+    response={200: AwardOut, **errors(403, 404, 409, 422)},
+    operation_id="awards_answer",
+)
+def awards_answer(
+    request: HttpRequest, reference: Text, award_id: int, payload: AnswerIn
+) -> dict[str, Any]:
+    """Record the customer's acceptance or refusal of the offer."""
+    user, award = _award(request, reference, award_id, "award-propose")
+    return award_out(
+        award_answer(award=award, actor=Actor(user), accepted=payload.accepted, note=payload.note)
+    )
+
+
+@router.post(
+    "/cases/{reference}/awards/{award_id}/pay",
+    response={200: AwardOut, **errors(403, 404, 409, 422)},
+    operation_id="awards_pay",
+)
+def awards_pay(
+    request: HttpRequest, reference: Text, award_id: int, payload: PayIn
+) -> dict[str, Any]:
+    """Record payment, once, by a method the policy allows, offsetting arrears where it says so."""
+    user, award = _award(request, reference, award_id, "award-pay")
+    return award_out(
+        award_pay(
+            award=award,
+            actor=Actor(user),
+            method=payload.method,
+            arrears_offset_pence=payload.arrears_offset_pence,
+        )
+    )
