@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, cases, contacts, organisations, queues
+from .views import auth, cases, contacts, letters, organisations, queues
 
 app_name = "staff"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("cases/", queues.queue, name="queue"),
     path("cases/save-filter/", queues.save_queue, name="save-queue"),
     path("cases/<str:reference>/", cases.case_page, name="case"),
+    path("cases/<str:reference>/letters/<int:sequence>/", letters.letter, name="letter"),
+    path(
+        "cases/<str:reference>/letter-pdf/<int:letter_id>/", letters.letter_pdf, name="letter-pdf"
+    ),
+    path("cases/<str:reference>/ombudsman-bundle/", letters.bundle, name="bundle"),
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("record/", contacts.record, name="record"),
     path("search/", queues.search, name="search"),

@@ -38,6 +38,7 @@ from putright.cases.services import (
 )
 from putright.domain.deadlines import Deadline, State
 from putright.letters.models import Correspondence
+from putright.letters.rendering import letters_called_for
 from putright.policies.registry import get_pack
 from putright.remedies.models import Award, Remedy, RemedyAction
 
@@ -335,10 +336,15 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     remedies: list[Remedy] = []
     remedy_actions: list[RemedyAction] = []
     awards: list[Award] = []
+    letters_to_send: list[Any] = []
     if tab == "correspondence":
         letters = list(
             case.correspondence.select_related("created_by").order_by("created_at", "pk")
         )
+        sent = {(letter.event_sequence, letter.template) for letter in letters}
+        letters_to_send = [
+            {"event": event, "spec": spec} for event, spec in letters_called_for(case, events, sent)
+        ]
     elif tab == "remedies":
         remedies = list(case.remedies.select_related("issue", "created_by"))
         remedy_actions = list(case.remedy_actions.select_related("owner"))
@@ -359,6 +365,8 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "links": links,
             "correspondence": correspondence,
             "letters": letters,
+            "letters_to_send": letters_to_send,
+            "may_send": may_act(user, case, "contact"),
             "remedies": remedies,
             "remedy_actions": remedy_actions,
             "awards": awards,

@@ -1,0 +1,116 @@
+"""Letters on the case page: preview what the chronology calls for, send it, download it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from putright.accounts.access import NotVisibleError, access_case, may_act, record_access
+from putright.accounts.models import User
+from putright.cases.errors import CaseError
+from putright.cases.models import Case
+from putright.cases.services import Actor
+from putright.letters.models import Correspondence
+from putright.letters.services import letter_preview, letter_send, ombudsman_bundle
+
+#: Sending a letter is contact with the customer: the same people may do it.
+SEND_PERMISSION = "contact"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _case(request: HttpRequest, reference: str) -> Case:
+    try:
+        return access_case(_user(request), reference, record=False)
+    except NotVisibleError:
+        raise Http404(f"There is no case {reference} that you can see.") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
+    """Preview the letter an event calls for; sending it keeps it and records it."""
+    user = _user(request)
+    case = _case(request, reference)
+    if not may_act(user, case, SEND_PERMISSION):
+        return render(request, "staff/no_permission.html", {"what": "send letters"}, status=403)
+    large_print = (
+        request.POST.get("large_print") == "on"
+        if request.method == "POST"
+        else (request.GET.get("large_print") == "on")
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            sent = letter_send(
+                case=case, sequence=sequence, actor=Actor(user), large_print=large_print
+            )
+        except CaseError as problem:
+            error = problem.message
+        else:
+            how = {
+                "email": f"E-mailed to {sent.recipient}.",
+                "post": "Queued for printing and posting.",
+                "phone": f"The customer prefers the phone: call them on {sent.recipient}.",
+                "internal": "Sent to the team.",
+            }[sent.channel]
+            messages.success(request, f"{sent.subject}: {how}")
+            return redirect(f"/cases/{case.reference}/?tab=correspondence")
+    try:
+        subject, html = letter_preview(case, sequence=sequence, large_print=large_print)
+    except CaseError as problem:
+        raise Http404(problem.message) from None
+    status = 400 if error else 200
+    return render(
+        request,
+        "staff/letter.html",
+        {
+            "case": case,
+            "subject": subject,
+            "html": html,
+            "sequence": sequence,
+            "large_print": large_print,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> FileResponse:
+    """A letter as it was sent."""
+    case = _case(request, reference)
+    letter = Correspondence.objects.filter(case=case, pk=letter_id).first()
+    if letter is None:
+        raise Http404("There is no such letter on this case.")
+    return FileResponse(
+        letter.pdf.open("rb"),
+        as_attachment=False,
+        filename=f"{case.reference}-{letter.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_GET
+def bundle(request: HttpRequest, reference: str) -> HttpResponse:
+    """The ombudsman bundle: chronology, letters and attachments in one PDF (an export, so logged)."""
+    user = _user(request)
+    case = _case(request, reference)
+    if not may_act(user, case, SEND_PERMISSION):
+        return render(
+            request, "staff/no_permission.html", {"what": "export the case file"}, status=403
+        )
+    record_access(user, "exported the ombudsman bundle", case.reference)
+    response = HttpResponse(ombudsman_bundle(case), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{case.reference}-ombudsman-bundle.pdf"'
+    )
+    return response
