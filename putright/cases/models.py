@@ -139,6 +139,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "stage"]),
             models.Index(fields=["organisation", "received_at"]),
+            models.Index(fields=["organisation", "kind", "received_at"]),  # reports
         ]
 
     def __str__(self) -> str:
