@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import auth, cases, contacts, letters, organisations, queues
+from .views import remedies as remedy_views
 
 app_name = "staff"
 
@@ -18,6 +19,56 @@ urlpatterns = [
         "cases/<str:reference>/letter-pdf/<int:letter_id>/", letters.letter_pdf, name="letter-pdf"
     ),
     path("cases/<str:reference>/ombudsman-bundle/", letters.bundle, name="bundle"),
+    path(
+        "cases/<str:reference>/remedies/record/",
+        remedy_views.record_remedy,
+        name="remedy-record",
+    ),
+    path(
+        "cases/<str:reference>/remedies/add-action/",
+        remedy_views.add_action,
+        name="remedy-action-add",
+    ),
+    path(
+        "cases/<str:reference>/remedies/actions/<int:action_id>/complete/",
+        remedy_views.complete_action,
+        name="remedy-action-complete",
+    ),
+    path(
+        "cases/<str:reference>/remedies/propose/",
+        remedy_views.propose_award,
+        name="award-propose",
+    ),
+    path(
+        "cases/<str:reference>/awards/<int:award_id>/approve/",
+        remedy_views.approve_award,
+        name="award-approve",
+    ),
+    path(
+        "cases/<str:reference>/awards/<int:award_id>/refuse/",
+        remedy_views.refuse_award,
+        name="award-refuse",
+    ),
+    path(
+        "cases/<str:reference>/awards/<int:award_id>/offer/",
+        remedy_views.offer_award,
+        name="award-offer",
+    ),
+    path(
+        "cases/<str:reference>/awards/<int:award_id>/accepted/",
+        remedy_views.accept_award,
+        name="award-accepted",
+    ),
+    path(
+        "cases/<str:reference>/awards/<int:award_id>/refused/",
+        remedy_views.decline_award,
+        name="award-refused",
+    ),
+    path(
+        "cases/<str:reference>/awards/<int:award_id>/pay/",
+        remedy_views.pay_award,
+        name="award-pay",
+    ),
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("record/", contacts.record, name="record"),
     path("search/", queues.search, name="search"),

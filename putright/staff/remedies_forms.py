@@ -1,0 +1,267 @@
+"""Forms for remedies, actions and compensation awards: each offers the pack's own choices.
+
+Amounts are typed in pounds and pence and read exactly into integer pence with ``Decimal``:
+never through a float, and never with more than two decimal places.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+
+from putright.accounts.access import can_see_case
+from putright.accounts.models import User
+from putright.cases.models import Case
+from putright.domain.policy import Pack
+from putright.remedies.models import ComponentKind, PaymentMethod, RemedyKind
+
+#: The largest amount a form accepts: £1,000,000 (the API's limit too).
+MAX_PENCE = 100_000_000
+AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+
+
+def parse_pence(text: str) -> int:
+    """``"125.50"`` (or ``"£1,125.5"``) as ``112550`` pence, exactly; raises ValidationError."""
+    cleaned = text.strip().removeprefix("£").replace(",", "").strip()
+    if not AMOUNT.match(cleaned):
+        raise forms.ValidationError("Enter an amount in pounds and pence, like 125.50.")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        raise forms.ValidationError("Enter an amount in pounds and pence, like 125.50.") from None
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise forms.ValidationError("Give pounds and pence: at most two decimal places.")
+    pence = int(amount * 100)
+    if pence > MAX_PENCE:
+        raise forms.ValidationError("Enter an amount of at most £1,000,000.")
+    return pence
+
+
+class PoundsField(forms.CharField):
+    """An amount in pounds and pence, cleaned to integer pence (None when blank)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"data-width": "10", "inputmode": "decimal", "spellcheck": "false"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> int | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        return parse_pence(text)
+
+
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+class CaseForm(forms.Form):
+    """A form about one case, under its pack, for one member of staff."""
+
+    def __init__(self, *args: Any, case: Case, pack: Pack, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.pack = pack
+        self.user = user
+
+
+class RemedyForm(CaseForm):
+    kind = forms.ChoiceField(
+        label="What kind of remedy?", choices=RemedyKind.choices, widget=forms.RadioSelect
+    )
+    issue = forms.ChoiceField(label="Which issue does it put right? (optional)", required=False)
+    description = forms.CharField(
+        label="Describe the remedy",
+        help_text="What the customer is offered, in the words the response will use.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        issues = list(self.case.issues.all())
+        if issues:
+            _choice(self, "issue").choices = [("", "The complaint as a whole")] + [
+                (str(i.number), f"{i.number}. {i.description[:80]}") for i in issues
+            ]
+        else:
+            del self.fields["issue"]
+
+
+def owner_choices(case: Case) -> list[tuple[str, str]]:
+    """Active staff of the landlord who can see the case (the owner must, to complete it)."""
+    users = (
+        User.objects.filter(memberships__organisation_id=case.organisation_id, is_active=True)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+    return [("", "Choose a person")] + [
+        (u.username, str(u)) for u in users if can_see_case(u, case)
+    ]
+
+
+class AddActionForm(CaseForm):
+    description = forms.CharField(
+        label="What needs to be done?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ChoiceField(label="Who owns the action?")
+    due_on = forms.DateField(
+        label="When is it due?",
+        help_text="For example, 2026-04-30",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+        widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
+    )
+    remedy = forms.ChoiceField(label="Which remedy does it carry out? (optional)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "owner").choices = owner_choices(self.case)
+        remedies = list(self.case.remedies.all())
+        if remedies:
+            _choice(self, "remedy").choices = [("", "Not one remedy")] + [
+                (str(r.pk), f"{r.get_kind_display()}: {r.description[:60]}") for r in remedies
+            ]
+        else:
+            del self.fields["remedy"]
+
+    def clean_owner(self) -> User:
+        username = self.cleaned_data["owner"]
+        owner = User.objects.filter(username=username, is_active=True).first()
+        if owner is None or not can_see_case(owner, self.case):
+            raise forms.ValidationError("Choose someone who can see this case.")
+        return owner
+
+
+class CompleteActionForm(CaseForm):
+    evidence = forms.CharField(
+        label="What shows the action was done?",
+        help_text="For example, the job number and the date the repair was signed off.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class FactsForm(CaseForm):
+    """The facts the calculator needs that the case does not already hold."""
+
+    occasions = forms.IntegerField(
+        label="On how many occasions did the failure happen?",
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        widget=forms.NumberInput(attrs={"data-width": "3"}),
+    )
+    months_affected = forms.IntegerField(
+        label="For how many months was the customer affected?",
+        min_value=0,
+        max_value=1200,
+        initial=0,
+        widget=forms.NumberInput(attrs={"data-width": "3"}),
+    )
+    reasoning = forms.CharField(
+        label="Why this amount?",
+        help_text="The response letter states this rationale. Say how the facts and the bands led to the figure.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ComponentForm(forms.Form):
+    """One part of an award; a wholly blank part is left out."""
+
+    kind = forms.ChoiceField(label="Kind of compensation", widget=forms.RadioSelect, required=False)
+    band = forms.ChoiceField(label="Impact band", widget=forms.RadioSelect, required=False)
+    amount = PoundsField(
+        label="Amount in pounds",
+        required=False,
+        help_text="Pounds and pence, like 125.50. Right to Repair payments are worked out from the days late.",
+    )
+    description = forms.CharField(label="Description", max_length=500, required=False)
+    evidence = forms.CharField(
+        label="Evidence",
+        required=False,
+        help_text="Needed for a financial loss: receipts, quotes, what shows the loss.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    days_late = forms.IntegerField(
+        label="Days the repair was late (Right to Repair)",
+        min_value=0,
+        max_value=3650,
+        required=False,
+        widget=forms.NumberInput(attrs={"data-width": "3"}),
+    )
+
+    def __init__(self, *args: Any, pack: Pack, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = pack.compensation
+        kinds = [
+            (value, label)
+            for value, label in ComponentKind.choices
+            if value != ComponentKind.STATUTORY or (rules and rules.right_to_repair)
+        ]
+        _choice(self, "kind").choices = kinds
+        bands = rules.bands if rules else ()
+        if bands:
+            _choice(self, "band").choices = [(b.id, b.label) for b in bands]
+            self.fields["band"].help_text = "For time, trouble and distress."
+        else:
+            del self.fields["band"]
+        if not (rules and rules.right_to_repair):
+            del self.fields["days_late"]
+            self.fields["amount"].help_text = "Pounds and pence, like 125.50."
+
+    def is_blank(self) -> bool:
+        return not any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in self.fields
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("kind") and not self.is_blank():
+            self.add_error("kind", "Choose the kind of compensation.")
+        return data
+
+
+class DecideForm(CaseForm):
+    note = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OfferForm(CaseForm):
+    """Nothing to enter: the offer is the award as approved."""
+
+
+class AnswerForm(CaseForm):
+    note = forms.CharField(
+        label="What did the customer say? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PayForm(CaseForm):
+    method = forms.ChoiceField(label="How was it paid?", widget=forms.RadioSelect)
+    arrears_offset = PoundsField(
+        label="Amount offset against arrears (optional)",
+        required=False,
+        help_text="The part of the award credited to money the customer owes. Leave blank for none; the customer is told of any offset.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = self.pack.compensation
+        allowed = list(rules.methods) if rules else [m.value for m in PaymentMethod]
+        labels = dict(PaymentMethod.choices)
+        _choice(self, "method").choices = [(m, labels.get(m, m)) for m in allowed]
+        if not (rules and rules.arrears_offset):
+            del self.fields["arrears_offset"]
