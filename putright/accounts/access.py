@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from putright.cases.models import Case
+from putright.cases.models import Case, CaseMember
 from putright.organisations.models import Organisation
 
 from .models import AccessLog, Membership, Role, User
@@ -142,20 +142,27 @@ def _orgs_with(user: User, wanted: Iterable[str]) -> list[int]:
 
 
 def _named(user: User) -> Q:
-    return Q(handler=user) | Q(investigator=user) | Q(members__user=user)
+    # A subquery, not a join: a join would repeat rows and force DISTINCT over every case.
+    named_on = CaseMember.objects.filter(user=user).values("case_id")
+    return Q(handler=user) | Q(investigator=user) | Q(pk__in=named_on)
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
-    """Every case the user may see, as one query."""
-    readers = _orgs_with(user, CASE_READERS)
-    restricted = _orgs_with(user, RESTRICTED_READERS)
-    named_only = _orgs_with(user, NAMED_ONLY_READERS)
-    condition = (
-        Q(organisation_id__in=readers, conduct=False)
-        | Q(organisation_id__in=restricted)
-        | (Q(organisation_id__in=readers + named_only) & _named(user))
-    )
-    return Case.objects.filter(condition).distinct()
+    """Every case the user may see, as one query (no joins, so counts and sorts use indexes)."""
+    readers = set(_orgs_with(user, CASE_READERS))
+    restricted = set(_orgs_with(user, RESTRICTED_READERS))
+    named_only = set(_orgs_with(user, NAMED_ONLY_READERS))
+    everything = sorted(readers & restricted)  # restricted cases too
+    unrestricted = sorted(readers - restricted)
+    condition = Q(pk__in=[])
+    if everything:
+        condition |= Q(organisation_id__in=everything)
+    if unrestricted:
+        condition |= Q(organisation_id__in=unrestricted, conduct=False)
+    named_orgs = sorted((readers | named_only) - set(everything))
+    if named_orgs:
+        condition |= Q(organisation_id__in=named_orgs) & _named(user)
+    return Case.objects.filter(condition)
 
 
 def _is_named(user: User, case: Case) -> bool:

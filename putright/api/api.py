@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import SuspiciousOperation
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -119,6 +120,11 @@ def on_not_visible(request: HttpRequest, exc: NotVisibleError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return error(request, 400, "invalid", f"The upload could not be read: {exc}")
 
 
 @api.exception_handler(HttpError)

@@ -62,7 +62,7 @@ def organisation_out(organisation: Organisation) -> OrganisationOut:
         name=organisation.name,
         policy=organisation.policy_pack,
         calendar_region=organisation.calendar_region,
-        cutoff_time=organisation.cutoff_time,
+        cutoff_time=organisation.cutoff_time.strftime("%H:%M"),
         ombudsman_route=organisation.ombudsman_route,
         parent=organisation.parent.slug if organisation.parent else None,
         homes=homes,

@@ -24,6 +24,20 @@ from .schemas import In, Text, errors
 
 router = Router(tags=["reports"])
 
+#: The spreadsheet and CSV forms of a report, documented beside its JSON.
+EXPORTS = {
+    "responses": {
+        "200": {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            }
+        }
+    }
+}
+
 
 class ReportQuery(In):
     organisation: Text = Field(
@@ -121,6 +135,7 @@ def _answer(request: HttpRequest, report: Report, query: ReportQuery) -> Any:
     "/reports/tsm",
     response={200: ReportOut, **errors(403, 404)},
     operation_id="reports_tsm",
+    openapi_extra=EXPORTS,
 )
 def reports_tsm(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     """Tenant Satisfaction Measures for the period: CH01 (stage 1 and stage 2 complaints
@@ -133,6 +148,7 @@ def reports_tsm(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     "/reports/performance",
     response={200: ReportOut, **errors(403, 404)},
     operation_id="reports_performance",
+    openapi_extra=EXPORTS,
 )
 def reports_performance(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     """Complaints performance for the period: received, acknowledged and answered on time,

@@ -58,7 +58,7 @@ class OrganisationOut(Schema):
     name: str
     policy: str
     calendar_region: str
-    cutoff_time: datetime.time
+    cutoff_time: str = Field(..., pattern=r"^\d{2}:\d{2}$", description="Local time, HH:MM")
     ombudsman_route: str
     parent: str | None = None
     homes: int | None = None
