@@ -28,7 +28,9 @@ router = Router(tags=["reports"])
 EXPORTS = {
     "responses": {
         "200": {
+            "description": "OK",
             "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ReportOut"}},
                 "text/csv": {"schema": {"type": "string"}},
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                     "schema": {"type": "string", "format": "binary"}
