@@ -35,7 +35,7 @@ EXPORTS = {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                     "schema": {"type": "string", "format": "binary"}
                 },
-            }
+            },
         }
     }
 }
