@@ -202,3 +202,37 @@ def test_the_ombudsman_bundle_has_the_chronology_and_every_letter(receive, clock
     assert "Letter sent" in text
     assert "Sorry: fixed on 9 March." in text
     assert text.count("Our response to your complaint") >= 1
+
+
+@pytest.mark.parametrize(
+    "pack",
+    [
+        "hos-code-2024",
+        "southern-housing-2020",
+        "feedback-policy-2021",
+        "south-liverpool-homes-2021",
+        "housing-plus-group-2021",
+        "rooftop-2023",
+    ],
+)
+def test_every_pack_writes_a_response_with_the_decision_and_the_ombudsman(
+    receive, clock, handler, pack
+):
+    clock(2026, 3, 2, 9)
+    case = receive(pack, received_at=clock(2026, 3, 2, 9))
+    case = case_acknowledge(case=case, actor=Actor(handler))
+    clock(2026, 3, 9, 15)
+    case = case_respond(
+        case=case, actor=Actor(handler), outcome="not_upheld", text="The repair was on time."
+    )
+
+    letter = letter_send(
+        case=case, sequence=event_seq(case, EventKind.RESPONDED), actor=Actor(handler)
+    )
+
+    text = pdf_text(letter)
+    assert case.reference in text
+    assert "not upheld" in text
+    assert "The repair was on time." in text
+    assert "Mon 2 Mar 2026" in text  # received
+    assert "Housing Ombudsman" in text
