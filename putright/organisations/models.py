@@ -28,7 +28,7 @@ class Organisation(models.Model):
         max_length=8,
         unique=True,
         validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,7}$", "Use 2-8 capital letters or digits.")],
-        help_text="Starts every case reference, e.g. SLH-2026-00042.",
+        help_text="Starts every case reference, e.g. HSH-2026-00042.",
     )
     policy_pack = models.CharField(max_length=60, default="hos-code-2024")
     calendar_region = models.CharField(

@@ -20,7 +20,7 @@ SLUG_TAKEN = "There is already an organisation with the slug {slug!r}."
 PREFIX_TAKEN = (
     "Another organisation's case references already start {prefix}-; choose another prefix."
 )
-BAD_SLUG = "A slug is lower-case letters, digits and hyphens, e.g. south-liverpool-homes."
+BAD_SLUG = "A slug is lower-case letters, digits and hyphens, e.g. harbourside-homes."
 
 
 class OrganisationError(Exception):
@@ -28,7 +28,7 @@ class OrganisationError(Exception):
 
 
 def default_prefix(name: str) -> str:
-    """Initials of the name in capitals, at least two letters: ``South Liverpool Homes`` -> SLH."""
+    """Initials of the name in capitals, at least two letters: ``Harbourside Homes`` -> HH."""
     words = re.findall(r"[A-Za-z0-9]+", name)
     initials = "".join(w[0] for w in words).upper()
     if len(initials) < 2:

@@ -383,10 +383,10 @@ class FollowForm(forms.Form):
     reference = forms.CharField(
         label="Reference",
         max_length=30,
-        help_text="You can find it in our e-mails and letters, for example SLH-2026-00042.",
+        help_text="You can find it in our e-mails and letters, for example HSH-2026-00042.",
         error_messages={
             "required": "Enter your reference.",
-            "max_length": "Enter the reference as it appears in our letters, for example SLH-2026-00042.",
+            "max_length": "Enter the reference as it appears in our letters, for example HSH-2026-00042.",
         },
         widget=forms.TextInput(
             attrs={"data-width": "20", "spellcheck": "false", "autocomplete": "off"}

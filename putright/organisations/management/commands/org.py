@@ -17,7 +17,7 @@ from putright.organisations.services import OrganisationError, organisation_crea
 class Command(PutRightCommand):
     help = "Create an organisation bound to a policy pack, or list organisations."
     example = (
-        "putright org create south-liverpool-homes --name 'South Liverpool Homes' "
+        "putright org create harbourside --name 'Harbourside Homes' "
         "--policy south-liverpool-homes-2021 --homes 3800\n"
         "putright org list --json"
     )
