@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from putright.domain.calendar import describe
+from putright.domain.compensation import pounds
 from putright.domain.compliance import VERDICT_LABELS, Finding
 from putright.domain.deadlines import Deadline
 from putright.domain.policy import Anchor, Counting, Pack, Step
@@ -159,12 +160,6 @@ def _step_lines(pack: Pack, step: Step, level: int, *, indent: str) -> list[str]
             f"{indent}    if missed, alert: {', '.join(pack.role_title(r) for r in step.breach_alert)}"
         )
     return lines
-
-
-def pounds(pence: int) -> str:
-    """``£1,234.50`` from integer pence."""
-    pounds_part, pence_part = divmod(pence, 100)
-    return f"£{pounds_part:,}" + (f".{pence_part:02d}" if pence_part else "")
 
 
 def deadline_dict(deadline: Deadline) -> dict[str, Any]:

@@ -82,8 +82,9 @@ def rag(state: str) -> str:
 
 @register.filter
 def pounds(pence: int | None) -> str:
-    """``12345`` pence as ``£123.45``."""
-    return f"£{(pence or 0) / 100:,.2f}"
+    """``12345`` pence as ``£123.45``: exact integer arithmetic, always with pence."""
+    whole, part = divmod(int(pence or 0), 100)
+    return f"£{whole:,}.{part:02d}"
 
 
 @register.filter
