@@ -308,6 +308,17 @@ def _measured(performance: Report, tsm: Report) -> dict[str, list[tuple[str, str
             f"{f['compensation.awarded_pence'].display()}, of which "
             f"{f['compensation.paid_pence'].display()} paid.",
         )
+    offered = f["compensation.offered"].value or 0
+    if offered:
+        add(
+            "7.1",
+            f"Compensation offers {period}: {offered:,} totalling "
+            f"{f['compensation.offered_pence'].display()}; "
+            f"{f['compensation.accepted'].value or 0:,} accepted "
+            f"({f['compensation.accepted_pence'].display()}) and "
+            f"{f['compensation.declined'].value or 0:,} refused by the customer; "
+            f"{f['compensation.payments_pence'].display()} paid in the period.",
+        )
     return out
 
 

@@ -41,7 +41,11 @@ the stage start to the response (linear interpolation), extensions and outcomes 
 responses sent in the period; the escalation rate is stage 2 complaints started in
 the period per stage 1 response sent in it; refusals are escalation refusals recorded
 in the period (by ground) and stages refused under an exclusion (by exclusion);
-compensation is awards proposed in the period and not refused approval. *Open now*
+compensation *awards* are those proposed in the period and not refused approval; offers,
+acceptances, refusals by the customer and payments are each counted in the period of
+their own date (offered, answered, paid), in total and by the stage the award was made
+at (formal stage 1, stage 2, or any other stage), so an award offered in March and paid
+in April is an offer of March and a payment of April. *Open now*
 and *overdue now* describe today, whatever the period: a stage is overdue when it is
 still unanswered after the Code's response date.
 """
@@ -159,6 +163,76 @@ def _stage_figures(level: int) -> list[FigureKind]:
     ]
 
 
+#: Where an award was made, for the compensation figures by stage: the formal stage 1 and
+#: stage 2, or any other (an informal or first-contact stage, or a stage beyond the second).
+COMPENSATION_STAGES = (("stage1", "stage 1"), ("stage2", "stage 2"), ("other", "other stages"))
+
+
+def _compensation_figures() -> list[FigureKind]:
+    """Offers, acceptances, refusals and payments in the period, each dated by its own event."""
+    out = [
+        FigureKind("compensation.offered", "Compensation offers", "count", "Offered in the period"),
+        FigureKind(
+            "compensation.offered_pence", "Compensation offered", "pence", "Total of those offers"
+        ),
+        FigureKind(
+            "compensation.accepted",
+            "Compensation offers accepted",
+            "count",
+            "Accepted by the customer in the period",
+        ),
+        FigureKind(
+            "compensation.accepted_pence",
+            "Compensation accepted",
+            "pence",
+            "Total of the offers accepted",
+        ),
+        FigureKind(
+            "compensation.declined",
+            "Compensation offers refused by the customer",
+            "count",
+            "Refused by the customer in the period",
+        ),
+        FigureKind("compensation.payments", "Compensation payments", "count", "Paid in the period"),
+        FigureKind(
+            "compensation.payments_pence",
+            "Compensation paid in the period",
+            "pence",
+            "Paid to the customer, after any offset against arrears",
+        ),
+        FigureKind(
+            "compensation.offset_pence",
+            "Compensation set against arrears",
+            "pence",
+            "Part of the awards paid in the period that cleared rent arrears",
+        ),
+    ]
+    for key, name in COMPENSATION_STAGES:
+        c = f"compensation.{key}"
+        out += [
+            FigureKind(f"{c}.offered", f"Offers at {name}", "count", "Offered in the period"),
+            FigureKind(
+                f"{c}.offered_pence", f"Offered at {name}", "pence", "Total of those offers"
+            ),
+            FigureKind(
+                f"{c}.accepted", f"Offers accepted at {name}", "count", "Accepted in the period"
+            ),
+            FigureKind(
+                f"{c}.accepted_pence",
+                f"Accepted at {name}",
+                "pence",
+                "Total of the offers accepted",
+            ),
+            FigureKind(
+                f"{c}.paid_pence",
+                f"Paid at {name}",
+                "pence",
+                "Paid to the customer in the period, after any offset",
+            ),
+        ]
+    return out
+
+
 PERFORMANCE_FIGURES: dict[str, FigureKind] = {
     f.key: f
     for f in [
@@ -184,6 +258,7 @@ PERFORMANCE_FIGURES: dict[str, FigureKind] = {
         FigureKind(
             "compensation.paid_pence", "Compensation paid", "pence", "Paid so far on those awards"
         ),
+        *_compensation_figures(),
         FigureKind("tp09.answers", "Satisfaction answers", "count", "Answers given in the period"),
         FigureKind(
             "tp09.share",

@@ -9,12 +9,13 @@ The definitions are in :mod:`putright.reports.measures`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import numpy as np
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -31,7 +32,9 @@ from . import measures as m
 from .grouping import DIMENSIONS, NOT_RECORDED, TIME_DIMENSIONS, Cohort, time_label
 from .runs import (
     DEFAULT_LOOKBACK_DAYS,
+    Bools,
     CaseRows,
+    Dates,
     Ints,
     StageRuns,
     Strs,
@@ -370,6 +373,109 @@ def awards_part(loaded: Loaded) -> m.Part:
     return m.Part(Cohort(dims, dates, case_ids), compute)
 
 
+def compensation_parts(loaded: Loaded) -> list[m.Part]:
+    """Offers, acceptances, refusals by the customer and payments in the period, each placed
+    in time by its own date, in total and by the stage the award was made at."""
+    begin, after = local_bounds(loaded.start, loaded.end)
+    touched = (
+        Q(offered_at__gte=begin, offered_at__lt=after)
+        | Q(answered_at__gte=begin, answered_at__lt=after)
+        | Q(paid_at__gte=begin, paid_at__lt=after)
+    )
+    rows = list(
+        Award.objects.filter(
+            touched, case__organisation_id__in=[o.pk for o in loaded.organisations]
+        )
+        .order_by()
+        .values_list(
+            *CASE_DIMS,
+            TruncDate("offered_at"),
+            TruncDate("answered_at"),
+            TruncDate("paid_at"),
+            "status",
+            "total_pence",
+            "paid_pence",
+            "arrears_offset_pence",
+            "stage",
+            "case__policy_pack",
+        )
+    )
+    case_ids, dims, offered_on, rest = _case_dim_rows(rows, loaded.organisations)
+    answered_on = as_dates(rest[0] if rows else ())
+    paid_on = as_dates(rest[1] if rows else ())
+    refused = np.array([s == AwardStatus.REFUSED for s in rest[2]] if rows else (), dtype=bool)
+    total = np.array(rest[3] if rows else (), dtype=np.int64)
+    paid = np.array(rest[4] if rows else (), dtype=np.int64)
+    offset = np.array(rest[5] if rows else (), dtype=np.int64)
+    known = levels()
+    stage = np.array(
+        [_compensation_stage(known.level_of(p, s)) for s, p in zip(rest[6], rest[7], strict=True)]
+        if rows
+        else (),
+        dtype=np.str_,
+    )
+
+    def part(
+        chosen: Bools, dates: Dates, compute: Callable[[Ints, Ints], list[m.Figure]]
+    ) -> m.Part:
+        at = np.flatnonzero(chosen)
+        cohort = Cohort({k: v[at] for k, v in dims.items()}, dates[at], case_ids[at])
+        return m.Part(cohort, lambda g: compute(at[g], case_ids[at[g]]))
+
+    def by_stage(rows_: Ints, ids: Ints, what: str, amounts: Ints) -> list[m.Figure]:
+        out = []
+        for key, _name in m.COMPENSATION_STAGES:
+            here = stage[rows_] == key
+            out.append(m.count_figure(f"compensation.{key}.{what}", ids[here]))
+            out.append(
+                m.Figure(
+                    f"compensation.{key}.{what}_pence",
+                    int(amounts[rows_][here].sum()),
+                    case_ids=ids[here],
+                )
+            )
+        return out
+
+    def offers(r: Ints, ids: Ints) -> list[m.Figure]:
+        return [
+            m.count_figure("compensation.offered", ids),
+            m.Figure("compensation.offered_pence", int(total[r].sum()), case_ids=ids),
+            *by_stage(r, ids, "offered", total),
+        ]
+
+    def acceptances(r: Ints, ids: Ints) -> list[m.Figure]:
+        return [
+            m.count_figure("compensation.accepted", ids),
+            m.Figure("compensation.accepted_pence", int(total[r].sum()), case_ids=ids),
+            *by_stage(r, ids, "accepted", total),
+        ]
+
+    def refusals(_r: Ints, ids: Ints) -> list[m.Figure]:
+        return [m.count_figure("compensation.declined", ids)]
+
+    def payments(r: Ints, ids: Ints) -> list[m.Figure]:
+        staged = [f for f in by_stage(r, ids, "paid", paid) if f.key.endswith("_pence")]
+        offsets = offset[r] > 0
+        return [
+            m.count_figure("compensation.payments", ids),
+            m.Figure("compensation.payments_pence", int(paid[r].sum()), case_ids=ids),
+            m.Figure("compensation.offset_pence", int(offset[r].sum()), case_ids=ids[offsets]),
+            *staged,
+        ]
+
+    answered = m.in_period(answered_on, loaded.start, loaded.end)
+    return [
+        part(m.in_period(offered_on, loaded.start, loaded.end), offered_on, offers),
+        part(answered & ~refused, answered_on, acceptances),
+        part(answered & refused, answered_on, refusals),
+        part(m.in_period(paid_on, loaded.start, loaded.end), paid_on, payments),
+    ]
+
+
+def _compensation_stage(level: int) -> str:
+    return {1: "stage1", 2: "stage2"}.get(level, "other")
+
+
 def escalation_refusals_part(loaded: Loaded) -> m.Part:
     c = loaded.cases
     rows = np.flatnonzero(m.in_period(c.escalation_refused_on, loaded.start, loaded.end))
@@ -544,6 +650,7 @@ def performance_report(
         now.append(m.now_part(level, runs, current, loaded.dims))
     parts.append(escalation_refusals_part(loaded))
     parts.append(awards_part(loaded))
+    parts.extend(compensation_parts(loaded))
     parts.append(satisfaction_part(loaded))
 
     def finish(groups: m.GroupFigures, _by: tuple[str, ...]) -> None:

@@ -31,7 +31,13 @@ from putright.organisations.models import Organisation
 from .access import report_organisation, visible_references
 from .export import XLSX_CONTENT_TYPE, as_csv, as_xlsx, filename, long_date, title
 from .grouping import DIMENSIONS
-from .measures import ALL_FIGURES, PERFORMANCE_FIGURES, TSM_FIGURES, Figure
+from .measures import (
+    ALL_FIGURES,
+    COMPENSATION_STAGES,
+    PERFORMANCE_FIGURES,
+    TSM_FIGURES,
+    Figure,
+)
 from .models import Compliance
 from .service import REPORTS, Report, ReportInputError, build, check_dimensions, parse_date
 
@@ -39,9 +45,17 @@ PERFORMANCE_SECTIONS = (
     ("Stage 1", [k for k in PERFORMANCE_FIGURES if k.startswith("stage1.")]),
     ("Stage 2", [k for k in PERFORMANCE_FIGURES if k.startswith("stage2.")]),
     (
-        "Compensation and satisfaction",
-        [k for k in PERFORMANCE_FIGURES if k.startswith(("compensation.", "tp09."))],
+        "Compensation",
+        [k for k in PERFORMANCE_FIGURES if k.startswith("compensation.") and k.count(".") == 1],
     ),
+    *(
+        (
+            f"Compensation at {name}",
+            [k for k in PERFORMANCE_FIGURES if k.startswith(f"compensation.{key}.")],
+        )
+        for key, name in COMPENSATION_STAGES
+    ),
+    ("Satisfaction", [k for k in PERFORMANCE_FIGURES if k.startswith("tp09.")]),
 )
 CHARTS = {
     "tsm": [

@@ -57,6 +57,9 @@ def test_performance_page_by_quarter_has_charts_and_tables(manager, year):
     assert "Apr-Jun 2025" in html
     assert "/reports/performance/cases/?" in html
     assert "An exclusion in the complaints policy applies" in html
+    for caption in ("Compensation at stage 1", "Compensation at stage 2", "Satisfaction"):
+        assert f"{caption}</caption>" in html, caption
+    assert "Compensation offers accepted" in html
 
 
 def test_the_cases_behind_a_figure(manager, year):

@@ -122,6 +122,75 @@ def test_compensation_awarded_in_the_period(code_org, year, now):
     assert f["compensation.awarded_pence"].display() == "£200.00"
 
 
+def test_compensation_offered_accepted_and_paid_by_stage_and_period(code_org, year, now):
+    """Each figure counts in the period of its own date, at the stage the award was made."""
+    user = User.objects.create_user("offerer")
+
+    def award(case, stage, total, status, *, offered, answered=None, paid=None, offset=0):
+        return Award.objects.create(
+            case=case,
+            stage=stage,
+            status=status,
+            total_pence=total,
+            paid_pence=total - offset if paid else 0,
+            arrears_offset_pence=offset,
+            reasoning="Time and trouble",
+            proposed_by=user,
+            proposed_at=offered,
+            offered_at=offered,
+            answered_at=answered,
+            paid_at=paid,
+        )
+
+    # Stage 1: offered in June, accepted in June, paid in July with £20 against arrears.
+    award(
+        year["late_day_16"], "stage1", 15000, AwardStatus.PAID,
+        offered=at(2025, 6, 24), answered=at(2025, 6, 30), paid=at(2025, 7, 2), offset=2000,
+    )  # fmt: skip
+    # Stage 1: offered in July, refused by the customer in August.
+    award(
+        year["beyond_day_27"], "stage1", 5000, AwardStatus.REFUSED,
+        offered=at(2025, 7, 9), answered=at(2025, 8, 1),
+    )  # fmt: skip
+    # Stage 2: offered before the period (March 2025), accepted and paid in April.
+    award(
+        year["stage2_before_answered_inside"], "stage2", 40000, AwardStatus.PAID,
+        offered=at(2025, 3, 20), answered=at(2025, 4, 2), paid=at(2025, 4, 10),
+    )  # fmt: skip
+    # An informal stage's award (level 0 in the Code pack's terms: any other stage).
+    award(
+        year["late_ack"], "informal", 1000, AwardStatus.OFFERED, offered=at(2025, 9, 1)
+    )  # fmt: skip
+
+    f = performance_report(code_org, START, END).total.figures
+    assert f["compensation.offered"].value == 3  # not the one offered in March 2025
+    assert f["compensation.offered_pence"].value == 15000 + 5000 + 1000
+    assert f["compensation.accepted"].value == 2  # June's and April's
+    assert f["compensation.accepted_pence"].value == 15000 + 40000
+    assert f["compensation.declined"].value == 1
+    assert f["compensation.payments"].value == 2
+    assert f["compensation.payments_pence"].value == 13000 + 40000
+    assert f["compensation.offset_pence"].value == 2000
+    assert f["compensation.stage1.offered_pence"].value == 20000
+    assert f["compensation.stage1.offered"].value == 2
+    assert f["compensation.stage2.offered"].value == 0
+    assert f["compensation.stage2.accepted_pence"].value == 40000
+    assert f["compensation.stage2.paid_pence"].value == 40000
+    assert f["compensation.stage1.paid_pence"].value == 13000
+    assert f["compensation.other.offered_pence"].value == 1000
+    assert f["compensation.payments_pence"].display() == "£530.00"
+    assert ids(f["compensation.declined"]) == {year["beyond_day_27"].pk}
+
+    # By quarter: the offer in Apr-Jun, the refusal in Jul-Sep; by month, the payment of July.
+    quarters = performance_report(code_org, START, END, by=["quarter"])
+    by_quarter = {g.key: g.figures for g in quarters.groups}
+    assert by_quarter[("2025-04",)]["compensation.offered_pence"].value == 15000
+    assert by_quarter[("2025-04",)]["compensation.accepted"].value == 2
+    assert by_quarter[("2025-07",)]["compensation.declined"].value == 1
+    assert by_quarter[("2025-07",)]["compensation.payments_pence"].value == 13000
+    assert by_quarter[("2025-04",)]["compensation.payments_pence"].value == 40000
+
+
 def test_references_behind_a_figure(report, year):
     behind = references(report.figure("stage1.withdrawn").case_ids)
     assert behind == [year["withdrawn"].reference]
