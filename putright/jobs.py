@@ -44,6 +44,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(hours=1),
         description="Alert owners and handlers once about actions to put things right that slipped.",
     ),
+    PeriodicJob(
+        name="abandoned-portal-uploads",
+        task="putright.portal.tasks.remove_abandoned_uploads",
+        every=timedelta(hours=6),
+        description="Delete evidence residents uploaded in journeys they never sent, once ended.",
+    ),
 )
 
 

@@ -2,17 +2,21 @@
 
 Each file is checked when it is uploaded (with the checks ``case_attach`` makes), kept
 in the default file storage under ``portal/pending/`` and attached to the case when the
-resident sends it. Files of journeys never finished stay there until removed; a
-housekeeping job may delete files older than a day.
+resident sends it. Files of journeys never finished are deleted by the periodic job
+``abandoned-portal-uploads`` once they are older than a session can live: by then the
+journey that kept them has ended with its session.
 """
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from putright.cases.services import check_attachment
@@ -49,3 +53,24 @@ def exists(item: dict[str, Any]) -> bool:
 def discard(item: dict[str, Any]) -> None:
     if default_storage.exists(item["key"]):
         default_storage.delete(item["key"])
+
+
+def remove_abandoned(
+    *, now: datetime.datetime | None = None, older_than: datetime.timedelta | None = None
+) -> int:
+    """Delete kept files older than a session lives (their journeys have ended); how many."""
+    limit = older_than or datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    moment = now or timezone.now()
+    try:
+        folders = default_storage.listdir(PENDING_DIR)[0]
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for folder in folders:
+        path = f"{PENDING_DIR}/{folder}"
+        for name in default_storage.listdir(path)[1]:
+            key = f"{path}/{name}"
+            if moment - default_storage.get_modified_time(key) > limit:
+                default_storage.delete(key)
+                removed += 1
+    return removed
