@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
 from putright.domain.calendar import DEFAULT_CUTOFF
+
+#: Paths under /resident/ that are not an organisation's portal: no organisation may take them.
+RESERVED_SLUGS = frozenset({"follow"})
+RESERVED_SLUG = "The slug {slug!r} is a page of the resident portal; choose another."
+
+
+def validate_slug_free(slug: str) -> None:
+    """Refuse a slug that would clash with a portal page (/resident/<slug>/)."""
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(RESERVED_SLUG.format(slug=slug), code="reserved")
 
 
 class CalendarRegion(models.TextChoices):
@@ -23,7 +34,7 @@ class OmbudsmanRoute(models.TextChoices):
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_slug_free])
     reference_prefix = models.CharField(
         max_length=8,
         unique=True,

@@ -13,7 +13,7 @@ from putright.domain.calendar import WorkingCalendar
 from putright.domain.errors import UnknownPackError
 from putright.policies.registry import get_pack
 
-from .models import ClosureDay, HomesCount, Organisation
+from .models import RESERVED_SLUG, RESERVED_SLUGS, ClosureDay, HomesCount, Organisation
 
 UNKNOWN_PACK = "There is no policy pack {pack!r}. Known packs: {known}."
 SLUG_TAKEN = "There is already an organisation with the slug {slug!r}."
@@ -63,6 +63,8 @@ def organisation_create(
     """Create an organisation bound to a pack that exists."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
         raise OrganisationError(BAD_SLUG)
+    if slug in RESERVED_SLUGS:
+        raise OrganisationError(RESERVED_SLUG.format(slug=slug))
     if Organisation.objects.filter(slug=slug).exists():
         raise OrganisationError(SLUG_TAKEN.format(slug=slug))
     try:
