@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 
 
@@ -90,3 +93,71 @@ class Representative(models.Model):
     def may_receive_case_details(self) -> bool:
         """Details of the case may be shared only with authority, or with a legal representative."""
         return self.authority in (Authority.HELD, Authority.NOT_NEEDED)
+
+
+class RestrictionLevel(models.TextChoices):
+    WARNING = "warning", "Warning about behaviour"
+    RESTRICTION = "restriction", "Contact restricted"
+
+
+class ContactRestrictionQuerySet(models.QuerySet["ContactRestriction"]):
+    def in_force(self, on: datetime.date) -> ContactRestrictionQuerySet:
+        """Restrictions (and warnings) that apply on the day ``on``."""
+        return self.filter(starts_on__lte=on).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on)
+        )
+
+
+class ContactRestriction(models.Model):
+    """A warning or restriction on how a customer may contact the landlord (unacceptable
+    behaviour). Complaints are still handled: the restriction says how, not whether."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="contact_restrictions"
+    )
+    level = models.CharField(max_length=20, choices=RestrictionLevel.choices)
+    behaviour = models.TextField(help_text="What happened that this answers, in plain words.")
+    arrangements = models.TextField(
+        help_text="How the customer may contact us meanwhile, e.g. e-mail only, to one named officer."
+    )
+    starts_on = models.DateField()
+    review_on = models.DateField(help_text="When it must be looked at again.")
+    ends_on = models.DateField(null=True, blank=True, help_text="Leave empty until it is lifted.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appeal = models.TextField(blank=True, help_text="Any appeal against it and its outcome.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContactRestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_on__gte=models.F("starts_on")),
+                name="restriction_review_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="restriction_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} from {self.starts_on:%d %B %Y}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.starts_on and self.review_on and self.review_on < self.starts_on:
+            errors["review_on"] = "The review must be on or after the day it starts."
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "It must end on or after the day it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    def review_overdue(self, on: datetime.date) -> bool:
+        return self.review_on < on

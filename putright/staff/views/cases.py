@@ -39,6 +39,7 @@ from putright.cases.services import (
 from putright.domain.deadlines import Deadline, State
 from putright.letters.models import Correspondence
 from putright.letters.rendering import letters_called_for
+from putright.people.models import ContactRestriction
 from putright.policies.registry import get_pack
 from putright.remedies.models import Award, Remedy, RemedyAction
 
@@ -372,6 +373,11 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "awards": awards,
             "today": today,
             "issues": list(case.issues.all()),
+            "restrictions": list(
+                ContactRestriction.objects.filter(person_id=case.customer_id).in_force(today)
+            )
+            if case.customer_id
+            else [],
         },
     )
 
