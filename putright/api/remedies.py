@@ -33,14 +33,24 @@ from putright.remedies.services import (
     remedy_record,
 )
 
+from .cases import _aware
 from .reference import user_of
+from .schemas import ActionIn as CaseActionIn
 from .schemas import In, Text, errors
 
 router = Router(tags=["remedies"])
 COMPONENT = re.compile(r"^components\[(\d+)\]")
 
 
-class RemedyIn(In):
+class Versioned(CaseActionIn):
+    """When it happened (never in the future) and the case version you saw (409 if it changed)."""
+
+
+def _common(payload: Versioned) -> dict[str, Any]:
+    return {"expected_version": payload.version, "occurred_at": _aware(payload.occurred_at)}
+
+
+class RemedyIn(Versioned):
     kind: Literal[
         "acknowledgement",
         "apology",
@@ -55,14 +65,18 @@ class RemedyIn(In):
     issue: int | None = Field(None, ge=1, le=1000)
 
 
+CASE_VERSION = "The case's version after this change: send it with your next change."
+
+
 class RemedyOut(Schema):
     id: int
     kind: str
     description: str
     issue: int | None = None
+    case_version: int | None = Field(None, description=CASE_VERSION)
 
 
-class ActionIn(In):
+class ActionIn(Versioned):
     description: str = Field(..., min_length=1, max_length=5000)
     owner: str = Field(..., min_length=1, max_length=150, description="username")
     due_on: datetime.date
@@ -76,9 +90,10 @@ class ActionOut(Schema):
     due_on: datetime.date
     completed_on: datetime.date | None = None
     evidence: str = ""
+    case_version: int | None = Field(None, description=CASE_VERSION)
 
 
-class CompleteIn(In):
+class CompleteIn(Versioned):
     evidence: str = Field(..., min_length=1, max_length=5000)
 
 
@@ -91,7 +106,7 @@ class ComponentSchema(In):
     days_late: int | None = Field(None, ge=0, le=3650)
 
 
-class AwardIn(In):
+class AwardIn(Versioned):
     components: list[ComponentSchema] = Field(..., min_length=1, max_length=20)
     reasoning: str = Field(..., min_length=1, max_length=20000)
 
@@ -117,19 +132,24 @@ class AwardOut(Schema):
     arrears_offset_pence: int = 0
     paid_pence: int = 0
     components: list[ComponentOut]
+    case_version: int | None = Field(None, description=CASE_VERSION)
 
 
-class DecideIn(In):
+class DecideIn(Versioned):
     approve: bool
     note: str = Field("", max_length=5000)
 
 
-class AnswerIn(In):
+class AnswerIn(Versioned):
     accepted: bool
     note: str = Field("", max_length=5000)
 
 
-class PayIn(In):
+class OfferIn(Versioned):
+    """Nothing to give but when and the version: the offer is the award as approved."""
+
+
+class PayIn(Versioned):
     method: Literal["bank_transfer", "cheque", "rent_credit", "voucher", "non_cash"]
     arrears_offset_pence: int = Field(0, ge=0, le=100_000_000)
 
@@ -150,8 +170,9 @@ def _case(request: HttpRequest, reference: str, action: str) -> tuple[User, Case
     return user, case
 
 
-def award_out(award: Award) -> dict[str, Any]:
+def award_out(award: Award, *, case_version: int | None = None) -> dict[str, Any]:
     return {
+        "case_version": case_version,
         "id": award.pk,
         "status": award.status,
         "stage": award.stage,
@@ -207,6 +228,7 @@ def remedies_create(
         kind=payload.kind,
         description=payload.description,
         issue_number=payload.issue,
+        **_common(payload),
     )
     return Status(
         201,
@@ -215,6 +237,7 @@ def remedies_create(
             "kind": remedy.kind,
             "description": remedy.description,
             "issue": payload.issue,
+            "case_version": remedy.case.version,
         },
     )
 
@@ -239,12 +262,14 @@ def remedy_actions_create(
         owner=_owner(case, payload.owner),
         due_on=payload.due_on,
         remedy=remedy,
+        **_common(payload),
     )
-    return Status(201, _action_out(action))
+    return Status(201, _action_out(action, case_version=action.case.version))
 
 
-def _action_out(action: RemedyAction) -> dict[str, Any]:
+def _action_out(action: RemedyAction, *, case_version: int | None = None) -> dict[str, Any]:
     return {
+        "case_version": case_version,
         "id": action.pk,
         "description": action.description,
         "owner": action.owner.username,
@@ -270,7 +295,10 @@ def remedy_actions_complete(
         raise NotVisibleError("The case has no such action.")
     if action.owner_id != user.pk:
         require_action(user, case, "remedy")
-    return _action_out(action_complete(action=action, actor=Actor(user), evidence=payload.evidence))
+    done = action_complete(
+        action=action, actor=Actor(user), evidence=payload.evidence, **_common(payload)
+    )
+    return _action_out(done, case_version=done.case.version)
 
 
 @router.get(
@@ -281,7 +309,9 @@ def remedy_actions_complete(
 def awards_list(request: HttpRequest, reference: Text) -> list[dict[str, Any]]:
     """The case's compensation awards and where each stands."""
     case = access_case(user_of(request), reference)
-    return [award_out(a) for a in case.awards.prefetch_related("components")]
+    return [
+        award_out(a, case_version=case.version) for a in case.awards.prefetch_related("components")
+    ]
 
 
 @router.get(
@@ -346,12 +376,13 @@ def awards_create(
             actor=Actor(user),
             components=[ComponentIn(**c.dict()) for c in payload.components],
             reasoning=payload.reasoning,
+            **_common(payload),
         )
     except CaseError as error:
         # The services name a part "components[0]"; the API names fields "components.0".
         error.fields = {COMPONENT.sub(r"components.\1", k): v for k, v in error.fields.items()}
         raise
-    return Status(201, award_out(award))
+    return Status(201, award_out(award, case_version=award.case.version))
 
 
 def _award(request: HttpRequest, reference: str, award_id: int, action: str) -> tuple[User, Award]:
@@ -372,9 +403,14 @@ def awards_decide(
 ) -> dict[str, Any]:
     """Approve or refuse an award waiting for your approval."""
     user, award = _award(request, reference, award_id, "award-decide")
-    return award_out(
-        award_decide(award=award, actor=Actor(user), approve=payload.approve, note=payload.note)
+    award = award_decide(
+        award=award,
+        actor=Actor(user),
+        approve=payload.approve,
+        note=payload.note,
+        **_common(payload),
     )
+    return award_out(award, case_version=award.case.version)
 
 
 @router.post(
@@ -382,10 +418,13 @@ def awards_decide(
     response={200: AwardOut, **errors(403, 404, 409, 422)},
     operation_id="awards_offer",
 )
-def awards_offer(request: HttpRequest, reference: Text, award_id: int) -> dict[str, Any]:
-    """Offer an approved award to the customer."""
+def awards_offer(
+    request: HttpRequest, reference: Text, award_id: int, payload: OfferIn | None = None
+) -> dict[str, Any]:
+    """Offer an approved award to the customer (the body is optional)."""
     user, award = _award(request, reference, award_id, "award-propose")
-    return award_out(award_offer(award=award, actor=Actor(user)))
+    award = award_offer(award=award, actor=Actor(user), **_common(payload or OfferIn()))
+    return award_out(award, case_version=award.case.version)
 
 
 @router.post(
@@ -398,9 +437,14 @@ def awards_answer(
 ) -> dict[str, Any]:
     """Record the customer's acceptance or refusal of the offer."""
     user, award = _award(request, reference, award_id, "award-propose")
-    return award_out(
-        award_answer(award=award, actor=Actor(user), accepted=payload.accepted, note=payload.note)
+    award = award_answer(
+        award=award,
+        actor=Actor(user),
+        accepted=payload.accepted,
+        note=payload.note,
+        **_common(payload),
     )
+    return award_out(award, case_version=award.case.version)
 
 
 @router.post(
@@ -413,11 +457,11 @@ def awards_pay(
 ) -> dict[str, Any]:
     """Record payment, once, by a method the policy allows, offsetting arrears where it says so."""
     user, award = _award(request, reference, award_id, "award-pay")
-    return award_out(
-        award_pay(
-            award=award,
-            actor=Actor(user),
-            method=payload.method,
-            arrears_offset_pence=payload.arrears_offset_pence,
-        )
+    award = award_pay(
+        award=award,
+        actor=Actor(user),
+        method=payload.method,
+        arrears_offset_pence=payload.arrears_offset_pence,
+        **_common(payload),
     )
+    return award_out(award, case_version=award.case.version)

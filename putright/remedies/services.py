@@ -18,8 +18,9 @@ from django.utils import timezone
 from putright.accounts.access import roles_in
 from putright.accounts.models import User
 from putright.cases.errors import CaseInputError, CaseStateError, PolicyRuleError
-from putright.cases.models import Case, CaseIssue, EventKind
-from putright.cases.services import Actor, case_record_event
+from putright.cases.models import Case, CaseIssue, Event, EventKind
+from putright.cases.selectors import local_date
+from putright.cases.services import Actor, _lock, _moment, case_record_event
 from putright.domain.compensation import authority_for, may_approve, pounds, right_to_repair_payment
 from putright.domain.errors import RuleViolationError
 from putright.policies.registry import get_pack
@@ -42,6 +43,26 @@ NOT_ACCEPTED = "The policy pays compensation only once the customer has accepted
 NOT_OFFERED = "The award has not been offered to the customer yet."
 NO_ARREARS_OFFSET = "This policy does not offset compensation against arrears."
 METHOD_NOT_ALLOWED = "The policy does not pay by {method}; it pays by {allowed}."
+DUE_IN_THE_PAST = "The due date is in the past."
+DUE_BEFORE_AGREED = "The due date is before the day the action was agreed."
+BEFORE_STEP = "That is before the {what} was {step} ({on})."
+
+
+def _locked(
+    case: Case, expected_version: int | None, occurred_at: datetime.datetime | None
+) -> tuple[Case, datetime.datetime]:
+    """The case locked (refused if its version moved on) and when the change happened."""
+    locked = _lock(case, expected_version)
+    return locked, _moment(occurred_at, locked)
+
+
+def _not_before(
+    moment: datetime.datetime, earlier: datetime.datetime | None, step: str, what: str = "award"
+) -> None:
+    """A step cannot be dated before the step it follows."""
+    if earlier is not None and moment < earlier:
+        message = BEFORE_STEP.format(what=what, step=step, on=local_date(earlier).isoformat())
+        raise CaseInputError(message, fields={"occurred_at": message})
 
 
 def _user(actor: Actor) -> User:
@@ -52,9 +73,17 @@ def _user(actor: Actor) -> User:
 
 @transaction.atomic
 def remedy_record(
-    *, case: Case, actor: Actor, kind: str, description: str, issue_number: int | None = None
+    *,
+    case: Case,
+    actor: Actor,
+    kind: str,
+    description: str,
+    issue_number: int | None = None,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
 ) -> Remedy:
     """Record a remedy, optionally against one issue of the response."""
+    case, moment = _locked(case, expected_version, occurred_at)
     if kind not in RemedyKind.values:
         raise CaseInputError(
             "Choose a kind of remedy.", fields={"kind": f"One of: {', '.join(RemedyKind.values)}."}
@@ -74,13 +103,14 @@ def remedy_record(
         kind=kind,
         description=description,
         created_by=actor.user,
-        created_at=timezone.now(),
+        created_at=moment,
     )
-    case_record_event(
+    remedy.case = case_record_event(
         case=case,
         actor=actor,
         kind=EventKind.REMEDY_RECORDED,
         data={"remedy_id": remedy.pk, "remedy": kind, "issue": issue_number, "text": description},
+        occurred_at=moment,
     )
     return remedy
 
@@ -94,18 +124,25 @@ def action_add(
     owner: User,
     due_on: datetime.date,
     remedy: Remedy | None = None,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
 ) -> RemedyAction:
-    """Add an action to the case's action plan, with its owner and due date."""
+    """Add an action to the case's action plan, with its owner and due date.
+
+    The due date may not be before the day the action was agreed (today, or ``occurred_at``).
+    """
+    case, moment = _locked(case, expected_version, occurred_at)
     if not description.strip():
         raise CaseInputError("Describe the action.", fields={"description": "Required."})
-    if due_on < timezone.localdate():
-        raise CaseInputError(
-            "The due date is in the past.", fields={"due_on": "Give a date from today."}
-        )
+    agreed_on = local_date(moment)
+    if due_on < agreed_on:
+        if occurred_at is None:
+            raise CaseInputError(DUE_IN_THE_PAST, fields={"due_on": "Give a date from today."})
+        raise CaseInputError(DUE_BEFORE_AGREED, fields={"due_on": "Give a date from that day."})
     action = RemedyAction.objects.create(
         case=case, remedy=remedy, description=description, owner=owner, due_on=due_on
     )
-    case_record_event(
+    action.case = case_record_event(
         case=case,
         actor=actor,
         kind=EventKind.ACTION_ADDED,
@@ -115,13 +152,22 @@ def action_add(
             "due_on": due_on.isoformat(),
             "text": description,
         },
+        occurred_at=moment,
     )
     return action
 
 
 @transaction.atomic
-def action_complete(*, action: RemedyAction, actor: Actor, evidence: str) -> RemedyAction:
-    """Mark an action done, with the evidence that shows it."""
+def action_complete(
+    *,
+    action: RemedyAction,
+    actor: Actor,
+    evidence: str,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> RemedyAction:
+    """Mark an action done, with the evidence that shows it; done on the day it happened."""
+    case, moment = _locked(action.case, expected_version, occurred_at)
     action = RemedyAction.objects.select_for_update().get(pk=action.pk)
     if action.completed_on is not None:
         raise CaseStateError(f"This action was completed on {action.completed_on.isoformat()}.")
@@ -129,11 +175,17 @@ def action_complete(*, action: RemedyAction, actor: Actor, evidence: str) -> Rem
         raise CaseInputError(
             "Say what shows the action was done.", fields={"evidence": "Required."}
         )
-    action.completed_on = timezone.localdate()
+    added = (
+        Event.objects.filter(case=case, kind=EventKind.ACTION_ADDED, data__action_id=action.pk)
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    _not_before(moment, added, "added", what="action")
+    action.completed_on = local_date(moment)
     action.evidence = evidence
     action.save(update_fields=["completed_on", "evidence"])
-    case_record_event(
-        case=action.case,
+    action.case = case_record_event(
+        case=case,
         actor=actor,
         kind=EventKind.ACTION_COMPLETED,
         data={
@@ -141,6 +193,7 @@ def action_complete(*, action: RemedyAction, actor: Actor, evidence: str) -> Rem
             "evidence": evidence,
             "late": action.completed_on > action.due_on,
         },
+        occurred_at=moment,
     )
     return action
 
@@ -201,10 +254,17 @@ def _authority_stage(case: Case) -> str:
 
 @transaction.atomic
 def award_propose(
-    *, case: Case, actor: Actor, components: Sequence[ComponentIn], reasoning: str
+    *,
+    case: Case,
+    actor: Actor,
+    components: Sequence[ComponentIn],
+    reasoning: str,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
 ) -> Award:
     """Propose an award; above the proposer's authority it waits for the approval the pack names."""
     user = _user(actor)
+    case, moment = _locked(case, expected_version, occurred_at)
     pack = get_pack(case.policy_pack)
     rules = pack.compensation
     if not components:
@@ -286,7 +346,7 @@ def award_propose(
             rule="compensation.authority",
             source=rules.source if rules else "",
         )
-    now = timezone.now()
+    now = moment
     award = Award.objects.create(
         case=case,
         stage=stage,
@@ -303,7 +363,7 @@ def award_propose(
     for component in parts:
         component.award = award
     AwardComponent.objects.bulk_create(parts)
-    case_record_event(
+    award.case = case_record_event(
         case=case,
         actor=actor,
         kind=EventKind.AWARD_PROPOSED,
@@ -315,23 +375,34 @@ def award_propose(
             "limit_pence": decision.limit_pence,
             "text": reasoning,
         },
+        occurred_at=moment,
     )
     return award
 
 
-def _lock_award(award: Award) -> Award:
-    return (
-        Award.objects.select_for_update()
-        .select_related("case", "case__organisation")
-        .get(pk=award.pk)
-    )
+def _lock_award(
+    award: Award, expected_version: int | None, occurred_at: datetime.datetime | None
+) -> tuple[Award, datetime.datetime]:
+    """The award and its case locked (the case first, as every case action does), and when."""
+    case, moment = _locked(award.case, expected_version, occurred_at)
+    locked = Award.objects.select_for_update().get(pk=award.pk)
+    locked.case = case
+    return locked, moment
 
 
 @transaction.atomic
-def award_decide(*, award: Award, actor: Actor, approve: bool, note: str = "") -> Award:
+def award_decide(
+    *,
+    award: Award,
+    actor: Actor,
+    approve: bool,
+    note: str = "",
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Award:
     """Approve or refuse an award waiting for approval; only the role the pack names may."""
     user = _user(actor)
-    award = _lock_award(award)
+    award, moment = _lock_award(award, expected_version, occurred_at)
     if award.status != AwardStatus.PENDING_APPROVAL:
         raise CaseStateError(
             f"This award is not waiting for approval ({award.get_status_display().lower()})."
@@ -345,31 +416,40 @@ def award_decide(*, award: Award, actor: Actor, approve: bool, note: str = "") -
             rule="compensation.authority.approval_by",
             source=pack.compensation.source if pack.compensation else "",
         )
+    _not_before(moment, award.proposed_at, "proposed")
     award.status = AwardStatus.APPROVED if approve else AwardStatus.REJECTED
     award.decided_by = user
-    award.decided_at = timezone.now()
+    award.decided_at = moment
     award.save(update_fields=["status", "decided_by", "decided_at"])
-    case_record_event(
+    award.case = case_record_event(
         case=award.case,
         actor=actor,
         kind=EventKind.AWARD_APPROVED if approve else EventKind.AWARD_REJECTED,
         data={"award_id": award.pk, "total": pounds(award.total_pence), "text": note},
+        occurred_at=moment,
     )
     return award
 
 
 @transaction.atomic
-def award_offer(*, award: Award, actor: Actor) -> Award:
+def award_offer(
+    *,
+    award: Award,
+    actor: Actor,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Award:
     """Offer an approved award to the customer."""
-    award = _lock_award(award)
+    award, moment = _lock_award(award, expected_version, occurred_at)
     if award.status == AwardStatus.REJECTED:
         raise CaseStateError(APPROVAL_REFUSED)
     if award.status != AwardStatus.APPROVED:
         raise CaseStateError(NOT_APPROVED)
+    _not_before(moment, award.decided_at, "approved")
     award.status = AwardStatus.OFFERED
-    award.offered_at = timezone.now()
+    award.offered_at = moment
     award.save(update_fields=["status", "offered_at"])
-    case_record_event(
+    award.case = case_record_event(
         case=award.case,
         actor=actor,
         kind=EventKind.AWARD_OFFERED,
@@ -378,34 +458,56 @@ def award_offer(*, award: Award, actor: Actor) -> Award:
             "total": pounds(award.total_pence),
             "full_and_final": award.full_and_final,
         },
+        occurred_at=moment,
     )
     return award
 
 
 @transaction.atomic
-def award_answer(*, award: Award, actor: Actor, accepted: bool, note: str = "") -> Award:
-    """Record the customer's acceptance or refusal; a refusal may open the pack's review route."""
-    award = _lock_award(award)
+def award_answer(
+    *,
+    award: Award,
+    actor: Actor,
+    accepted: bool,
+    note: str = "",
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Award:
+    """Record the customer's acceptance or refusal, on the day they gave it.
+
+    A refusal may open the pack's review route.
+    """
+    award, moment = _lock_award(award, expected_version, occurred_at)
     if award.status != AwardStatus.OFFERED:
         raise CaseStateError(NOT_OFFERED)
+    _not_before(moment, award.offered_at, "offered")
     award.status = AwardStatus.ACCEPTED if accepted else AwardStatus.REFUSED
-    award.answered_at = timezone.now()
+    award.answered_at = moment
     award.save(update_fields=["status", "answered_at"])
     pack = get_pack(award.case.policy_pack)
     opens = pack.compensation.refusal_opens_route if pack.compensation and not accepted else None
-    case_record_event(
+    award.case = case_record_event(
         case=award.case,
         actor=actor,
         kind=EventKind.AWARD_ACCEPTED if accepted else EventKind.AWARD_REFUSED,
         data={"award_id": award.pk, "text": note, "opens_route": opens},
+        occurred_at=moment,
     )
     return award
 
 
 @transaction.atomic
-def award_pay(*, award: Award, actor: Actor, method: str, arrears_offset_pence: int = 0) -> Award:
+def award_pay(
+    *,
+    award: Award,
+    actor: Actor,
+    method: str,
+    arrears_offset_pence: int = 0,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Award:
     """Pay an award once, by a method the pack allows, offsetting arrears only where it says so."""
-    award = _lock_award(award)
+    award, moment = _lock_award(award, expected_version, occurred_at)
     pack = get_pack(award.case.policy_pack)
     rules = pack.compensation
     if award.status == AwardStatus.PAID:
@@ -439,13 +541,14 @@ def award_pay(*, award: Award, actor: Actor, method: str, arrears_offset_pence: 
                 "The offset must be between zero and the award.",
                 fields={"arrears_offset_pence": "Out of range."},
             )
+    _not_before(moment, award.answered_at or award.offered_at or award.decided_at, "agreed")
     award.status = AwardStatus.PAID
     award.method = method
     award.arrears_offset_pence = arrears_offset_pence
     award.paid_pence = award.total_pence - arrears_offset_pence
-    award.paid_at = timezone.now()
+    award.paid_at = moment
     award.save(update_fields=["status", "method", "arrears_offset_pence", "paid_pence", "paid_at"])
-    case_record_event(
+    award.case = case_record_event(
         case=award.case,
         actor=actor,
         kind=EventKind.AWARD_PAID,
@@ -456,5 +559,6 @@ def award_pay(*, award: Award, actor: Actor, method: str, arrears_offset_pence: 
             "arrears_offset": pounds(arrears_offset_pence),
             "tell_customer_of_offset": bool(arrears_offset_pence),
         },
+        occurred_at=moment,
     )
     return award

@@ -18,6 +18,8 @@ from putright.cases.models import Case
 from putright.domain.policy import Pack
 from putright.remedies.models import ComponentKind, PaymentMethod, RemedyKind
 
+from .forms import ActionForm
+
 #: The largest amount a form accepts: £1,000,000 (the API's limit too).
 MAX_PENCE = 100_000_000
 AMOUNT = re.compile(r"^\d+(\.\d+)?$")
@@ -67,14 +69,17 @@ def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
     return field
 
 
-class CaseForm(forms.Form):
-    """A form about one case, under its pack, for one member of staff."""
+class CaseForm(ActionForm):
+    """A form about one case, under its pack, for one member of staff.
 
-    def __init__(self, *args: Any, case: Case, pack: Pack, user: User, **kwargs: Any) -> None:
+    Like every case action: when it happened (blank for now, last on the form) and the case
+    version the page was drawn from, so that a change someone made meanwhile is not
+    silently overwritten. A request without the version is not checked.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.case = case
-        self.pack = pack
-        self.user = user
+        self.fields["version"].required = False
 
 
 class RemedyForm(CaseForm):

@@ -15,6 +15,7 @@ Who may call what is in test_authorization_matrix; here, what each call does.
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -165,6 +166,7 @@ def test_a_remedy_for_an_issue_of_the_response(apis, receive):
         "kind": "apology",
         "description": "We apologise for the missed repair.",
         "issue": 1,
+        "case_version": version + 1,
     }
     remedy = Remedy.objects.get(pk=body["id"])
     assert remedy.case_id == case.pk
@@ -254,6 +256,7 @@ def test_an_action_with_an_owner_and_due_date_completed_with_evidence(apis, rece
         "due_on": "2026-03-30",
         "completed_on": None,
         "evidence": "",
+        "case_version": case_json(handler, case)["version"],
     }
     stored = RemedyAction.objects.get(pk=action["id"])
     assert (stored.case_id, stored.remedy_id, stored.owner.username) == (
@@ -272,6 +275,7 @@ def test_an_action_with_an_owner_and_due_date_completed_with_evidence(apis, rece
     done = ok(apis[MANAGER].post(path, {"evidence": "Job sheet 4471: boiler replaced"}))
     assert done == {
         **action,
+        "case_version": action["case_version"] + 1,
         "completed_on": "2026-03-27",
         "evidence": "Job sheet 4471: boiler replaced",
     }
@@ -487,6 +491,7 @@ def test_a_panel_award_above_its_authority_waits_for_the_emt(apis, users, receiv
 
     assert award == {
         "id": award["id"],
+        "case_version": case_json(panel, case)["version"],
         "status": "pending_approval",
         "stage": "stage2",
         "total_pence": 30000,
@@ -1019,3 +1024,227 @@ def test_the_awards_list_in_order_with_each_part(apis, receive):
         .json()
         == listed
     )
+
+
+# -- version and occurred_at: every change to a remedy, an action or an award ------------------
+
+ACTION_DUE = "2026-03-30"
+
+
+def _open_action(client: Api, case: Case) -> dict[str, Any]:
+    response = client.post(
+        f"/cases/{case.reference}/remedy-actions",
+        {"description": "Replace the boiler", "owner": COMPLAINTS_MANAGER, "due_on": ACTION_DUE},
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def _scenario(name: str, apis: dict[str, Api], users, receive) -> tuple[Case, Api, str, dict]:
+    """A case ready for the change ``name``, who makes it, where, and a valid body."""
+    case = receive()
+    manager = apis[COMPLAINTS_MANAGER]
+    base = f"/cases/{case.reference}"
+    if name == "remedy":
+        return case, manager, f"{base}/remedies", {"kind": "apology", "description": "Sorry"}
+    if name == "action":
+        body = {"description": "Fix it", "owner": COMPLAINTS_MANAGER, "due_on": ACTION_DUE}
+        return case, manager, f"{base}/remedy-actions", body
+    if name == "complete":
+        action = _open_action(manager, case)
+        return case, manager, f"{base}/remedy-actions/{action['id']}/complete", {"evidence": "Job"}
+    if name == "propose":
+        body = {"components": [distress(5000, "medium")], "reasoning": "Two missed visits"}
+        return case, manager, f"{base}/awards", body
+    if name == "decide":
+        case = at_stage2(case, users)
+        award = proposed(apis[PANEL], case, distress(30000, "high"))
+        path = f"{base}/awards/{award['id']}/decide"
+        return case, apis[SENIOR], path, {"approve": True, "note": "Agreed"}
+    award = proposed(manager, case, distress(5000, "medium"))
+    path = f"{base}/awards/{award['id']}"
+    if name == "offer":
+        return case, manager, f"{path}/offer", {}
+    ok(step(manager, case, award, "offer"))
+    if name == "answer":
+        return case, manager, f"{path}/answer", {"accepted": True}
+    ok(step(manager, case, award, "answer", {"accepted": True}))
+    return case, manager, f"{path}/pay", {"method": "bank_transfer"}
+
+
+CHANGES = ["remedy", "action", "complete", "propose", "decide", "offer", "answer", "pay"]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_made_on_a_stale_version_is_refused_and_saves_nothing(
+    apis, users, receive, change
+):
+    case, client, path, body = _scenario(change, apis, users, receive)
+    seen = case_json(client, case)["version"]
+    events_before = len(case_json(client, case)["events"])
+    # Someone else changes the case meanwhile.
+    client.post(f"/cases/{case.reference}/note", {"text": "Spoke to the customer"})
+
+    error = error_of(client.post(path, {**body, "version": seen}), 409, "conflict")
+
+    assert error["message"].startswith("Someone else changed this case")
+    assert f"you were working on version {seen}" in error["message"]
+    assert len(case_json(client, case)["events"]) == events_before + 1  # just the note
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_made_on_the_current_version_moves_the_version_on(apis, users, receive, change):
+    case, client, path, body = _scenario(change, apis, users, receive)
+    seen = case_json(client, case)["version"]
+
+    response = client.post(path, {**body, "version": seen})
+
+    assert response.status_code in (200, 201), response.content
+    assert response.json()["case_version"] == seen + 1
+    assert case_json(client, case)["version"] == seen + 1
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_dated_in_the_future_is_400_naming_occurred_at(apis, users, receive, change):
+    _case, client, path, body = _scenario(change, apis, users, receive)
+
+    response = client.post(path, {**body, "occurred_at": "2026-03-17T10:00:00+00:00"})
+
+    error = error_of(response, 400, "invalid")
+    assert error["fields"] == {
+        "occurred_at": "That time is in the future. Give when it actually happened."
+    }
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_dated_before_receipt_is_400(apis, users, receive, change):
+    _case, client, path, body = _scenario(change, apis, users, receive)
+
+    response = client.post(path, {**body, "occurred_at": "2026-03-01T10:00:00+00:00"})
+
+    error = error_of(response, 400, "invalid")
+    assert error["fields"] == {"occurred_at": "That is before the case was received (2026-03-02)."}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_bad_version_or_time_is_400(apis, users, receive, change):
+    _case, client, path, body = _scenario(change, apis, users, receive)
+
+    assert set(error_of(client.post(path, {**body, "version": 0}), 400, "invalid")["fields"]) == {
+        "version"
+    }
+    response = client.post(path, {**body, "occurred_at": "yesterday"})
+    assert set(error_of(response, 400, "invalid")["fields"]) == {"occurred_at"}
+
+
+def test_when_each_step_happened_is_recorded_on_its_event_and_the_award(apis, users, receive):
+    case = receive()
+    client = apis[COMPLAINTS_MANAGER]
+    base = f"/cases/{case.reference}"
+    remedy = client.post(
+        f"{base}/remedies",
+        {"kind": "apology", "description": "Sorry", "occurred_at": "2026-03-05T11:00:00+00:00"},
+    )
+    assert remedy.status_code == 201, remedy.content
+    action = client.post(
+        f"{base}/remedy-actions",
+        {
+            "description": "Replace the boiler",
+            "owner": COMPLAINTS_MANAGER,
+            "due_on": "2026-03-09",
+            "occurred_at": "2026-03-05T11:30:00+00:00",
+        },
+    )
+    assert action.status_code == 201, action.content  # due after the day it was agreed
+    done = ok(
+        client.post(
+            f"{base}/remedy-actions/{action.json()['id']}/complete",
+            {"evidence": "Job sheet 12", "occurred_at": "2026-03-10T16:00:00+00:00"},
+        )
+    )
+    assert done["completed_on"] == "2026-03-10"
+    award = client.post(
+        f"{base}/awards",
+        {
+            "components": [distress(5000, "medium")],
+            "reasoning": "Two missed visits",
+            "occurred_at": "2026-03-11T09:00:00+00:00",
+        },
+    ).json()
+    ok(step(client, case, award, "offer", {"occurred_at": "2026-03-11T10:00:00+00:00"}))
+    ok(
+        step(
+            client,
+            case,
+            award,
+            "answer",
+            {"accepted": True, "occurred_at": "2026-03-12T15:00:00+00:00"},
+        )
+    )
+    ok(
+        step(
+            client,
+            case,
+            award,
+            "pay",
+            {"method": "bank_transfer", "occurred_at": "2026-03-13T12:00:00+00:00"},
+        )
+    )
+
+    events = {e["kind"]: e for e in case_json(client, case)["events"]}
+    expected = {
+        "remedy_recorded": "2026-03-05T11:00:00Z",
+        "action_added": "2026-03-05T11:30:00Z",
+        "action_completed": "2026-03-10T16:00:00Z",
+        "award_proposed": "2026-03-11T09:00:00Z",
+        "award_offered": "2026-03-11T10:00:00Z",
+        "award_accepted": "2026-03-12T15:00:00Z",
+        "award_paid": "2026-03-13T12:00:00Z",
+    }
+    for kind, when in expected.items():
+        assert events[kind]["occurred_at"].replace("+00:00", "Z") == when, kind
+        assert events[kind]["recorded_at"] != events[kind]["occurred_at"], kind
+    saved = Award.objects.get(pk=award["id"])
+    assert saved.answered_at == datetime.datetime(2026, 3, 12, 15, tzinfo=datetime.UTC)
+    assert saved.paid_at == datetime.datetime(2026, 3, 13, 12, tzinfo=datetime.UTC)
+    assert Remedy.objects.get().created_at.isoformat() == "2026-03-05T11:00:00+00:00"
+    assert RemedyAction.objects.get().completed_on.isoformat() == "2026-03-10"
+
+
+def test_a_step_cannot_be_dated_before_the_step_it_follows(apis, users, receive):
+    case = receive()
+    client = apis[COMPLAINTS_MANAGER]
+    award = proposed(client, case, distress(5000, "medium"))  # today, 16 March
+    response = step(client, case, award, "offer", {"occurred_at": "2026-03-10T10:00:00+00:00"})
+    error = error_of(response, 400, "invalid")
+    assert error["fields"] == {"occurred_at": "That is before the award was approved (2026-03-16)."}
+
+
+def test_an_action_agreed_in_the_past_may_fall_due_before_today_but_not_before_that_day(
+    apis, receive
+):
+    case = receive()
+    client = apis[COMPLAINTS_MANAGER]
+    body = {
+        "description": "Replace the boiler",
+        "owner": COMPLAINTS_MANAGER,
+        "occurred_at": "2026-03-05T11:00:00+00:00",
+    }
+    path = f"/cases/{case.reference}/remedy-actions"
+    assert client.post(path, {**body, "due_on": "2026-03-06"}).status_code == 201
+    error = error_of(client.post(path, {**body, "due_on": "2026-03-04"}), 400, "invalid")
+    assert error["message"] == "The due date is before the day the action was agreed."
+    assert error["fields"] == {"due_on": "Give a date from that day."}
+
+
+def test_an_offer_may_still_be_made_without_a_body(apis, receive):
+    case = receive()
+    client = apis[COMPLAINTS_MANAGER]
+    award = proposed(client, case, distress(5000, "medium"))
+    response = client.client.post(
+        f"/api/v1/cases/{case.reference}/awards/{award['id']}/offer",
+        "",
+        content_type="application/json",
+        **client.headers(),
+    )
+    assert ok(response)["status"] == "offered"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from putright.accounts.models import Role, User
 from putright.cases.models import Case, CaseIssue, EventKind
-from putright.cases.services import Actor, case_receive
+from putright.cases.services import Actor, case_receive, case_record_contact
 from putright.people.models import Person
 from putright.remedies.models import Award, AwardStatus, Remedy, RemedyAction, RemedyKind
 from putright.remedies.services import ComponentIn, award_propose
@@ -520,3 +520,171 @@ def test_an_award_of_another_case_is_not_found(client, caseworker, code_case, co
     client.force_login(caseworker)
     assert client.get(url("award-offer", code_case, award.pk)).status_code == 404
     assert client.get(url("remedy-action-complete", code_case, 999)).status_code == 404
+
+
+# -- the version the page was drawn from, and when it happened -------------------------------------
+
+
+def hidden_version(page) -> str:
+    return page.find("input", name="version").attrs["value"]
+
+
+def someone_else_changes(case: Case, user: User) -> None:
+    case_record_contact(case=case, actor=Actor(user), summary="Rang the customer")
+
+
+def test_a_remedy_saved_over_someone_elses_change_is_refused_and_kept(
+    client, caseworker, code_case
+):
+    client.force_login(caseworker)
+    page = parse(client.get(url("remedy-record", code_case)).content)
+    version = hidden_version(page)
+    assert version == str(Case.objects.get(pk=code_case.pk).version)
+    assert page.has("input", name="occurred_at")
+    someone_else_changes(code_case, caseworker)
+
+    response = client.post(
+        url("remedy-record", code_case),
+        {"kind": "apology", "description": "We are sorry.", "version": version},
+    )
+
+    assert response.status_code == 400
+    page = parse(response.content)
+    assert "Someone else changed this case" in summary_errors(page)
+    assert "Your entries are kept below" in summary_errors(page)
+    assert page.find("textarea", name="description").text.strip() == "We are sorry."
+    assert not Remedy.objects.exists()
+    # Saving again, now on the current version, is deliberate and works.
+    current = hidden_version(page)
+    assert current == str(int(version) + 1)
+    response = client.post(
+        url("remedy-record", code_case),
+        {"kind": "apology", "description": "We are sorry.", "version": current},
+    )
+    assert_back_on_the_tab(response, code_case)
+    assert Remedy.objects.count() == 1
+
+
+def test_an_award_proposed_over_someone_elses_change_is_refused(
+    client, complaints_manager, slh_case
+):
+    client.force_login(complaints_manager)
+    page = parse(client.get(url("award-propose", slh_case)).content)
+    version = hidden_version(page)
+    someone_else_changes(slh_case, complaints_manager)
+    response = client.post(
+        url("award-propose", slh_case),
+        {
+            "rows": "1",
+            "version": version,
+            "occasions": "1",
+            "months_affected": "0",
+            "reasoning": "Two missed visits.",
+            **part(kind="time_trouble_distress", band="medium", amount="50"),
+            "propose": "1",
+        },
+    )
+    assert response.status_code == 400
+    page = parse(response.content)
+    assert "Someone else changed this case" in page.find(cls="govuk-error-summary").text
+    assert hidden_version(page) == str(int(version) + 1)
+    assert not Award.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("award-offer", {}),
+        ("award-pay", {"method": "bank_transfer"}),
+    ],
+)
+def test_an_award_step_over_someone_elses_change_is_refused(
+    client, caseworker, complaints_manager, slh_case, name, body
+):
+    award = slh_award(slh_case, complaints_manager)
+    client.force_login(caseworker)
+    version = hidden_version(parse(client.get(url(name, slh_case, award.pk)).content))
+    someone_else_changes(slh_case, complaints_manager)
+    response = client.post(url(name, slh_case, award.pk), {**body, "version": version})
+    assert response.status_code == 400
+    assert "Someone else changed this case" in summary_errors(parse(response.content))
+    award.refresh_from_db()
+    assert award.status == AwardStatus.APPROVED
+
+
+def test_a_future_time_is_refused_beside_the_field(client, caseworker, code_case):
+    client.force_login(caseworker)
+    response = client.post(
+        url("remedy-record", code_case),
+        {"kind": "apology", "description": "Sorry", "occurred_at": "2026-03-10 09:00"},
+    )
+    assert response.status_code == 400
+    page = parse(response.content)
+    assert "not in the future" in field_error(page, "id_occurred_at")
+    # Before the case was received: the service's refusal, beside the field too.
+    response = client.post(
+        url("remedy-record", code_case),
+        {"kind": "apology", "description": "Sorry", "occurred_at": "2026-03-01 09:00"},
+    )
+    assert response.status_code == 400
+    page = parse(response.content)
+    assert "before the case was received" in field_error(page, "id_occurred_at")
+    assert not Remedy.objects.exists()
+
+
+def test_when_it_happened_is_recorded_on_the_event_and_the_award(
+    client, caseworker, complaints_manager, slh_case
+):
+    award = slh_award(slh_case, complaints_manager)
+    award.proposed_at = award.decided_at = at(2026, 3, 3, 9)
+    award.save(update_fields=["proposed_at", "decided_at"])
+    client.force_login(caseworker)
+    response = client.post(
+        url("award-offer", slh_case, award.pk), {"occurred_at": "2026-03-04 10:00"}
+    )
+    assert_back_on_the_tab(response, slh_case)
+    response = client.post(
+        url("award-accepted", slh_case, award.pk),
+        {"note": "On the phone", "occurred_at": "2026-03-05 15:30"},
+    )
+    assert_back_on_the_tab(response, slh_case)
+    award.refresh_from_db()
+    assert award.offered_at == at(2026, 3, 4, 10)
+    assert award.answered_at == at(2026, 3, 5, 15, 30)
+    accepted = slh_case.events.get(kind=EventKind.AWARD_ACCEPTED)
+    assert accepted.occurred_at == at(2026, 3, 5, 15, 30)
+    assert accepted.recorded_at == at(2026, 3, 9, 12)
+    # Completing an action: done on the day it happened.
+    action_response = client.post(
+        url("remedy-action-add", slh_case),
+        {
+            "description": "Fix the boiler",
+            "owner": "handler",
+            "due_on": "2026-03-20",
+            "occurred_at": "2026-03-05 16:00",
+        },
+    )
+    assert_back_on_the_tab(action_response, slh_case)
+    action = RemedyAction.objects.get()
+    response = client.post(
+        url("remedy-action-complete", slh_case, action.pk),
+        {"evidence": "Job 1", "occurred_at": "2026-03-06 11:00"},
+    )
+    assert_back_on_the_tab(response, slh_case)
+    action.refresh_from_db()
+    assert action.completed_on == datetime.date(2026, 3, 6)
+    # Not before it was added.
+    other = client.post(
+        url("remedy-action-add", slh_case),
+        {"description": "Paint", "owner": "handler", "due_on": "2026-03-20"},
+    )
+    assert_back_on_the_tab(other, slh_case)
+    later = RemedyAction.objects.get(description="Paint")
+    response = client.post(
+        url("remedy-action-complete", slh_case, later.pk),
+        {"evidence": "Job 2", "occurred_at": "2026-03-06 11:00"},
+    )
+    assert response.status_code == 400
+    assert "That is before the action was added (2026-03-09)." in field_error(
+        parse(response.content), "id_occurred_at"
+    )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from putright.accounts.access import NotVisibleError, access_case, may_act
 from putright.accounts.models import User
-from putright.cases.errors import CaseError, PolicyRuleError
+from putright.cases.errors import CaseError, ConflictError, PolicyRuleError
 from putright.cases.models import Case
 from putright.cases.selectors import case_deadlines
 from putright.cases.services import Actor
@@ -97,6 +97,22 @@ def _explain(problem: CaseError) -> str:
     return problem.message
 
 
+def _common(d: dict[str, Any]) -> dict[str, Any]:
+    """The version the page was drawn from and when it happened, for the service."""
+    return {"expected_version": d.get("version"), "occurred_at": d.get("occurred_at")}
+
+
+def _conflict(problem: ConflictError) -> str:
+    return (
+        f"{problem.message} Your entries are kept below: open the case in another tab to see "
+        "what changed, then save again."
+    )
+
+
+def _current_version(case: Case) -> str:
+    return str(Case.objects.values_list("version", flat=True).get(pk=case.pk))
+
+
 def _show_fields(form: forms.Form, problem: CaseError) -> None:
     for field, message in problem.fields.items():
         name = FIELD_NAMES.get(field, field)
@@ -133,6 +149,13 @@ def _form_page(
         cleaned = dict(form.cleaned_data, award=award, remedy_action=remedy_action)
         try:
             done = run(case, Actor(user), cleaned)
+        except ConflictError as problem:
+            # Keep what they entered, now on the current version: saving again is deliberate.
+            error = _conflict(problem)
+            kept = request.POST.copy()
+            kept["version"] = _current_version(case)
+            form = form_class(kept, case=case, pack=pack, user=user)
+            form.is_valid()
         except CaseError as problem:
             error = _explain(problem)
             _show_fields(form, problem)
@@ -168,6 +191,7 @@ def _record_remedy(case: Case, actor: Actor, d: dict[str, Any]) -> str:
         kind=d["kind"],
         description=d["description"],
         issue_number=int(issue) if issue else None,
+        **_common(d),
     )
     return "Remedy recorded."
 
@@ -188,6 +212,7 @@ def _add_action(case: Case, actor: Actor, d: dict[str, Any]) -> str:
         owner=d["owner"],
         due_on=d["due_on"],
         remedy=remedy,
+        **_common(d),
     )
     return f"Action added for {action.owner}, due {action.due_on:%-d %B %Y}."
 
@@ -200,7 +225,9 @@ def add_action(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _complete_action(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-    action = action_complete(action=d["remedy_action"], actor=actor, evidence=d["evidence"])
+    action = action_complete(
+        action=d["remedy_action"], actor=actor, evidence=d["evidence"], **_common(d)
+    )
     late = " (late)" if action.completed_on and action.completed_on > action.due_on else ""
     return f"Action completed{late}."
 
@@ -219,7 +246,9 @@ def complete_action(request: HttpRequest, reference: str, action_id: int) -> Htt
 
 def _decide(approve: bool) -> Callable[[Case, Actor, dict[str, Any]], str]:
     def run(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-        award = award_decide(award=d["award"], actor=actor, approve=approve, note=d["note"])
+        award = award_decide(
+            award=d["award"], actor=actor, approve=approve, note=d["note"], **_common(d)
+        )
         verb = "approved" if approve else "refused approval"
         return f"You {verb}: {pounds(award.total_pence)} compensation."
 
@@ -241,7 +270,7 @@ def refuse_award(request: HttpRequest, reference: str, award_id: int) -> HttpRes
 
 
 def _offer(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-    award = award_offer(award=d["award"], actor=actor)
+    award = award_offer(award=d["award"], actor=actor, **_common(d))
     final = " in full and final settlement" if award.full_and_final else ""
     return f"{pounds(award.total_pence)} offered to the customer{final}."
 
@@ -255,7 +284,7 @@ def offer_award(request: HttpRequest, reference: str, award_id: int) -> HttpResp
 
 def _answer(accepted: bool) -> Callable[[Case, Actor, dict[str, Any]], str]:
     def run(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-        award_answer(award=d["award"], actor=actor, accepted=accepted, note=d["note"])
+        award_answer(award=d["award"], actor=actor, accepted=accepted, note=d["note"], **_common(d))
         if accepted:
             return "The customer accepted the offer."
         pack = get_pack(case.policy_pack)
@@ -286,6 +315,7 @@ def _pay(case: Case, actor: Actor, d: dict[str, Any]) -> str:
         actor=actor,
         method=d["method"],
         arrears_offset_pence=d.get("arrears_offset") or 0,
+        **_common(d),
     )
     done = f"Payment of {pounds(award.paid_pence)} recorded."
     if award.arrears_offset_pence:
@@ -395,7 +425,14 @@ def propose_award(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=Actor(user),
                     components=[_component(parts[i]) for i in used],
                     reasoning=facts.cleaned_data["reasoning"],
+                    **_common(facts.cleaned_data),
                 )
+            except ConflictError as problem:
+                error = _conflict(problem)
+                values = post.copy()
+                values["version"] = _current_version(case)
+                facts = rf.FactsForm(values, case=case, pack=pack, user=user)
+                facts.is_valid()
             except CaseError as problem:
                 error = _explain(problem)
                 _show_part_errors(facts, parts, used, problem)
