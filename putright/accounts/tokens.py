@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import Any
 
+from django.db import connections, router
+from django.db.models import Field
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from .models import ApiToken, User
@@ -34,20 +40,87 @@ def token_create(
 
 
 def token_user(raw: str) -> User | None:
-    """The active user a live token belongs to, or None."""
+    """The active user a live token belongs to, or None.
+
+    Checked against the database on every request (one indexed query, no cache), so a
+    revoked or expired token, or a deactivated user, is refused at once in every process.
+    """
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
+    found = _token_and_user(_hash(raw))
+    if found is None:
+        return None
+    (token_id, revoked_at, expires_at, last_used_at, _user_id, _key_hash), user = found
     now = timezone.now()
-    if token is None or token.revoked_at is not None:
+    if revoked_at is not None:
         return None
-    if token.expires_at is not None and token.expires_at <= now:
+    if expires_at is not None and expires_at <= now:
         return None
-    if not token.user.is_active:
+    if not user.is_active:
         return None
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if last_used_at is None or now - last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user
+
+
+_TOKEN_FIELDS = ("id", "revoked_at", "expires_at", "last_used_at", "user", "key_hash")
+
+
+def _token_and_user(key_hash: str) -> tuple[tuple[Any, ...], User] | None:
+    """The token's id and dates, and its user, in one query.
+
+    Written out rather than built by the ORM: compiling the ``select_related`` query cost
+    ten times more than running it, on every API request.
+    """
+    alias = router.db_for_read(ApiToken)
+    connection = connections[alias]
+    sql, converters, user_fields = _token_query(alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for value, (expression, convert) in zip(row, converters, strict=True):
+        for step in convert:
+            value = step(value, expression, connection)
+        values.append(value)
+    token = tuple(values[: len(_TOKEN_FIELDS)])
+    user = User.from_db(alias, user_fields, values[len(_TOKEN_FIELDS) :])
+    return token, user
+
+
+Converters = list[tuple[Col, list[Callable[[Any, Any, Any], Any]]]]
+
+
+@functools.cache
+def _token_query(alias: str) -> tuple[str, Converters, list[str]]:
+    """The query, each column's converters (as the ORM applies them) and the user's fields.
+
+    Built once per database alias: the converters depend only on the backend and settings.
+    """
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    token_fields = [ApiToken._meta.get_field(name) for name in _TOKEN_FIELDS]
+    user_fields = list(User._meta.concrete_fields)
+    fields: list[Field[Any, Any]] = []
+    for field in [*token_fields, *user_fields]:
+        assert isinstance(field, Field)
+        fields.append(field)
+    columns = [f"{'t' if f.model is ApiToken else 'u'}.{quote(str(f.column))}" for f in fields]
+    user_id, key_hash = (str(f.column) for f in fields if f.name in ("user", "key_hash"))
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(ApiToken._meta.db_table)} t "
+        f"INNER JOIN {quote(User._meta.db_table)} u "
+        f"ON u.{quote(str(User._meta.pk.column))} = t.{quote(user_id)} "
+        f"WHERE t.{quote(key_hash)} = %s"
+    )
+    converters: Converters = []
+    for field in fields:
+        expression = Col(field.model._meta.db_table, field)
+        steps = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+        converters.append((expression, steps))
+    return sql, converters, [f.attname for f in user_fields]
 
 
 def token_revoke(*, token: ApiToken) -> None:
