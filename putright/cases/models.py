@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 
 class Kind(models.TextChoices):
@@ -60,6 +61,22 @@ class ClosureReason(models.TextChoices):
 
 
 CLOSED_STAGE = "closed"
+
+
+class DueOrLast(models.Func):
+    """A case's next due date, or 9999-12-31 when nothing is due: undated cases sort last.
+
+    The queues sort and filter by this expression and an index holds it. Its constant is
+    written into the SQL rather than passed as a parameter, so that SQLite recognises the
+    expression in a query as the indexed one (a ``nulls_last`` sort cannot use an index).
+    """
+
+    function = "COALESCE"
+    template = "%(function)s(%(expressions)s, '9999-12-31')"
+    output_field = models.DateField()
+
+    def __init__(self, expression: Any = "next_due_on", **extra: Any) -> None:
+        super().__init__(expression, **extra)
 
 
 class Case(models.Model):
@@ -140,6 +157,30 @@ class Case(models.Model):
             models.Index(fields=["organisation", "status", "stage"]),
             models.Index(fields=["organisation", "received_at"]),
             models.Index(fields=["organisation", "kind", "received_at"]),  # reports
+            # The queue in due order, reading 25 index entries instead of sorting every case;
+            # SQLite prefers the narrowest index on the organisation, so nothing is added here.
+            models.Index(F("organisation"), DueOrLast(), F("id"), name="case_queue_by_due"),
+            # The same for one kind of case (complaints), and its counts by due date.
+            models.Index(
+                F("organisation"), F("kind"), DueOrLast(), F("id"), name="case_queue_kind_by_due"
+            ),
+            # My work's cases and a handler's queue, in due order.
+            models.Index(F("handler"), DueOrLast(), F("id"), name="case_handler_by_due"),
+            # My work's counts over the open cases, read from the index alone.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "policy_pack",
+                    "stage",
+                    "next_due_step",
+                    "next_due_on",
+                    "handler",
+                    "conduct",
+                    "status",  # SQLite checks the condition again, on the index with this
+                ],
+                condition=~Q(status=Status.CLOSED),
+                name="case_open_workload",
+            ),
         ]
 
     def __str__(self) -> str:
