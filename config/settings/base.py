@@ -11,6 +11,8 @@ Variables:
 - ``PUTRIGHT_TIME_ZONE``: local time zone for deemed receipt (default Europe/London).
 - ``PUTRIGHT_POLICY_DIRS``: extra folders of policy packs, separated by ``:``.
 - ``PUTRIGHT_WORKER_INTERVAL``: seconds between polls of the task queue (default 1).
+- ``PUTRIGHT_CACHE_URL``: e.g. ``redis://127.0.0.1:6379/0`` to share Django's cache between
+  server processes (needs the ``redis`` package); each process's memory when unset.
 """
 
 from __future__ import annotations
@@ -138,6 +140,34 @@ def database_from_env() -> dict[str, object]:
 
 
 DATABASES = {"default": database_from_env()}
+
+
+def caches_from_env() -> dict[str, dict[str, object]]:
+    """Django's caches: in this process's memory, or Redis when PUTRIGHT_CACHE_URL names one.
+
+    ``default`` holds the portal's rate-limit counters; ``case-answers`` the rendered API
+    answers for cases (each kept under a digest of the data it was made from, so it is
+    never served stale; apart, so that answers never push counters out).
+    """
+    url = os.environ.get("PUTRIGHT_CACHE_URL", "").strip()
+    if url:
+        backend = "django.core.cache.backends.redis.RedisCache"
+        return {
+            "default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "putright"},
+            "case-answers": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "putright"},
+        }
+    memory = "django.core.cache.backends.locmem.LocMemCache"
+    return {
+        "default": {"BACKEND": memory, "LOCATION": "default"},
+        "case-answers": {
+            "BACKEND": memory,
+            "LOCATION": "case-answers",
+            "OPTIONS": {"MAX_ENTRIES": 5000},  # about 5 to 50 MB
+        },
+    }
+
+
+CACHES = caches_from_env()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -6,19 +6,24 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.db import router as database_router
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.renderers import JSONRenderer
 
 from putright.accounts.access import (
+    NOT_FOUND,
     NotVisibleError,
     access_case,
+    can_see_case,
     can_see_personal_data,
     cases_visible_to,
     organisations_for,
+    record_access,
     require_action,
     require_organisation_role,
     roles_in,
@@ -26,7 +31,7 @@ from putright.accounts.access import (
 from putright.accounts.models import User
 from putright.cases import errors as case_errors
 from putright.cases.errors import CaseInputError
-from putright.cases.models import Case, CaseLink
+from putright.cases.models import Case, CaseLink, Event
 from putright.cases.selectors import case_deadlines, case_events
 from putright.cases.services import (
     FLAGS,
@@ -60,6 +65,7 @@ from putright.domain.errors import CalendarError
 from putright.people.models import Person
 from putright.policies.presenters import deadline_dict
 
+from . import case_reads
 from .reference import person_out, user_of, valid_email
 from .schemas import (
     AcknowledgeIn,
@@ -121,17 +127,40 @@ def case_summary(case: Case) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Case, user: User) -> dict[str, Any]:
-    """The case with its deadlines, explanations and chronology (events read once)."""
-    events = list(case_events(case).select_related("actor"))
-    personal = can_see_personal_data(user, case)
-    links = [
-        {"kind": link.kind, "reference": link.to_case.reference, "direction": "to"}
-        for link in CaseLink.objects.filter(from_case=case).select_related("to_case")
-    ] + [
-        {"kind": link.kind, "reference": link.from_case.reference, "direction": "from"}
-        for link in CaseLink.objects.filter(to_case=case).select_related("from_case")
-    ]
+def case_detail(
+    case: Case,
+    user: User,
+    *,
+    events: list[Event] | None = None,
+    issues: list[dict[str, Any]] | None = None,
+    links: list[dict[str, Any]] | None = None,
+    today: datetime.date | None = None,
+    personal: bool | None = None,
+) -> dict[str, Any]:
+    """The case with its deadlines, explanations and chronology (events read once).
+
+    ``events``, ``issues`` and ``links`` are read here unless the caller has them already.
+    """
+    if events is None:
+        events = list(case_events(case).select_related("actor"))
+    if personal is None:
+        personal = can_see_personal_data(user, case)
+    if issues is None:
+        issues = [
+            {
+                "number": i.number,
+                "description": i.description,
+                "stage": i.stage,
+                "outcome": i.outcome,
+                "reasons": i.reasons,
+            }
+            for i in case.issues.all()
+        ]
+    if links is None:
+        links = _links(case)
+    customer = case.customer
+    if customer is not None and customer.organisation_id == case.organisation_id:
+        customer.organisation = case.organisation  # the same row: no query for its slug
     return {
         **case_summary(case),
         "deemed_received_on": case.deemed_received_on,
@@ -145,8 +174,8 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
         "investigator": _name(case.investigator),
         "investigating_team": case.investigating_team,
         "flags": sorted(f for f in FLAGS if getattr(case, f)),
-        "customer": person_out(case.customer, redacted=not personal) if case.customer else None,
-        "deadlines": [deadline_dict(d) for d in case_deadlines(case, events=events)],
+        "customer": person_out(customer, redacted=not personal) if customer else None,
+        "deadlines": [deadline_dict(d) for d in case_deadlines(case, today=today, events=events)],
         "events": [
             {
                 "sequence": e.sequence,
@@ -159,18 +188,25 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
             }
             for e in events
         ],
-        "issues": [
-            {
-                "number": i.number,
-                "description": i.description,
-                "stage": i.stage,
-                "outcome": i.outcome,
-                "reasons": i.reasons,
-            }
-            for i in case.issues.all()
-        ],
+        "issues": issues,
         "links": links,
     }
+
+
+def _links(case: Case) -> list[dict[str, Any]]:
+    """The case's links both ways, in one query: those it makes first, then those made to it."""
+    rows = (
+        CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case))
+        .order_by("pk")
+        .values_list("kind", "from_case_id", "from_case__reference", "to_case__reference")
+    )
+    out, into = [], []
+    for kind, from_id, from_reference, to_reference in rows:
+        if from_id == case.pk:
+            out.append({"kind": kind, "reference": to_reference, "direction": "to"})
+        else:
+            into.append({"kind": kind, "reference": from_reference, "direction": "from"})
+    return out + into
 
 
 def _without_personal_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -336,11 +372,65 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]
     return Status(201, case_detail(_as_it_stands(case.reference), user))
 
 
-@router.get("/cases/{reference}", response={200: CaseOut, **errors(404)}, operation_id="cases_get")
-def cases_get(request: HttpRequest, reference: Text) -> dict[str, Any]:
-    """One case with its deadlines (each explained) and its chronology."""
+@router.get(
+    "/cases/{reference}",
+    response={200: CaseOut, 304: None, **errors(404)},
+    operation_id="cases_get",
+)
+def cases_get(request: HttpRequest, reference: Text) -> HttpResponse | dict[str, Any]:
+    """One case with its deadlines (each explained) and its chronology.
+
+    The answer has an ETag: send it back in If-None-Match to get 304 while the case, its
+    deadlines (which move with the date) and what you may see of it are unchanged.
+    """
     user = user_of(request)
-    return case_detail(access_case(user, reference), user)
+    if not case_reads.supported(database_router.db_for_read(Case)):
+        return case_detail(access_case(user, reference), user)
+    read = case_reads.read_case(reference)
+    # As access_case decides and records, on the case as this one query read it.
+    if read is None or not can_see_case(user, read.case):
+        raise NotVisibleError(NOT_FOUND.format(reference=reference))
+    if read.case.conduct:
+        record_access(user, "read restricted case", read.case.reference)
+    today = timezone.localdate()
+    personal = can_see_personal_data(user, read.case)
+    key = case_reads.answer_key(read, today=today, personal=personal)
+    etag = f'"{key}"'
+    if etag in _etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        answer = case_reads.cached_answer(key)
+        if answer is None:
+            data = case_detail(
+                read.case,
+                user,
+                events=read.events,
+                issues=read.issues,
+                links=read.links,
+                today=today,
+                personal=personal,
+            )
+            answer = _render(request, CaseOut, data)
+            case_reads.keep_answer(key, answer)
+        response = HttpResponse(answer, content_type=JSON_CONTENT_TYPE)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+JSON_CONTENT_TYPE = f"{JSONRenderer.media_type}; charset={JSONRenderer.charset}"
+
+
+def _render(request: HttpRequest, schema: type[Schema], data: dict[str, Any]) -> bytes:
+    """The answer exactly as Django Ninja would render ``data`` for ``schema``."""
+    dumped = schema.model_validate(data).model_dump()
+    text: str = JSONRenderer().render(request, dumped, response_status=200)
+    return text.encode()
+
+
+def _etags(header: str) -> set[str]:
+    """The entity tags of an If-None-Match header (weak ones compare as strong for GET)."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 # -- actions -----------------------------------------------------------------------------
