@@ -8,7 +8,10 @@ The rules, in the policies' words:
 - An investigating officer sees the cases they investigate or are named on.
 - A resident panel member sees only the cases put to their panel (named on the case),
   without the customer's contact details.
-- The board member responsible for complaints sees reports, never a case.
+- The board member responsible for complaints sees reports, never a case. Where the pack
+  makes a board role approve the largest awards, the board member sees and decides the
+  awards waiting for that role (``awards_awaiting``, ``access_award_decision``): the award,
+  its reasoning and the rule, never the customer or the case.
 - A case about the conduct of staff or board members is restricted to the complaints
   manager and the people named on it; reading it is recorded.
 - What each role may do to a case is in ``ACTION_ROLES``; a user who may see a case but
@@ -24,7 +27,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from putright.cases.models import Case, CaseMember
+from putright.domain.compensation import may_approve
 from putright.organisations.models import Organisation
+from putright.policies.registry import get_pack
+from putright.remedies.models import Award, AwardStatus
 
 from .models import AccessLog, Membership, Role, User
 
@@ -96,7 +102,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "award-pay": CASEWORKERS,
 }
 
+#: Roles that never see a case but decide the awards waiting for a pack role they hold.
+AWARD_ONLY_APPROVERS = frozenset({Role.BOARD_MEMBER})
+#: Roles that may hold a role the packs name to approve awards (for the staff menu).
+AWARD_APPROVERS = ACTION_ROLES["award-decide"] | AWARD_ONLY_APPROVERS
+
 NOT_FOUND = "There is no case {reference} that you can see."
+NO_AWARD = "There is no award {award_id} waiting for you."
 FORBIDDEN = "Your role ({roles}) does not allow this on this case: {action}."
 NO_ORGANISATION = "You do not work for {organisation}."
 
@@ -250,3 +262,92 @@ def record_access(user: User | None, action: str, reference: str = "", detail: s
     AccessLog.objects.create(
         user=user, at=timezone.now(), action=action, case_reference=reference, detail=detail[:300]
     )
+
+
+# -- approving awards -------------------------------------------------------------------------
+
+
+def holds_approval(user: User, award: Award, *, roles: Iterable[str] | None = None) -> bool:
+    """Whether the user (or just ``roles`` of theirs) holds the pack role the award waits for."""
+    if not award.approval_by:
+        return False
+    held = roles_in(user, award.case.organisation_id) if roles is None else roles
+    pack = get_pack(award.case.policy_pack)
+    return may_approve(pack, approval_by=award.approval_by, system_roles=held)
+
+
+def approves_without_the_case(user: User, award: Award) -> bool:
+    """A board member reaches an award waiting for the board role they hold, never its case."""
+    only = roles_in(user, award.case.organisation_id) & AWARD_ONLY_APPROVERS
+    return bool(only) and holds_approval(user, award, roles=only)
+
+
+def may_decide_award(user: User, award: Award) -> bool:
+    """Whether the user may approve or refuse this award now.
+
+    It must be waiting for approval by a pack role the user holds, and the user must either
+    work the case (see it, and be allowed to decide awards on it) or approve without it.
+    """
+    if award.status != AwardStatus.PENDING_APPROVAL or not holds_approval(user, award):
+        return False
+    case = award.case
+    if can_see_case(user, case) and may_act(user, case, "award-decide"):
+        return True
+    return approves_without_the_case(user, award)
+
+
+def may_approve_awards(user: User) -> bool:
+    """Whether the user holds a role that may approve awards somewhere (the staff menu)."""
+    return bool(_orgs_with(user, AWARD_APPROVERS))
+
+
+def awards_awaiting(user: User) -> list[Award]:
+    """The awards waiting for a decision the user may take, oldest first, in their organisations."""
+    organisations = _orgs_with(user, AWARD_APPROVERS)
+    if not organisations:
+        return []
+    waiting = (
+        Award.objects.filter(
+            status=AwardStatus.PENDING_APPROVAL, case__organisation_id__in=organisations
+        )
+        .exclude(approval_by="")
+        .select_related("case", "case__organisation", "proposed_by")
+        .prefetch_related("components")
+        .order_by("proposed_at", "pk")
+    )
+    return [award for award in waiting if may_decide_award(user, award)]
+
+
+def access_award_decision(user: User, award_id: int, *, reference: str | None = None) -> Award:
+    """The award the user asks to decide, through its case or as an approver without the case.
+
+    Someone who sees the case reaches its awards as before: 403 if their role may not decide
+    awards, 404 for an award of another case. A board member reaches only an award waiting
+    (or that waited) for the board role they hold, and never the case. Anyone else: 404,
+    revealing nothing. Reaching an award of a restricted case is recorded.
+    """
+    found = Award.objects.select_related("case", "case__organisation").filter(pk=award_id)
+    if reference is not None:
+        found = found.filter(case__reference=reference)
+    award = found.first()
+    case = award.case if award is not None else None
+    if case is None and reference is not None:
+        case = Case.objects.select_related("organisation").filter(reference=reference).first()
+    missing = (
+        NOT_FOUND.format(reference=reference) if reference else NO_AWARD.format(award_id=award_id)
+    )
+    if case is not None and can_see_case(user, case):
+        if case.conduct:
+            record_access(user, "read restricted case", case.reference)
+        if award is None or not approves_without_the_case(user, award):
+            require_action(user, case, "award-decide")
+        if award is None:
+            raise NotVisibleError("The case has no such award.")
+        return award
+    if award is not None and case is not None and approves_without_the_case(user, award):
+        if case.conduct:
+            record_access(
+                user, "read restricted case", case.reference, detail=f"award {award.pk} approval"
+            )
+        return award
+    raise NotVisibleError(missing)

@@ -9,7 +9,9 @@ from ninja import Field, Router, Schema, Status
 
 from putright.accounts.access import (
     NotVisibleError,
+    access_award_decision,
     access_case,
+    awards_awaiting,
     can_see_case,
     require_action,
     roles_in,
@@ -21,6 +23,7 @@ from putright.cases.services import Actor
 from putright.domain.compensation import pounds, suggest_band
 from putright.policies.registry import get_pack
 from putright.remedies.models import Award, RemedyAction
+from putright.remedies.selectors import awaiting_award
 from putright.remedies.services import (
     ComponentIn,
     action_add,
@@ -109,6 +112,24 @@ class ComponentSchema(In):
 class AwardIn(Versioned):
     components: list[ComponentSchema] = Field(..., min_length=1, max_length=20)
     reasoning: str = Field(..., min_length=1, max_length=20000)
+    occasions: int = Field(
+        1, ge=1, le=1000, description="How often the failure happened (for the calculator)."
+    )
+    months_affected: int = Field(
+        0, ge=0, le=1200, description="How long the customer was affected (for the calculator)."
+    )
+
+
+class SuggestionOut(Schema):
+    band: str
+    label: str
+    low_pence: int
+    high_pence: int
+    range: str
+    reasons: list[str]
+    facts: dict[str, int] = Field(
+        default_factory=dict, description="The facts it was worked out from, when kept."
+    )
 
 
 class ComponentOut(Schema):
@@ -133,6 +154,27 @@ class AwardOut(Schema):
     paid_pence: int = 0
     components: list[ComponentOut]
     case_version: int | None = Field(None, description=CASE_VERSION)
+    suggestion: SuggestionOut | None = Field(
+        None, description="The calculator's range for the case when the award was proposed."
+    )
+
+
+class AwaitingOut(Schema):
+    """An award waiting for your approval: no customer, no case text."""
+
+    award: AwardOut
+    reference: str
+    organisation: str
+    organisation_name: str
+    stage: str
+    stage_label: str
+    service_area: str = ""
+    approval_title: str
+    rule: str = Field(..., description="The authority rule that asks for this approval.")
+    proposed_by: str
+    proposed_at: datetime.datetime
+    case_version: int
+    case_visible: bool = Field(..., description="Whether you may open the case itself.")
 
 
 class DecideIn(Versioned):
@@ -152,15 +194,6 @@ class OfferIn(Versioned):
 class PayIn(Versioned):
     method: Literal["bank_transfer", "cheque", "rent_credit", "voucher", "non_cash"]
     arrears_offset_pence: int = Field(0, ge=0, le=100_000_000)
-
-
-class SuggestionOut(Schema):
-    band: str
-    label: str
-    low_pence: int
-    high_pence: int
-    range: str
-    reasons: list[str]
 
 
 def _case(request: HttpRequest, reference: str, action: str) -> tuple[User, Case]:
@@ -184,6 +217,7 @@ def award_out(award: Award, *, case_version: int | None = None) -> dict[str, Any
         "method": award.method,
         "arrears_offset_pence": award.arrears_offset_pence,
         "paid_pence": award.paid_pence,
+        "suggestion": award.suggestion or None,
         "components": [
             {
                 "kind": c.kind,
@@ -376,6 +410,8 @@ def awards_create(
             actor=Actor(user),
             components=[ComponentIn(**c.dict()) for c in payload.components],
             reasoning=payload.reasoning,
+            occasions=payload.occasions,
+            months_affected=payload.months_affected,
             **_common(payload),
         )
     except CaseError as error:
@@ -401,8 +437,13 @@ def _award(request: HttpRequest, reference: str, award_id: int, action: str) -> 
 def awards_decide(
     request: HttpRequest, reference: Text, award_id: int, payload: DecideIn
 ) -> dict[str, Any]:
-    """Approve or refuse an award waiting for your approval."""
-    user, award = _award(request, reference, award_id, "award-decide")
+    """Approve or refuse an award waiting for your approval.
+
+    A board member whose role the policy asks to approve reaches the award without the case:
+    the answer is the award, never the case.
+    """
+    user = user_of(request)
+    award = access_award_decision(user, award_id, reference=reference)
     award = award_decide(
         award=award,
         actor=Actor(user),
@@ -423,7 +464,7 @@ def awards_offer(
 ) -> dict[str, Any]:
     """Offer an approved award to the customer (the body is optional)."""
     user, award = _award(request, reference, award_id, "award-propose")
-    award = award_offer(award=award, actor=Actor(user), **_common(payload or OfferIn()))
+    award = award_offer(award=award, actor=Actor(user), **(_common(payload) if payload else {}))
     return award_out(award, case_version=award.case.version)
 
 
@@ -465,3 +506,34 @@ def awards_pay(
         **_common(payload),
     )
     return award_out(award, case_version=award.case.version)
+
+
+@router.get(
+    "/awards/awaiting-approval",
+    response={200: list[AwaitingOut]},
+    operation_id="awards_awaiting_approval",
+)
+def awards_awaiting_approval(request: HttpRequest) -> list[dict[str, Any]]:
+    """Awards waiting for a decision you may take, oldest first (none of the customer's details)."""
+    user = user_of(request)
+    found = []
+    for award in awards_awaiting(user):
+        seen = awaiting_award(award)
+        found.append(
+            {
+                "award": award_out(award, case_version=seen.case_version),
+                "reference": seen.reference,
+                "organisation": seen.organisation,
+                "organisation_name": seen.organisation_name,
+                "stage": seen.stage,
+                "stage_label": seen.stage_label,
+                "service_area": seen.service_area,
+                "approval_title": seen.approval_title,
+                "rule": seen.rule,
+                "proposed_by": str(award.proposed_by),
+                "proposed_at": award.proposed_at,
+                "case_version": seen.case_version,
+                "case_visible": can_see_case(user, award.case),
+            }
+        )
+    return found

@@ -145,3 +145,57 @@ def authority_for(
 def may_approve(pack: Pack, *, approval_by: str, system_roles: Iterable[str]) -> bool:
     """Whether someone with these PutRight roles holds the pack role that must approve."""
     return approval_by in _roles_holding(pack, system_roles)
+
+
+def held_roles(pack: Pack, system_roles: Iterable[str]) -> set[str]:
+    """The pack roles someone with these PutRight roles holds (by the pack's ``acts_as``)."""
+    return _roles_holding(pack, system_roles)
+
+
+def _stage_rules(pack: Pack, stage: str) -> list[Authority]:
+    return [
+        a for a in (pack.compensation.authority if pack.compensation else ()) if a.stage == stage
+    ]
+
+
+def approval_rule(
+    pack: Pack, *, stage: str, amount_pence: int, approval_by: str
+) -> Authority | None:
+    """The authority rule an award waits on: the first rule at the stage covering the amount
+    whose approver (or, without one, whose role) is ``approval_by``."""
+    covering = sorted(
+        (
+            a
+            for a in _stage_rules(pack, stage)
+            if a.up_to_pence is None or amount_pence <= a.up_to_pence
+        ),
+        key=lambda a: (a.up_to_pence is None, a.up_to_pence or 0),
+    )
+    for rule in covering:
+        if (rule.approval_by or rule.role) == approval_by:
+            return rule
+    return None
+
+
+def describe_authority(pack: Pack, rule: Authority, *, stage_label: str) -> str:
+    """The rule in words: "At Stage 2, awards above £5,000 are made by the Panel with the
+    approval of the Board (policy 4.1.9)." """
+    below = [
+        a.up_to_pence
+        for a in _stage_rules(pack, rule.stage)
+        if a.up_to_pence is not None
+        and (rule.up_to_pence is None or a.up_to_pence < rule.up_to_pence)
+    ]
+    floor = max(below, default=None)
+    if rule.up_to_pence is None:
+        amount = f"above {pounds(floor)}" if floor else "of any amount"
+    elif floor:
+        amount = f"above {pounds(floor)} and up to {pounds(rule.up_to_pence)}"
+    else:
+        amount = f"up to {pounds(rule.up_to_pence)}"
+    text = f"At {stage_label}, awards {amount} are made by the {pack.role_title(rule.role)}"
+    if rule.approval_by:
+        text += f" with the approval of the {pack.role_title(rule.approval_by)}"
+    if rule.source:
+        text += f" (policy {rule.source})"
+    return text + "."

@@ -92,6 +92,11 @@ class Award(models.Model):
         max_length=60, blank=True, help_text="Pack role that must approve."
     )
     full_and_final = models.BooleanField(default=False)
+    suggestion = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The calculator's range for time, trouble and distress when it was proposed.",
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

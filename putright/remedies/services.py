@@ -35,6 +35,7 @@ from .models import (
     RemedyAction,
     RemedyKind,
 )
+from .selectors import suggestion_record
 
 NOT_APPROVED = "This award has not been approved, so it cannot be offered."
 APPROVAL_REFUSED = "Approval for this award was refused: it cannot be offered or paid."
@@ -259,10 +260,16 @@ def award_propose(
     actor: Actor,
     components: Sequence[ComponentIn],
     reasoning: str,
+    occasions: int = 1,
+    months_affected: int = 0,
     expected_version: int | None = None,
     occurred_at: datetime.datetime | None = None,
 ) -> Award:
-    """Propose an award; above the proposer's authority it waits for the approval the pack names."""
+    """Propose an award; above the proposer's authority it waits for the approval the pack names.
+
+    The calculator's range for the case and the facts given is kept with the award, for the
+    approver to weigh the figure against.
+    """
     user = _user(actor)
     case, moment = _locked(case, expected_version, occurred_at)
     pack = get_pack(case.policy_pack)
@@ -355,6 +362,9 @@ def award_propose(
         reasoning=reasoning,
         approval_by="" if decision.allowed else (decision.approval_by or ""),
         full_and_final=bool(rules and rules.full_and_final),
+        suggestion=suggestion_record(
+            pack, case, occasions=occasions, months_affected=months_affected
+        ),
         proposed_by=user,
         proposed_at=now,
         decided_by=user if decision.allowed else None,

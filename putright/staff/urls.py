@@ -70,6 +70,17 @@ urlpatterns = [
         name="award-pay",
     ),
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
+    path("approvals/", remedy_views.approvals, name="approvals"),
+    path(
+        "approvals/<int:award_id>/approve/",
+        remedy_views.approval_approve,
+        name="approval-approve",
+    ),
+    path(
+        "approvals/<int:award_id>/refuse/",
+        remedy_views.approval_refuse,
+        name="approval-refuse",
+    ),
     path("record/", contacts.record, name="record"),
     path("search/", queues.search, name="search"),
     path("organisations/", organisations.organisations, name="organisations"),

@@ -7,7 +7,9 @@ in the words of the issue, independently of the code:
   protection officers and API clients see their organisation's cases;
 - investigating officers and panel members see only the cases they are named on; panel
   members without the customer's contact details;
-- the board member sees no case and no customer;
+- the board member sees no case and no customer; where the pack makes the board approve the
+  largest awards, the board member lists and decides the awards waiting for the board, and
+  sees the award, never the case;
 - a conduct case is seen by the complaints manager and the people named on it, and each
   read is recorded;
 - acting on a case you may see but not change is 403; a case you may not see is 404;
@@ -208,6 +210,7 @@ APPROVER = {
     SENIOR: "emt",
     COMPLAINTS_MANAGER: "complaint_manager",
     PANEL: "complaints_review_panel",
+    BOARD: "board",
 }
 REASONING = "For the missed appointments"
 
@@ -333,6 +336,14 @@ def _actor(action: str, done: int = 200) -> Expect:
     return expect
 
 
+def _decider(user: str, target: str) -> int:
+    """Deciding an award: through the case for those who work it; the board member decides an
+    award waiting for the board without seeing the case (whatever case it is on)."""
+    if user == BOARD:
+        return 200
+    return _actor("award-decide")(user, target)
+
+
 def _completer(user: str, target: str) -> int:
     """The action's owner may complete it whatever their role; others need the remedy role."""
     if not sees(user, target):
@@ -362,7 +373,8 @@ EXPECTATIONS: dict[str, tuple[bool, Expect]] = {
     "awards_list": (True, _case_reader),
     "awards_suggest": (True, _case_reader),
     "awards_create": (True, _actor("award-propose", 201)),
-    "awards_decide": (True, _actor("award-decide")),
+    "awards_decide": (True, _decider),
+    "awards_awaiting_approval": (False, _everyone),
     "awards_offer": (True, _actor("award-propose")),
     "awards_answer": (True, _actor("award-propose")),
     "awards_pay": (True, _actor("award-pay")),
@@ -755,3 +767,131 @@ def test_awards_and_actions_are_reached_only_through_their_own_case(world, users
     action.refresh_from_db()
     assert award.status == AwardStatus.APPROVED
     assert action.completed_on is None
+
+
+# -- awards awaiting approval: each approver sees exactly what they may decide -----------------
+
+
+def _waiting_for_every_role(world: dict[str, Case], users: dict[str, User]) -> list[Award]:
+    """On every case, one award waiting for each approving role of the pack."""
+    made = []
+    for target in TARGETS:
+        for user in APPROVER:
+            ids = _waiting(world[target], Actor(users[COMPLAINTS_MANAGER]), user, target)
+            made.append(Award.objects.get(pk=ids["award_id"]))
+    return made
+
+
+def may_decide(user: str, target: str, approval_by: str) -> bool:
+    if user == OUTSIDER or APPROVER.get(user) != approval_by:
+        return False
+    if user == BOARD:
+        return True
+    return sees(user, target) and may("award-decide", user)
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_awards_awaiting_approval_are_exactly_those_the_user_may_decide(world, users, user):
+    awards = _waiting_for_every_role(world, users)
+    target_of = {world[t].reference: t for t in TARGETS}
+
+    response = api_for(users[user]).get("/awards/awaiting-approval")
+
+    assert response.status_code == 200
+    listed = {(item["reference"], item["award"]["approval_by"]) for item in response.json()}
+    expected = {
+        (a.case.reference, a.approval_by)
+        for a in awards
+        if may_decide(user, target_of[a.case.reference], a.approval_by)
+    }
+    assert listed == expected
+    text = response.content.decode()
+    if user in (OUTSIDER, BOARD):
+        for secret in SECRETS:
+            assert secret not in text, (user, secret)
+    for item in response.json():
+        assert item["case_visible"] == sees(user, target_of[item["reference"]])
+        assert item["award"]["reasoning"] == REASONING
+        assert item["organisation"] == "north-homes"
+        assert item["rule"]
+
+
+def test_the_board_member_decides_an_award_without_ever_reaching_the_case(world, users):
+    board = api_for(users[BOARD])
+    case = world["ordinary"]
+    ids = _waiting(case, Actor(users[COMPLAINTS_MANAGER]), BOARD, "ordinary")
+    listed = board.get("/awards/awaiting-approval").json()
+    assert [item["award"]["id"] for item in listed] == [int(ids["award_id"])]
+    assert listed[0]["case_visible"] is False
+    assert listed[0]["approval_title"] == "SLH Board"
+
+    decided = board.post(
+        f"/cases/{case.reference}/awards/{ids['award_id']}/decide",
+        {
+            "approve": False,
+            "note": "Too much for the failure",
+            "version": listed[0]["case_version"],
+        },
+    )
+
+    assert decided.status_code == 200, decided.content
+    body = decided.json()
+    assert body["status"] == "rejected"
+    assert set(body) >= {"id", "status", "total", "reasoning", "components"}
+    assert not {"customer", "events", "summary"} & set(body)
+    # The refusal is an event in the case's chronology, by the board member.
+    event = case.events.order_by("-sequence").first()
+    assert event is not None
+    assert (event.kind, event.actor, event.data["text"]) == (
+        "award_rejected",
+        users[BOARD],
+        "Too much for the failure",
+    )
+    # Still no case, no awards list of the case, and nothing left to decide.
+    assert board.get(f"/cases/{case.reference}").status_code == 404
+    assert board.get(f"/cases/{case.reference}/awards").status_code == 404
+    assert board.get("/awards/awaiting-approval").json() == []
+    again = board.post(
+        f"/cases/{case.reference}/awards/{ids['award_id']}/decide", {"approve": True}
+    )
+    assert again.status_code == 409
+    # A refused award is never offered or paid.
+    manager = api_for(users[COMPLAINTS_MANAGER])
+    for step, body in (("offer", {}), ("pay", {"method": "bank_transfer"})):
+        refused = manager.post(f"/cases/{case.reference}/awards/{ids['award_id']}/{step}", body)
+        assert refused.status_code == 409, refused.content
+
+
+def test_the_board_member_reaches_no_award_waiting_for_someone_else(world, users):
+    board = api_for(users[BOARD])
+    case = world["ordinary"]
+    emt = _waiting(case, Actor(users[COMPLAINTS_MANAGER]), SENIOR, "ordinary")["award_id"]
+    response = board.post(f"/cases/{case.reference}/awards/{emt}/decide", {"approve": True})
+    assert response.status_code == 404
+    assert REASONING not in response.content.decode()
+    # Nor one waiting for the board through another case's reference.
+    mine = _waiting(case, Actor(users[COMPLAINTS_MANAGER]), BOARD, "ordinary")["award_id"]
+    other = world["named"].reference
+    assert board.post(f"/cases/{other}/awards/{mine}/decide", {"approve": True}).status_code == 404
+    assert Award.objects.get(pk=emt).status == AwardStatus.PENDING_APPROVAL
+
+
+def test_a_board_member_of_another_organisation_sees_and_decides_nothing(world, users, other_org):
+    stranger = make_user("other_board", other_org, BOARD)
+    case = world["ordinary"]
+    award = _waiting(case, Actor(users[COMPLAINTS_MANAGER]), BOARD, "ordinary")["award_id"]
+    client = api_for(stranger)
+    assert client.get("/awards/awaiting-approval").json() == []
+    response = client.post(f"/cases/{case.reference}/awards/{award}/decide", {"approve": True})
+    assert response.status_code == 404
+    assert Award.objects.get(pk=award).status == AwardStatus.PENDING_APPROVAL
+
+
+def test_a_handler_cannot_approve_an_award_above_their_limit(world, users):
+    case = world["ordinary"]
+    award = _waiting(case, Actor(users[COMPLAINTS_MANAGER]), HANDLER, "ordinary")["award_id"]
+    client = api_for(users[HANDLER])
+    assert client.get("/awards/awaiting-approval").json() == []
+    response = client.post(f"/cases/{case.reference}/awards/{award}/decide", {"approve": True})
+    assert response.status_code == 403
+    assert Award.objects.get(pk=award).status == AwardStatus.PENDING_APPROVAL

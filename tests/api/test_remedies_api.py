@@ -492,6 +492,7 @@ def test_a_panel_award_above_its_authority_waits_for_the_emt(apis, users, receiv
     assert award == {
         "id": award["id"],
         "case_version": case_json(panel, case)["version"],
+        "suggestion": award["suggestion"],
         "status": "pending_approval",
         "stage": "stage2",
         "total_pence": 30000,
@@ -571,16 +572,36 @@ def test_an_award_above_5000_needs_the_board(apis, users, receive):
         "board",
         "£6,000",
     )
-    # KNOWN LIMITATION: the board member sees reports, never a case (accounts/access.py),
-    # so an award that needs the Board's approval cannot be approved over the API: the board
-    # member is told the case is not there, and nobody who can see it holds the Board's role.
-    board = step(apis[BOARD], case, award, "decide", {"approve": True})
-    assert "Board" not in error_of(board, 404, "not_found")["message"]
+    # The EMT may not approve it: only the Board.
     senior = error_of(
         step(apis[SENIOR], case, award, "decide", {"approve": True}), 422, "policy_rule"
     )
     assert senior["message"].startswith("Only the SLH Board may approve this award.")
-    assert Award.objects.get(pk=award["id"]).status == AwardStatus.PENDING_APPROVAL
+    assert apis[SENIOR].get("/awards/awaiting-approval").json() == []
+    # The board member sees it waiting, with what the decision needs and no case.
+    board = apis[BOARD]
+    (waiting,) = board.get("/awards/awaiting-approval").json()
+    assert waiting["award"]["id"] == award["id"]
+    assert waiting["award"]["total"] == "£6,000"
+    assert waiting["award"]["components"][0]["kind"] == "financial_loss"
+    assert waiting["award"]["reasoning"] == "Why: the impact and what it cost"
+    assert waiting["award"]["suggestion"]["range"]
+    assert (waiting["reference"], waiting["stage"], waiting["case_visible"]) == (
+        case.reference,
+        "stage2",
+        False,
+    )
+    assert waiting["rule"].startswith("At Stage 2 - Review by the Complaints Review Panel, ")
+    assert "above £5,000" in waiting["rule"]
+    assert "with the approval of the SLH Board (policy 4.1.9)." in waiting["rule"]
+    for secret in ("Pat Resident", "pat@example.org", "Ash Grove", "The repair never happened"):
+        assert secret not in json.dumps(waiting)
+    # The board member approves it; the panel may then offer it. The case stays closed to them.
+    approved = ok(step(board, case, award, "decide", {"approve": True, "note": "Agreed"}))
+    assert approved["status"] == "approved"
+    assert board.get(f"/cases/{case.reference}").status_code == 404
+    assert last_event(apis[PANEL], case)["kind"] == "award_approved"
+    assert ok(step(apis[PANEL], case, award, "offer"))["status"] == "offered"
 
 
 @pytest.mark.parametrize(
@@ -1248,3 +1269,27 @@ def test_an_offer_may_still_be_made_without_a_body(apis, receive):
         **client.headers(),
     )
     assert ok(response)["status"] == "offered"
+
+
+def test_the_calculators_range_is_kept_with_the_award_from_the_facts_given(apis, receive):
+    case = receive()
+    response = apis[COMPLAINTS_MANAGER].post(
+        f"/cases/{case.reference}/awards",
+        {
+            "components": [distress(9000, "medium")],
+            "reasoning": "Three missed visits over six months",
+            "occasions": 3,
+            "months_affected": 6,
+        },
+    )
+    assert response.status_code == 201, response.content
+    suggestion = response.json()["suggestion"]
+    assert suggestion["band"] == "high"
+    assert suggestion["facts"] == {"occasions": 3, "months_affected": 6, "missed_deadlines": 1}
+    assert "the failure happened on 3 occasions" in suggestion["reasons"]
+    assert Award.objects.get().suggestion["range"] == suggestion["range"]
+    bad = apis[COMPLAINTS_MANAGER].post(
+        f"/cases/{case.reference}/awards",
+        {"components": [distress(9000, "medium")], "reasoning": "x", "occasions": 0},
+    )
+    assert set(error_of(bad, 400, "invalid")["fields"]) == {"occasions"}

@@ -105,12 +105,28 @@ def test_the_remedies_pages_pass_axe(live_server, monkeypatch, caseworker, organ
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_load_state("load")
 
+            # Awards awaiting approval, from the menu: the list, the decision, its errors.
+            page.get_by_role("navigation", name="Menu").get_by_role(
+                "link", name="Approvals"
+            ).click()
+            assert page.locator(".govuk-summary-card").count() == 1
+            audit(page, axe)
+            page.get_by_role("link", name=f"Approve £50.00 on {case.reference}").click()
+            audit(page, axe)
+            page.get_by_label("When did this happen?").fill("2099-01-01 10:00")
+            page.get_by_role("button", name="Approve").click()
+            assert "not in the future" in page.locator(".govuk-error-summary").inner_text()
+            audit(page, axe)
+
             page.goto(f"{live_server.url}{base}/?tab=remedies")
             audit(page, axe)
             page.get_by_role("link", name="Approve £50.00").click()
             audit(page, axe)
             page.get_by_role("button", name="Approve").click()
             assert "You approved" in page.locator(".govuk-notification-banner").inner_text()
+            audit(page, axe)
+            page.goto(f"{live_server.url}/approvals/")
+            assert "No awards are waiting for your approval." in page.locator("main").inner_text()
             audit(page, axe)
 
             # Each form, and each with its errors shown.

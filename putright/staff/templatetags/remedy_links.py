@@ -6,11 +6,10 @@ from typing import Any
 
 from django import template
 
-from putright.accounts.access import may_act, roles_in
+from putright.accounts import access
+from putright.accounts.access import may_act
 from putright.accounts.models import User
 from putright.cases.models import Case
-from putright.domain.compensation import may_approve
-from putright.policies.registry import get_pack
 from putright.remedies.models import Award
 
 register = template.Library()
@@ -37,12 +36,16 @@ def remedy_permissions(context: Any, case: Case) -> dict[str, bool]:
 
 @register.simple_tag(takes_context=True)
 def may_decide_award(context: Any, case: Case, award: Award) -> bool:
-    """Whether the user holds the pack role this award waits for, and may decide awards."""
+    """Whether the user may approve or refuse this award now (``access.may_decide_award``)."""
     user = _user(context)
-    if user is None or not award.approval_by or not may_act(user, case, "award-decide"):
+    if user is None:
         return False
-    return may_approve(
-        get_pack(case.policy_pack),
-        approval_by=award.approval_by,
-        system_roles=roles_in(user, case.organisation_id),
-    )
+    award.case = case  # already loaded: the rule reads the case's organisation and pack
+    return access.may_decide_award(user, award)
+
+
+@register.simple_tag(takes_context=True)
+def may_approve_awards(context: Any) -> bool:
+    """Whether the menu offers "Approvals": the user holds a role that may approve awards."""
+    user = _user(context)
+    return user is not None and access.may_approve_awards(user)

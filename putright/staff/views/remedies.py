@@ -17,20 +17,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from putright.accounts.access import NotVisibleError, access_case, may_act
+from putright.accounts.access import (
+    AccessDeniedError,
+    NotVisibleError,
+    access_award_decision,
+    access_case,
+    awards_awaiting,
+    can_see_case,
+    may_act,
+    may_approve_awards,
+)
 from putright.accounts.models import User
 from putright.cases.errors import CaseError, ConflictError, PolicyRuleError
 from putright.cases.models import Case
-from putright.cases.selectors import case_deadlines
 from putright.cases.services import Actor
 from putright.domain.compensation import Suggestion, pounds, suggest_band
-from putright.domain.deadlines import State
 from putright.domain.policy import Pack
 from putright.policies.registry import get_pack
 from putright.remedies.models import Award
+from putright.remedies.selectors import awaiting_award, missed_deadlines
 from putright.remedies.services import (
     ComponentIn,
     action_add,
@@ -333,12 +340,6 @@ def pay_award(request: HttpRequest, reference: str, award_id: int) -> HttpRespon
 # -- proposing an award, with the calculator --------------------------------------------------
 
 
-def missed_deadlines(case: Case) -> int:
-    """Complaint-handling deadlines missed so far: a fact the calculator weighs."""
-    today = timezone.localdate()
-    return sum(1 for d in case_deadlines(case, today=today) if d.state is State.MISSED)
-
-
 def _number(text: str | None, default: int, low: int, high: int) -> int:
     try:
         return max(low, min(high, int(str(text).strip())))
@@ -425,6 +426,8 @@ def propose_award(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=Actor(user),
                     components=[_component(parts[i]) for i in used],
                     reasoning=facts.cleaned_data["reasoning"],
+                    occasions=facts.cleaned_data["occasions"],
+                    months_affected=facts.cleaned_data["months_affected"],
                     **_common(facts.cleaned_data),
                 )
             except ConflictError as problem:
@@ -477,3 +480,99 @@ def propose_award(request: HttpRequest, reference: str) -> HttpResponse:
         },
         status=400 if post is not None and not redraw else 200,
     )
+
+
+# -- awards awaiting the signed-in user's approval -------------------------------------------
+
+
+def _approval_item(user: User, award: Award) -> dict[str, Any]:
+    """One award as its approver sees it; the case is linked only for those who may open it."""
+    return {"seen": awaiting_award(award), "case_visible": can_see_case(user, award.case)}
+
+
+APPROVALS = "approve compensation awards"
+
+
+@login_required
+@require_http_methods(["GET"])
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Awards waiting for a decision the user may take: the award, never the customer."""
+    user = _user(request)
+    if not may_approve_awards(user):
+        return render(request, "staff/no_permission.html", {"what": APPROVALS}, status=403)
+    items = [_approval_item(user, award) for award in awards_awaiting(user)]
+    return render(request, "staff/remedies/approvals.html", {"items": items})
+
+
+def _decide_page(request: HttpRequest, award_id: int, *, approve: bool) -> HttpResponse:
+    user = _user(request)
+    try:
+        award = access_award_decision(user, award_id)
+    except NotVisibleError:
+        raise Http404(f"There is no award {award_id} waiting for you.") from None
+    except AccessDeniedError:
+        return render(request, "staff/no_permission.html", {"what": APPROVALS}, status=403)
+    award = (
+        Award.objects.select_related("case", "case__organisation", "proposed_by")
+        .prefetch_related("components")
+        .get(pk=award.pk)
+    )
+    case = award.case
+    pack = get_pack(case.policy_pack)
+    page = (
+        Page("Approve compensation", "award-decide", button="Approve")
+        if approve
+        else Page("Refuse approval", "award-decide", button="Refuse approval", warning=True)
+    )
+    data = request.POST if request.method == "POST" else None
+    form = rf.DecideForm(data, case=case, pack=pack, user=user)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        cleaned = dict(form.cleaned_data, award=award)
+        try:
+            award = award_decide(
+                award=award,
+                actor=Actor(user),
+                approve=approve,
+                note=cleaned["note"],
+                **_common(cleaned),
+            )
+        except ConflictError as problem:
+            error = _conflict(problem)
+            kept = request.POST.copy()
+            kept["version"] = _current_version(case)
+            form = rf.DecideForm(kept, case=case, pack=pack, user=user)
+            form.is_valid()
+        except CaseError as problem:
+            error = _explain(problem)
+            _show_fields(form, problem)
+        else:
+            verb = "approved" if approve else "refused approval for"
+            messages.success(
+                request,
+                f"You {verb} {pounds(award.total_pence)} compensation on {case.reference}.",
+            )
+            return redirect("staff:approvals")
+    return render(
+        request,
+        "staff/remedies/approval_decide.html",
+        {
+            "action": page,
+            "form": form,
+            "error": error,
+            "item": _approval_item(user, award),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approval_approve(request: HttpRequest, award_id: int) -> HttpResponse:
+    return _decide_page(request, award_id, approve=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approval_refuse(request: HttpRequest, award_id: int) -> HttpResponse:
+    return _decide_page(request, award_id, approve=False)
