@@ -62,13 +62,79 @@ EVENT_FIELDS = (
 
 @dataclass
 class CaseRead:
-    """A case as it stands, with everything its answer is made of, and the answer's key."""
+    """A case as it stands (its own row), the digest of everything its answer is made of,
+    and, read from the same row only when the answer must be made, the rest."""
 
+    case: Case
+    digest: str  # of every column read; the cache key adds the date and the reader
+    _alias: str
+    _values: list[Any]  # converted, the model columns
+    _aggregates: tuple[str | None, ...]  # JSON: events, actors, issues, links out, links in
+
+    def contents(self) -> CaseContents:
+        """The case with its organisation, customer and staff attached, and the rest."""
+        alias, values, case = self._alias, self._values, self.case
+        parts = iter(_query(alias).parts[1:])
+        organisation = _instance(Organisation, alias, values, next(parts))
+        customer = _instance(Person, alias, values, next(parts))
+        customer_organisation_slug = values[next(parts).start]
+        handler = _instance(User, alias, values, next(parts))
+        investigator = _instance(User, alias, values, next(parts))
+        events_json, actors_json, issues_json, links_out_json, links_in_json = self._aggregates
+
+        assert organisation is not None
+        case.organisation = organisation
+        if case.customer_id is not None and customer is not None:
+            if customer.organisation_id == organisation.pk:
+                customer.organisation = organisation
+            else:
+                customer.organisation = Organisation.from_db(
+                    alias, ["id", "slug"], [customer.organisation_id, customer_organisation_slug]
+                )
+            case.customer = customer
+        if case.handler_id is not None:
+            case.handler = handler
+        if case.investigator_id is not None:
+            case.investigator = investigator
+
+        actors = {
+            pk: User.from_db(alias, list(USER_NAME_FIELDS), [pk, *names])
+            for pk, *names in json.loads(actors_json or "[]")
+        }
+        events = []
+        for item in sorted(json.loads(events_json or "[]"), key=lambda e: e["sequence"]):
+            event = Event.from_db(
+                alias,
+                ["case_id", *EVENT_FIELDS],
+                [
+                    case.pk,
+                    *(item[name] for name in EVENT_FIELDS[:-3]),
+                    _moment(item["occurred_at"]),
+                    _moment(item["recorded_at"]),
+                    item["data"] if item["data"] is not None else {},
+                ],
+            )
+            Event.actor.field.set_cached_value(event, actors.get(item["actor_id"]))
+            Event.case.field.set_cached_value(event, case)
+            events.append(event)
+        issues = [
+            {key: item[key] for key in ("number", "description", "stage", "outcome", "reasons")}
+            for item in sorted(json.loads(issues_json or "[]"), key=lambda i: i["number"])
+        ]
+        links = [
+            {key: item[key] for key in ("kind", "reference", "direction")}
+            for items in (links_out_json, links_in_json)
+            for item in sorted(json.loads(items or "[]"), key=lambda link: link["id"])
+        ]
+        return CaseContents(case=case, events=events, issues=issues, links=links)
+
+
+@dataclass
+class CaseContents:
     case: Case
     events: list[Event]
     issues: list[dict[str, Any]]
     links: list[dict[str, Any]]
-    digest: str  # of every row read; the cache key adds the date and the reader
 
 
 def supported(alias: str) -> bool:
@@ -88,67 +154,20 @@ def read_case(reference: str) -> CaseRead | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    digest = _digest(repr(row))
     values = []
     for value, (expression, steps) in zip(row[: query.aggregates], query.converters, strict=True):
         for step in steps:
             value = step(value, expression, connection)
         values.append(value)
-    parts = iter(query.parts)
-    case = _instance(Case, alias, values, next(parts))
-    organisation = _instance(Organisation, alias, values, next(parts))
-    customer = _instance(Person, alias, values, next(parts))
-    customer_organisation_slug = values[next(parts).start]
-    handler = _instance(User, alias, values, next(parts))
-    investigator = _instance(User, alias, values, next(parts))
-    events_json, actors_json, issues_json, links_out_json, links_in_json = row[query.aggregates :]
-
+    case = _instance(Case, alias, values, query.parts[0])
     assert case is not None
-    assert organisation is not None
-    case.organisation = organisation
-    if case.customer_id is not None and customer is not None:
-        if customer.organisation_id == organisation.pk:
-            customer.organisation = organisation
-        else:
-            customer.organisation = Organisation.from_db(
-                alias, ["id", "slug"], [customer.organisation_id, customer_organisation_slug]
-            )
-        case.customer = customer
-    if case.handler_id is not None:
-        case.handler = handler
-    if case.investigator_id is not None:
-        case.investigator = investigator
-
-    actors = {
-        pk: User.from_db(alias, list(USER_NAME_FIELDS), [pk, *names])
-        for pk, *names in json.loads(actors_json or "[]")
-    }
-    events = []
-    for item in sorted(json.loads(events_json or "[]"), key=lambda e: e["sequence"]):
-        event = Event.from_db(
-            alias,
-            ["case_id", *EVENT_FIELDS],
-            [
-                case.pk,
-                *(item[name] for name in EVENT_FIELDS[:-3]),
-                _moment(item["occurred_at"]),
-                _moment(item["recorded_at"]),
-                item["data"] if item["data"] is not None else {},
-            ],
-        )
-        Event.actor.field.set_cached_value(event, actors.get(item["actor_id"]))
-        Event.case.field.set_cached_value(event, case)
-        events.append(event)
-    issues = [
-        {key: item[key] for key in ("number", "description", "stage", "outcome", "reasons")}
-        for item in sorted(json.loads(issues_json or "[]"), key=lambda i: i["number"])
-    ]
-    links = [
-        {key: item[key] for key in ("kind", "reference", "direction")}
-        for items in (links_out_json, links_in_json)
-        for item in sorted(json.loads(items or "[]"), key=lambda link: link["id"])
-    ]
-    return CaseRead(case=case, events=events, issues=issues, links=links, digest=digest)
+    return CaseRead(
+        case=case,
+        digest=_digest(repr(row)),
+        _alias=alias,
+        _values=values,
+        _aggregates=tuple(row[query.aggregates :]),
+    )
 
 
 def answer_key(read: CaseRead, *, today: datetime.date, personal: bool) -> str:

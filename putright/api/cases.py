@@ -401,12 +401,13 @@ def cases_get(request: HttpRequest, reference: Text) -> HttpResponse | dict[str,
     else:
         answer = case_reads.cached_answer(key)
         if answer is None:
+            contents = read.contents()
             data = case_detail(
-                read.case,
+                contents.case,
                 user,
-                events=read.events,
-                issues=read.issues,
-                links=read.links,
+                events=contents.events,
+                issues=contents.issues,
+                links=contents.links,
                 today=today,
                 personal=personal,
             )
