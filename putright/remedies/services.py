@@ -1,6 +1,10 @@
 """Recording remedies and actions, and taking an award from proposal to payment.
 
 Every change is one transaction that also appends its event to the case's chronology.
+Like every case action, each locks the case, refuses a stale ``expected_version`` (409),
+moves the case's version on, and takes an optional ``occurred_at`` (never in the future,
+not before receipt, not before the step it follows) that dates the event and the award's
+own steps (proposed, decided, offered, answered, paid; an action's completion day).
 An award above the proposer's authority waits for approval by the role the pack names;
 it cannot be offered until approved, paid before acceptance where the pack says so, or
 paid twice; a refused approval can never be paid.
