@@ -14,7 +14,7 @@ from django.db.models import Field
 from django.db.models.expressions import Col
 from django.utils import timezone
 
-from .models import ApiToken, User
+from .models import ApiToken, Membership, User
 
 TOKEN_PREFIX = "prt_"
 
@@ -60,7 +60,33 @@ def token_user(raw: str) -> User | None:
         return None
     if last_used_at is None or now - last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    _load_roles(user)
     return user
+
+
+def _load_roles(user: User) -> None:
+    """The user's roles for this request, read now in one plain query.
+
+    ``access.roles_by_organisation`` keeps them on the user object for the request
+    (``_putright_roles``); the ORM query it builds costs a quarter of a cached case read.
+    A superuser's roles (every organisation) are left to it. The two must agree: see
+    ``tests/api/test_auth.py``.
+    """
+    if user.is_superuser:
+        return
+    alias = router.db_for_read(Membership)
+    quote = connections[alias].ops.quote_name
+    columns = {f.name: str(f.column) for f in Membership._meta.concrete_fields}
+    sql = (
+        f"SELECT {quote(columns['organisation'])}, {quote(columns['role'])} "
+        f"FROM {quote(Membership._meta.db_table)} WHERE {quote(columns['user'])} = %s"
+    )
+    roles: dict[int, set[str]] = {}
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        for organisation_id, role in cursor.fetchall():
+            roles.setdefault(organisation_id, set()).add(role)
+    user._putright_roles = roles  # type: ignore[attr-defined]
 
 
 _TOKEN_FIELDS = ("id", "revoked_at", "expires_at", "last_used_at", "user", "key_hash")

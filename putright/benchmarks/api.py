@@ -163,14 +163,31 @@ class Server:
     pid: int
 
 
+#: The servers the benchmark can run: ``putright serve`` (waitress, one process, as the
+#: demo and small sites run), or gunicorn as the README deploys it (processes and threads).
+SERVERS = ("waitress", "gunicorn")
+
+
 @contextmanager
 def serving(
-    database_url: str, folder: Path, *, threads: int, wait_seconds: float = 60
+    database_url: str,
+    folder: Path,
+    *,
+    threads: int,
+    server: str = "waitress",
+    workers: int = 1,
+    wait_seconds: float = 60,
 ) -> Iterator[Server]:
-    """``putright serve --no-worker`` with the bare view on a free loopback port.
+    """The real server with the bare view on a free loopback port.
 
-    DEBUG is off, as in production; the server's output goes to ``folder/server.log``.
+    ``waitress``: ``putright serve --no-worker`` (one process, ``threads`` threads).
+    ``gunicorn``: ``gunicorn config.wsgi`` with ``workers`` processes of ``threads``
+    threads each, after ``collectstatic`` as ``putright serve`` does. Either way the bare
+    view and the API are served by the same processes. DEBUG is off, as in production;
+    the server's output goes to ``folder/server.log``.
     """
+    if server not in SERVERS:
+        raise ValueError(f"server must be one of {', '.join(SERVERS)}")
     port = free_port()
     env = {
         **os.environ,
@@ -183,16 +200,22 @@ def serving(
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
-    command = [sys.executable, "-m", "putright.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--threads", str(threads), "--no-worker"]
+    putright = [sys.executable, "-m", "putright.cli"]
+    if server == "waitress":
+        command = [*putright, "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--threads", str(threads), "--no-worker"]
+    else:
+        subprocess.run([*putright, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+        command += ["--workers", str(workers), "--threads", str(threads)]
     log_path = folder / "server.log"
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + wait_seconds
             while True:
-                if server.poll() is not None:
+                if process.poll() is not None:
                     raise RuntimeError(f"the server stopped before answering:\n{_tail(log_path)}")
                 try:
                     with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
@@ -203,14 +226,14 @@ def serving(
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"no answer from {base}/healthz in {wait_seconds:g} s")
                 time.sleep(0.2)
-            yield Server(base, server.pid)
+            yield Server(base, process.pid)
         finally:
-            server.terminate()
+            process.terminate()
             try:
-                server.wait(timeout=10)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+                process.kill()
+                process.wait()
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -343,6 +366,29 @@ def _process_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])  # utime, stime
 
 
+def _tree_ticks(pid: int) -> int | None:
+    """Clock ticks a process and its children have spent on CPU (gunicorn's workers)."""
+    own = _process_ticks(pid)
+    if own is None:
+        return None
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                parent = int(stat.read().rpartition(")")[2].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    total, waiting = own, list(children.get(pid, []))
+    while waiting:
+        child = waiting.pop()
+        total += _process_ticks(child) or 0
+        waiting.extend(children.get(child, []))
+    return total
+
+
 class CpuWatch:
     """The CPU the server, the clients and the rest of the machine used meanwhile."""
 
@@ -353,7 +399,7 @@ class CpuWatch:
 
     def _sample(self) -> tuple[int, int, int] | None:
         busy = _machine_busy_ticks()
-        server = _process_ticks(self.server_pid)
+        server = _tree_ticks(self.server_pid)
         clients = _process_ticks(os.getpid())
         if busy is None or server is None or clients is None:
             return None
@@ -474,6 +520,8 @@ def run_api_benchmark(
     seconds: float,
     warmup: float,
     threads: int,
+    server: str = "waitress",
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Build the database, serve it, drive each scenario; the figures and the targets."""
@@ -494,12 +542,12 @@ def run_api_benchmark(
             return bulk_reference(rng.randrange(clones))
 
         results: dict[str, Result] = {}
-        with serving(url, folder, threads=threads) as server:
+        with serving(url, folder, threads=threads, server=server, workers=workers) as running:
             for scenario in scenarios(
                 references=reference, organisations=loaded["intake_organisations"]
             ):
                 results[scenario.name] = drive(
-                    server,
+                    running,
                     scenario,
                     token=token,
                     clients=clients,
@@ -508,7 +556,9 @@ def run_api_benchmark(
                     progress=tell,
                 )
         server_errors = [
-            line for line in _tail(folder / "server.log", 200).splitlines() if " ERROR " in line
+            line
+            for line in _tail(folder / "server.log", 200).splitlines()
+            if " ERROR " in line or "[ERROR]" in line
         ]
     bare = results["bare"].rps
     figures = {name: r.as_dict() for name, r in results.items()}
@@ -530,6 +580,8 @@ def run_api_benchmark(
         "events": loaded["events"],
         "load_seconds": round(loaded["load_seconds"], 1),
         "clients": clients,
+        "server": server,
+        "server_workers": workers if server == "gunicorn" else 1,
         "server_threads": threads,
         "seconds_per_scenario": seconds,
         "warmup_seconds": warmup,

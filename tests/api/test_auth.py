@@ -14,10 +14,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from putright.accounts.models import ApiToken, Role
+from putright.accounts.access import roles_by_organisation
+from putright.accounts.models import ApiToken, Membership, Role, User
 from putright.accounts.tokens import token_create, token_revoke, token_user
 
-from .conftest import Api, api_for, make_user
+from .conftest import Api, api_for, at, make_user
 
 UNAUTHENTICATED = {
     "error": {
@@ -114,6 +115,36 @@ def test_token_of_one_user_is_not_another(clock, org):
     _token, raw = token_create(user=second, name="board")
     assert token_user(raw) == second
     assert token_user(raw) != first
+
+
+def test_the_token_user_has_the_roles_the_access_functions_would_read(clock, org, other_org):
+    several = make_user("several", org, Role.COMPLAINT_HANDLER, Role.PANEL_MEMBER)
+    Membership.objects.create(user=several, organisation=other_org, role=Role.BOARD_MEMBER)
+    none = make_user("none", org)
+    admin = make_user("admin", org)
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    for user in (several, none, admin):
+        _token, raw = token_create(user=user, name="roles")
+        loaded = token_user(raw)
+        assert loaded is not None
+        assert roles_by_organisation(loaded) == roles_by_organisation(User.objects.get(pk=user.pk))
+    assert roles_by_organisation(several) == {
+        org.pk: {Role.COMPLAINT_HANDLER, Role.PANEL_MEMBER},
+        other_org.pk: {Role.BOARD_MEMBER},
+    }
+
+
+def test_the_token_user_is_read_with_aware_times(clock, org):
+    user = make_user("timely", org, Role.COMPLAINT_HANDLER)
+    user.last_login = at(2026, 3, 10, 9)
+    user.save(update_fields=["last_login"])
+    _token, raw = token_create(user=user, name="times")
+    loaded = token_user(raw)
+    assert loaded is not None
+    assert loaded.last_login == at(2026, 3, 10, 9)
+    assert loaded.date_joined == User.objects.get(pk=user.pk).date_joined
+    assert loaded.date_joined.tzinfo is not None
 
 
 def test_tokens_are_stored_hashed(handler):
