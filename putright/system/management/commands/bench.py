@@ -81,7 +81,8 @@ class Command(PutRightCommand):
             formatter_class=argparse.RawDescriptionHelpFormatter,
             epilog=(
                 "example:\n  putright bench api\n"
-                "  putright bench api --cases 10000 --seconds 5 --clients 20 --json"
+                "  putright bench api --cases 10000 --seconds 5 --clients 20 --json\n"
+                "  putright bench api --server gunicorn --workers 2 --threads 4"
             ),
         )
         api.add_argument("--cases", type=int, default=100_000, help="cases in the database")
@@ -92,7 +93,21 @@ class Command(PutRightCommand):
         api.add_argument(
             "--warmup", type=float, default=3.0, help="unmeasured seconds before each scenario"
         )
-        api.add_argument("--threads", type=int, default=8, help="the server's request threads")
+        api.add_argument(
+            "--threads", type=int, default=8, help="request threads (per process with gunicorn)"
+        )
+        api.add_argument(
+            "--server",
+            choices=("waitress", "gunicorn"),
+            default="waitress",
+            help="waitress: `putright serve`, one process; gunicorn: as the README deploys it",
+        )
+        api.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="gunicorn's worker processes (default: one per CPU)",
+        )
         api.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
         api.add_argument("--json", action="store_true")
         pages = which.add_parser("pages", help="server time of the queue and case pages")
@@ -219,7 +234,7 @@ class Command(PutRightCommand):
         self.print_lifecycle(machine, results)
 
     def api(self, **options: Any) -> None:
-        for name in ("cases", "clients", "threads"):
+        for name in ("cases", "clients", "threads", "workers"):
             if options[name] < 1:
                 raise self.fail(f"--{name} must be at least 1")
         if options["seconds"] <= 0 or options["warmup"] < 0:
@@ -238,6 +253,8 @@ class Command(PutRightCommand):
                 seconds=options["seconds"],
                 warmup=options["warmup"],
                 threads=options["threads"],
+                server=options["server"],
+                workers=options["workers"],
                 progress=self.progress,
             )
         except RuntimeError as error:
@@ -283,7 +300,8 @@ class Command(PutRightCommand):
         console.print(f"API benchmark on {result['machine']}")
         console.print(
             f"{result['database']}, {result['cases']:,} cases ({result['events']:,} events), "
-            f"{result['clients']} clients, {result['server_threads']} server threads, "
+            f"{result['clients']} clients, {result['server']} with "
+            f"{result['server_workers']} process(es) x {result['server_threads']} threads, "
             f"{result['seconds_per_scenario']:g} s per scenario after "
             f"{result['warmup_seconds']:g} s of warm-up (CPU in cores; other: what the "
             "machine spent on anything but the server and the clients)"
