@@ -28,27 +28,35 @@ def _percentile(values: list[float], q: float) -> float:
 def measure(
     *, cases: int, requests: int = 60, progress: Callable[[str, int, int], None] | None = None
 ) -> dict[str, Any]:
-    """Milliseconds per request for the queue (first page, a filtered page) and the case page."""
+    """Milliseconds per request for the queue (first page, a filtered page), the case page and
+    My work, as the demo's complaints manager and (queue, My work) its complaint handler."""
     from django.test import Client
 
     from putright.accounts.access import cases_visible_to
     from putright.accounts.models import User
 
     loaded = load(cases=cases, progress=progress)
-    user = User.objects.get(username="manager")
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    references = list(cases_visible_to(user).values_list("reference", flat=True)[:5000])
+    clients = {}
+    for username in ("manager", "handler"):
+        clients[username] = Client(HTTP_HOST="127.0.0.1")
+        clients[username].force_login(User.objects.get(username=username))
+    manager = User.objects.get(username="manager")
+    references = list(cases_visible_to(manager).values_list("reference", flat=True)[:5000])
     rng = random.Random(7)
 
-    pages: dict[str, Callable[[], str]] = {
-        "queue, first page": lambda: "/cases/?all=1",
-        "queue, overdue complaints": lambda: "/cases/?kind=complaint&due=overdue",
-        "case page": lambda: f"/cases/{rng.choice(references)}/",
-        "my work": lambda: "/work/",
+    # The demo's complaints manager sees every case; its complaint handler sees every case
+    # but those about staff conduct (unless named on them), and handles many of them.
+    pages: dict[str, tuple[str, Callable[[], str]]] = {
+        "queue, first page": ("manager", lambda: "/cases/?all=1"),
+        "queue, overdue complaints": ("manager", lambda: "/cases/?kind=complaint&due=overdue"),
+        "case page": ("manager", lambda: f"/cases/{rng.choice(references)}/"),
+        "my work": ("manager", lambda: "/work/"),
+        "queue, first page, as a complaint handler": ("handler", lambda: "/cases/?all=1"),
+        "my work, as a complaint handler": ("handler", lambda: "/work/"),
     }
     results = {}
-    for name, url in pages.items():
+    for name, (username, url) in pages.items():
+        client = clients[username]
         client.get(url())  # warm up: templates compiled, calendars built
         timings = []
         for done in range(requests):

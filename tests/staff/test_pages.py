@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -23,6 +24,7 @@ from putright.domain.compliance import VERDICT_LABELS, check_against_code
 from putright.people.models import Person
 from putright.policies.registry import code_pack, get_pack
 from putright.staff.models import SavedQueue
+from putright.staff.views.queues import step_names
 
 from .conftest import PASSWORD, at, give_role
 from .html import parse, radio_values
@@ -492,6 +494,67 @@ def test_my_work_shows_what_is_overdue_due_today_and_this_week(
     assert "1 due today" in counts
 
 
+def test_my_work_counts_the_teams_cases_by_due_date_stage_and_step(
+    staff_client, caseworker, complaints_manager, code_org, southern_org
+):
+    today = datetime.date(2026, 3, 9)  # the Monday of the clock above
+    plan = [
+        # (organisation, due in days or None, handler, closed)
+        (code_org, -3, caseworker, False),
+        (code_org, -1, None, False),
+        (code_org, 0, complaints_manager, False),
+        (code_org, 5, None, False),
+        (code_org, 7, caseworker, False),
+        (code_org, 8, None, False),
+        (code_org, None, None, False),
+        (southern_org, -2, None, False),
+        (southern_org, 0, caseworker, False),
+        (southern_org, 2, None, True),  # closed: not counted
+    ]
+    for number, (organisation, days, handler, closed) in enumerate(plan):
+        case = received(organisation, caseworker, summary=f"Team case {number}")
+        Case.objects.filter(pk=case.pk).update(
+            next_due_on=None if days is None else today + datetime.timedelta(days=days),
+            next_due_step="stage1:respond" if days is not None else "",
+            handler=handler,
+            status=Status.CLOSED if closed else Status.OPEN,
+        )
+
+    main = parse(staff_client.get("/work/").content).find("main")
+    team = main.find("ul", cls="govuk-list").text
+    assert "3 overdue" in team
+    assert "2 due today" in team
+    assert "4 due in the next 7 days" in team  # today counts in, as in the queue's filter
+    assert "5 open cases without a handler" in team
+    mine = main.find("div", cls="govuk-grid-row").text
+    assert mine == "1 overdue 1 due today 1 due this week"
+    tables = {t.find("caption").text: t for t in main.find_all("table")}
+    by_stage = [
+        [cell.text for cell in row.find_all("td")]
+        for row in tables["Open cases by stage"].find("tbody").find_all("tr")
+    ]
+    stage1 = get_pack("hos-code-2024").stage("stage1").label
+    southern_stage1 = get_pack("southern-housing-2020").stage("stage1").label
+    assert by_stage == [
+        [f"{code_org.name}: {stage1}", "7"],
+        [f"{southern_org.name}: {southern_stage1}", "2"],
+    ]
+    by_step = [
+        [cell.text for cell in row.find_all("td")]
+        for row in tables["Due within a week, by step"].find("tbody").find_all("tr")
+    ]
+    # Five due within the week (or overdue) at the first landlord and two at the second, by
+    # the policy's own names for the step; the case due in eight days is not among them.
+    respond = {
+        pack: ": ".join(step_names(pack, "stage1", "respond"))
+        for pack in ("hos-code-2024", "southern-housing-2020")
+    }
+    assert by_step == [
+        [respond["hos-code-2024"], "5"],
+        [respond["southern-housing-2020"], "2"],
+    ]
+
+
 @pytest.fixture
 def thirty_cases(caseworker, code_org):
     cases = []
@@ -541,6 +604,41 @@ def test_the_queue_is_paginated_and_sortable(staff_client, thirty_cases):
     link = tree.find("table").find("thead").find("a", cls="govuk-link")
     assert "sort=-reference" in link.attrs["href"]
     assert link.parent.attrs["aria-sort"] == "ascending"
+
+
+def test_the_queue_puts_cases_with_nothing_due_last_either_way(staff_client, thirty_cases):
+    # Two more cases with nothing due, and three due on one day: ties go by id.
+    nothing_due = [thirty_cases[3].pk, thirty_cases[17].pk]
+    Case.objects.filter(pk__in=nothing_due).update(next_due_on=None)
+    same_day = [thirty_cases[5].pk, thirty_cases[6].pk, thirty_cases[20].pk]
+    Case.objects.filter(pk__in=same_day).update(next_due_on=datetime.date(2026, 3, 12))
+    cases = list(Case.objects.all())
+    assert sum(c.next_due_on is None for c in cases) == 3  # the service request too
+
+    def in_due_order(descending: bool) -> list[str]:
+        dated = sorted(
+            (c for c in cases if c.next_due_on is not None),
+            key=lambda c: (c.next_due_on, c.pk),
+            reverse=descending,
+        )
+        undated = sorted((c for c in cases if c.next_due_on is None), key=lambda c: c.pk)
+        return [c.reference for c in [*dated, *(reversed(undated) if descending else undated)]]
+
+    for sort, descending in (("due", False), ("-due", True)):
+        shown = [
+            *_references(staff_client.get(f"/cases/?all=1&sort={sort}").content),
+            *_references(staff_client.get(f"/cases/?all=1&sort={sort}&page=2").content),
+        ]
+        assert shown == in_due_order(descending), sort
+    overdue = _references(staff_client.get("/cases/?due=overdue").content)
+    assert (
+        overdue
+        == [
+            c.reference
+            for c in sorted(cases, key=lambda c: (c.next_due_on or datetime.date.max, c.pk))
+            if c.next_due_on is not None and c.next_due_on < datetime.date(2026, 3, 9)
+        ][:25]
+    )
 
 
 def test_the_queue_filters(staff_client, thirty_cases):

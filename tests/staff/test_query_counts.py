@@ -1,4 +1,5 @@
-"""The case page costs the same number of queries with 5 events and letters as with 500."""
+"""The case page costs the same queries with 5 events as with 500; the queue and My work the
+same with 3 cases as with 30."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from putright.cases.services import (
     IssueOutcome,
     case_acknowledge,
     case_add_note,
+    case_assign,
     case_receive,
     case_request_investigation,
     case_respond,
@@ -171,3 +173,40 @@ def test_the_case_page_query_count_does_not_grow_with_events(
         assert "Fix 499" in text
     else:
         assert "Related case 19" in text
+
+
+def open_cases(numbers: range, *, organisation, handler) -> list[Case]:
+    """Complaints numbered ``numbers`` from different customers, all handled by ``handler``."""
+    made = []
+    for number in numbers:
+        customer = Person.objects.create(
+            organisation=organisation, name=f"Resident {number}", postcode="L24 1AA"
+        )
+        case = case_receive(
+            organisation=organisation,
+            kind="complaint",
+            channel="phone",
+            received_at=at(2026, 3, 2 + number % 15, 10),
+            summary=f"Complaint {number}",
+            actor=Actor(handler),
+            customer=customer,
+        )
+        made.append(case_assign(case=case, actor=Actor(handler), handler=handler))
+    return made
+
+
+@pytest.mark.parametrize("path", ["/cases/?all=1", "/cases/?due=overdue&kind=complaint", "/work/"])
+def test_the_queue_and_my_work_cost_the_same_queries_with_3_cases_as_with_30(
+    staff_client, caseworker, code_org, path
+):
+    open_cases(range(3), organisation=code_org, handler=caseworker)
+    staff_client.get(path)  # the session and roles are warm
+    with CaptureQueriesContext(connection) as few:
+        assert staff_client.get(path).status_code == 200
+    open_cases(range(3, 30), organisation=code_org, handler=caseworker)
+    with CaptureQueriesContext(connection) as many:
+        page = staff_client.get(path)
+    assert page.status_code == 200
+    assert len(many) == len(few), f"{path}: {len(few)} queries with 3 cases, {len(many)} with 30"
+    if path == "/work/":
+        assert "Complaint 29" in page.text  # all 30 are mine, and shown

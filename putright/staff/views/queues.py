@@ -20,6 +20,7 @@ from putright.accounts.access import cases_visible_to, organisations_for
 from putright.accounts.models import User
 from putright.cases.models import Case, DueOrLast, Kind, Status
 from putright.cases.queries import (
+    DUE_ORDER,
     DUE_WINDOWS,
     FLAG_FIELDS,
     CaseQuery,
@@ -34,7 +35,7 @@ from putright.staff.forms import choices_of
 from ..models import SavedQueue
 
 SORTS: dict[str, tuple[Any, ...]] = {
-    "due": (DueOrLast().asc(), "pk"),  # nothing due last, as the queue's index has it
+    "due": DUE_ORDER,
     "-due": (F("next_due_on").desc(nulls_last=True), "-pk"),
     "received": ("received_at", "pk"),
     "-received": ("-received_at", "-pk"),
