@@ -510,7 +510,7 @@ def awards_pay(
 
 @router.get(
     "/awards/awaiting-approval",
-    response={200: list[AwaitingOut]},
+    response={200: list[AwaitingOut], **errors()},
     operation_id="awards_awaiting_approval",
 )
 def awards_awaiting_approval(request: HttpRequest) -> list[dict[str, Any]]:
