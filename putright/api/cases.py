@@ -101,6 +101,7 @@ from .schemas import (
     Text,
     WithdrawIn,
     errors,
+    plain_model,
 )
 
 router = Router(tags=["cases"])
@@ -512,8 +513,9 @@ JSON_CONTENT_TYPE = f"{JSONRenderer.media_type}; charset={JSONRenderer.charset}"
 
 
 def _render(request: HttpRequest, schema: type[Schema], data: dict[str, Any]) -> bytes:
-    """The answer exactly as Django Ninja would render ``data`` for ``schema``."""
-    dumped = schema.model_validate(data).model_dump()
+    """The answer exactly as Django Ninja would render ``data`` for ``schema``: validated
+    against the same fields (``plain_model``, faster on dicts), dumped, encoded."""
+    dumped = plain_model(schema).model_validate(data).model_dump()
     text: str = JSONRenderer().render(request, dumped, response_status=200)
     return text.encode()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from ninja.renderers import JSONRenderer
 
 from putright.accounts.access import access_case
 from putright.accounts.models import AccessLog, ApiToken, Role, User
@@ -37,10 +38,15 @@ def _empty_cache():
     caches[case_reads.CACHE_ALIAS].clear()
 
 
+def ninja_render(data: dict[str, Any]) -> bytes:
+    """What Django Ninja renders for a CaseOut answer: validated, dumped, encoded."""
+    dumped = CaseOut.model_validate(data).model_dump()
+    return JSONRenderer().render(None, dumped, response_status=200).encode()  # type: ignore[arg-type]
+
+
 def fresh(user: User, case: Case) -> bytes:
     """The answer as the ORM reads and Django Ninja renders it, with no cache involved."""
-    found = access_case(user, case.reference, record=False)
-    return _render(None, CaseOut, case_detail(found, user))  # type: ignore[arg-type]
+    return ninja_render(case_detail(access_case(user, case.reference, record=False), user))
 
 
 def read(client: Api, case: Case, **headers: str):
@@ -178,6 +184,21 @@ def test_what_the_sweep_does_is_in_the_next_read(clock, org, receive, customer):
     assert after != before
     assert after == fresh(reader, Case.objects.get(pk=case.pk))
     assert "chased" in [e["kind"] for e in json.loads(after)["events"]]
+
+
+@pytest.mark.parametrize("reader", [MANAGER, Role.PANEL_MEMBER])
+def test_answers_are_rendered_as_django_ninja_renders_them(apis, users, cases, reader):
+    named = cases["named"]
+    _act(apis[MANAGER], named, "note", {"text": "Panel meets on Friday"})
+    _act(apis[MANAGER], cases["ordinary"], "link", {"other": named.reference, "kind": "related"})
+    CaseIssue.objects.create(case=named, number=1, description="Damp", outcome="upheld")
+    data = case_detail(access_case(users[reader], named.reference, record=False), users[reader])
+    assert data["links"]
+    assert data["issues"]
+    assert data["customer"] is not None
+
+    assert _render(None, CaseOut, data) == ninja_render(data)  # type: ignore[arg-type]
+    assert answer(apis[reader], named) == ninja_render(data)
 
 
 def test_etag_answers_304_until_the_case_changes(apis, receive):
