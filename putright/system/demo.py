@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from putright.accounts.models import Membership, User
 from putright.cases.errors import CaseError
-from putright.cases.models import Case
+from putright.cases.models import Case, Status
 from putright.cases.services import (
     Actor,
     case_acknowledge,
@@ -40,6 +40,7 @@ from putright.organisations.services import (
 )
 from putright.people.models import Person
 from putright.policies.registry import get_pack
+from putright.remedies.models import Award
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
 
@@ -88,8 +89,39 @@ def load_demo(*, now: datetime.datetime | None = None) -> DemoReport:
             for _ in range(spec.get("cases", 0)):
                 _demo_case(organisation, config, rng, now, users)
                 report.cases += 1
+            if "award_waiting_for_approval" in spec:
+                _award_waiting(organisation, spec["award_waiting_for_approval"], users)
         report.organisations.append(organisation.name)
     return report
+
+
+def _award_waiting(
+    organisation: Organisation, spec: dict[str, Any], users: list[tuple[User, list[str]]]
+) -> Award | None:
+    """A financial-loss award on the first open case at a second-level formal stage."""
+    from putright.remedies.models import ComponentKind
+    from putright.remedies.services import ComponentIn, award_propose
+
+    pack = get_pack(organisation.policy_pack)
+    second = [s.id for s in pack.stages if s.formal and s.level == 2]
+    case = (
+        Case.objects.filter(organisation=organisation, stage__in=second)
+        .exclude(status=Status.CLOSED)
+        .order_by("pk")
+        .first()
+    )
+    proposer = next((u for u, roles in users if "complaints_manager" in roles), None)
+    if case is None or proposer is None:
+        return None
+    part = ComponentIn(
+        kind=ComponentKind.FINANCIAL_LOSS,
+        amount_pence=int(spec["pence"]),
+        description="Carpets, furniture and bedding ruined by the leak",
+        evidence=spec["evidence"],
+    )
+    return award_propose(
+        case=case, actor=Actor(proposer), components=[part], reasoning=spec["reasoning"]
+    )
 
 
 def _users(config: dict[str, Any], password: str) -> list[tuple[User, list[str]]]:
