@@ -65,7 +65,8 @@ def suggest_band(
         reasons.append("the customer is vulnerable, so the impact is greater")
     if missed_deadlines:
         level += 1
-        reasons.append(f"we missed {missed_deadlines} complaint-handling deadline(s)")
+        plural = "deadline" if missed_deadlines == 1 else "deadlines"
+        reasons.append(f"we missed {missed_deadlines} complaint-handling {plural}")
     band = bands[min(level, len(bands) - 1)]
     high = band.max_pence if band.max_pence is not None else band.min_pence * 5
     if not reasons:

@@ -428,7 +428,7 @@ def test_completing_needs_evidence(apis, receive, body, fields):
             [
                 "the failure happened on 3 occasions",
                 "the customer was affected for 6 months",
-                "we missed 1 complaint-handling deadline(s)",
+                "we missed 1 complaint-handling deadline",
             ],
         ),
     ],
