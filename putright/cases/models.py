@@ -159,15 +159,29 @@ class Case(models.Model):
             models.Index(fields=["organisation", "kind", "received_at"]),  # reports
             # The queue in due order without sorting the table's rows. For one organisation
             # SQLite reads the first page in order from the first index; for several it sorts
-            # the entries of the third, which hold all it needs; PostgreSQL walks the second.
-            # The third also gives the latest due first, nothing due still last (SQLite's
-            # own descending order), and the API's filters by due date.
+            # the entries of the third, which hold all it needs, and counts them there, also
+            # for a complaint handler, whose visibility reads conduct, handler and
+            # investigator; PostgreSQL walks the second. The third also gives the latest due
+            # first, nothing due still last (SQLite's own descending order).
             models.Index(F("organisation"), DueOrLast(), F("id"), name="case_queue_by_due"),
             models.Index(DueOrLast(), F("id"), name="case_due_order"),
-            models.Index(fields=["organisation", "next_due_on", "id"], name="case_org_next_due"),
-            # The same for one kind of case (complaints), and its counts by due date.
             models.Index(
-                F("organisation"), F("kind"), DueOrLast(), F("id"), name="case_queue_kind_by_due"
+                fields=["organisation", "next_due_on", "id", "conduct", "handler", "investigator"],
+                name="case_org_next_due",
+            ),
+            # The same for one kind of case (complaints), and its counts by due date, with the
+            # columns of visibility too (and next_due_on, without which SQLite before 3.41
+            # reads the table to know DueOrLast).
+            models.Index(
+                F("organisation"),
+                F("kind"),
+                DueOrLast(),
+                F("id"),
+                F("conduct"),
+                F("handler"),
+                F("investigator"),
+                F("next_due_on"),
+                name="case_queue_kind_by_due",
             ),
             # My work's cases and a handler's queue, in due order.
             models.Index(F("handler"), DueOrLast(), F("id"), name="case_handler_by_due"),
