@@ -151,7 +151,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": _rows([found[pk] for pk in ids], today),
+            "rows": _rows([found[pk] for pk in ids if pk in found], today),
             "sort": sort,
             "base_query": urlencode(base),
             "query_string": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
