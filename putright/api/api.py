@@ -51,8 +51,10 @@ api = NinjaAPI(
         "Complaint handling for social landlords. Authenticate with a bearer token from "
         "`putright token create USERNAME`. Cases are addressed by their reference; every "
         "action is `POST /api/v1/cases/{reference}/{action}` with an optional `occurred_at` "
-        "(never in the future) and `version` (409 if the case changed since). Errors are "
-        '`{"error": {"code", "message", "fields"}}`.'
+        "(never in the future) and `version` (409 if the case changed since). "
+        "`GET /cases/{reference}` answers with an ETag: send it back in If-None-Match to get "
+        "304 while the case, its deadlines and what you may see of it are unchanged. Errors "
+        'are `{"error": {"code", "message", "fields"}}`.'
     ),
     urls_namespace="api-v1",
     auth=BearerToken(),

@@ -182,7 +182,8 @@ def serving(
 
     ``waitress``: ``putright serve --no-worker`` (one process, ``threads`` threads).
     ``gunicorn``: ``gunicorn config.wsgi`` with ``workers`` processes of ``threads``
-    threads each, after ``collectstatic`` as ``putright serve`` does. Either way the bare
+    threads each (the gthread worker, which keeps connections alive), after
+    ``collectstatic`` as ``putright serve`` does. Either way the bare
     view and the API are served by the same processes. DEBUG is off, as in production;
     the server's output goes to ``folder/server.log``.
     """
@@ -207,7 +208,9 @@ def serving(
     else:
         subprocess.run([*putright, "collectstatic", "--noinput", "-v0"], env=env, check=True)
         command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+        # gthread keeps connections alive, as waitress does (the sync worker closes each).
         command += ["--workers", str(workers), "--threads", str(threads)]
+        command += ["--worker-class", "gthread"]
     log_path = folder / "server.log"
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
