@@ -174,7 +174,10 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     named_orgs = sorted((readers | named_only) - set(everything))
     if named_orgs:
         condition |= Q(organisation_id__in=named_orgs) & _named(user)
-    return Case.objects.filter(condition)
+    # The organisations once more, around the whole condition: SQLite then reads one index
+    # range per organisation instead of searching an index per branch and every row after.
+    organisations = sorted(set(everything) | set(unrestricted) | set(named_orgs))
+    return Case.objects.filter(Q(organisation_id__in=organisations) & condition)
 
 
 def _is_named(user: User, case: Case) -> bool:

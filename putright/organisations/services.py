@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from putright.domain.calendar import WorkingCalendar
@@ -107,14 +108,26 @@ def organisation_add_closure_day(
     day, _ = ClosureDay.objects.update_or_create(
         organisation=organisation, date=date, defaults={"name": name}
     )
-    Organisation.objects.filter(pk=organisation.pk).update(
-        calendar_version=models.F("calendar_version") + 1
-    )
-    organisation.refresh_from_db(fields=["calendar_version"])
+    organisation_calendar_changed(organisation)
+    return day
+
+
+def organisation_calendar_changed(organisation: Organisation) -> None:
+    """The organisation's closure days, region or cut-off changed: a new calendar version,
+    and its open cases' cached dates recomputed in the background once this commits.
+
+    The version is a fresh random number, not the next one, so a version rolled back with
+    its transaction is never reused for a different calendar (calendars are cached by it).
+    """
+    current = organisation.calendar_version
+    version = current
+    while version == current:
+        version = secrets.randbelow(2_000_000_000) + 1
+    Organisation.objects.filter(pk=organisation.pk).update(calendar_version=version)
+    organisation.calendar_version = version
     from putright.cases.tasks import refresh_organisation_dates
 
     transaction.on_commit(lambda: refresh_organisation_dates.enqueue(organisation.pk))
-    return day
 
 
 _calendars: dict[tuple[object, ...], WorkingCalendar] = {}
