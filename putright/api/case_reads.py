@@ -318,7 +318,9 @@ def _instance(model: type[M], alias: str, values: list[Any], part: _Part) -> M |
 def _moment(text: str) -> datetime.datetime:
     """A time from the JSON aggregate: SQLite keeps UTC without a zone, PostgreSQL adds one."""
     moment = datetime.datetime.fromisoformat(text)
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=datetime.UTC)
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC)  # as the ORM gives it, whatever the session's zone
 
 
 def _digest(text: str) -> str:

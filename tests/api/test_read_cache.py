@@ -23,7 +23,7 @@ from putright.api import case_reads
 from putright.api.cases import _render, case_detail
 from putright.api.schemas import CaseOut
 from putright.cases.models import Case, CaseIssue
-from putright.cases.services import sweep
+from putright.cases.services import Actor, case_receive, sweep
 from putright.organisations.services import organisation_add_closure_day, organisation_create
 from putright.people.models import Person
 
@@ -199,6 +199,24 @@ def test_answers_are_rendered_as_django_ninja_renders_them(apis, users, cases, r
 
     assert _render(None, CaseOut, data) == ninja_render(data)  # type: ignore[arg-type]
     assert answer(apis[reader], named) == ninja_render(data)
+
+
+def test_a_case_without_customer_or_staff_and_awkward_text_reads_as_afresh(clock, org, users, apis):
+    case = case_receive(
+        organisation=org,
+        kind="complaint",
+        channel="web_form",
+        received_at=at(2026, 3, 2, 10),
+        summary='Quotes " and \\ backslashes, accents é, emoji 🏠',
+        actor=Actor.system(),
+        customer=None,
+        flags=["anonymous"],
+    )
+    _act(apis[HANDLER], case, "note", {"text": 'Line one\nline two, "quoted", tab\there ✓'})
+    assert Case.objects.get(pk=case.pk).handler_id is None
+
+    assert answer(apis[MANAGER], case) == fresh(users[MANAGER], case)
+    assert json.loads(answer(apis[MANAGER], case))["customer"] is None
 
 
 def test_etag_answers_304_until_the_case_changes(apis, receive):
