@@ -7,9 +7,10 @@ and the customer's organisation, its handler and investigator, every event with 
 names of their actors, its issues, and its links both ways.
 
 The rendered answer is cached (Django's cache ``case-answers``: in-process memory by
-default, Redis when ``PUTRIGHT_CACHE_URL`` names one) under a keyed digest of that query's whole
-result, today's local date, the time zone, the case's policy pack (its content), and
-whether the reader may see personal data. The query runs on every read, so any change to
+default, Redis when ``PUTRIGHT_CACHE_URL`` names one) under a keyed digest of that
+query's whole result, today's local date, the time zone, the case's policy pack (its
+content), the code that derives deadlines (PutRight's and the bank holidays' versions),
+and whether the reader may see personal data. The query runs on every read, so any change to
 any of those rows, by any writer, in any process (a service, the sweep, a remedy, a link
 from another case, the admin), changes the key: a cached answer is only ever served for
 exactly the data it was made from. Access is decided afresh on every read with the same
@@ -24,6 +25,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -174,8 +176,20 @@ def answer_key(read: CaseRead, *, today: datetime.date, personal: bool) -> str:
     """The cache key (and ETag) of the answer for this data, this date and this kind of reader."""
     pack = _pack_digest(read.case.policy_pack)
     return _digest(
-        f"{ANSWER_FORMAT}|{read.digest}|{today.isoformat()}|{settings.TIME_ZONE}|{pack}|{personal}"
+        f"{_code()}|{read.digest}|{today.isoformat()}|{settings.TIME_ZONE}|{pack}|{personal}"
     )
+
+
+@functools.cache
+def _code() -> str:
+    """What else an answer depends on: its format, and the code that derives deadlines."""
+    versions = []
+    for package in ("putright", "holidays"):
+        try:
+            versions.append(metadata.version(package))
+        except metadata.PackageNotFoundError:
+            versions.append("?")
+    return f"{ANSWER_FORMAT}:{':'.join(versions)}"
 
 
 def cached_answer(key: str) -> bytes | None:
