@@ -200,6 +200,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # Secure by default; the demo relaxes only what a plain-HTTP localhost needs.
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "putright.portal.views.common.csrf_failure"  # a page that says what to do
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

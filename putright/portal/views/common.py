@@ -52,3 +52,20 @@ def too_many_requests(request: HttpRequest, organisation: Organisation | None) -
 def silently_dropped(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
     """What a form filled in by a program gets: thanks, and nothing saved."""
     return render_page(request, "portal/thanks.html", organisation=organisation)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form that could not be accepted (expired page, cookies blocked): say what to do.
+
+    Django's ``CSRF_FAILURE_VIEW``. Residents get a portal page with the ombudsman box;
+    staff get a staff page. ``reason`` is for developers and is not shown.
+    """
+    if request.path.startswith("/resident/"):
+        slug = request.path.removeprefix("/resident/").split("/", 1)[0]
+        organisation = Organisation.objects.filter(slug=slug).first() or session_organisation(
+            request
+        )
+        return render_page(
+            request, "portal/form_expired.html", organisation=organisation, status=403
+        )
+    return render(request, "staff/form_expired.html", status=403)
