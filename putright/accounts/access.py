@@ -299,6 +299,11 @@ def may_decide_award(user: User, award: Award) -> bool:
     return approves_without_the_case(user, award)
 
 
+def works_on_cases(user: User) -> bool:
+    """Whether the user holds a role that reads cases somewhere (the staff menu, My work)."""
+    return bool(_orgs_with(user, CASE_READERS | NAMED_ONLY_READERS))
+
+
 def may_approve_awards(user: User) -> bool:
     """Whether the user holds a role that may approve awards somewhere (the staff menu)."""
     return bool(_orgs_with(user, AWARD_APPROVERS))

@@ -266,3 +266,31 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, board_award):
     response = client.get(reverse("staff:approvals"))
     assert response.status_code == 302
     assert "sign-in" in response["Location"]
+
+
+def test_the_board_member_lands_on_approvals_with_no_case_pages_in_the_menu(
+    client, staff, board_award
+):
+    client.force_login(staff["board"])
+    landing = client.get(reverse("staff:work"))
+    assert landing.status_code == 302
+    assert landing["Location"] == reverse("staff:approvals")
+    shown = menu(approvals(client))
+    assert "Approvals" in shown
+    assert "Reports" in shown
+    for hidden in ("My work", "Cases", "Record a contact", "Search"):
+        assert hidden not in shown, hidden
+
+
+def test_a_board_member_with_nothing_to_decide_lands_on_the_reports(client, staff):
+    client.force_login(staff["board"])
+    landing = client.get(reverse("staff:work"))
+    assert landing.status_code == 302
+    assert landing["Location"] == reverse("reports:index")
+
+
+def test_a_handler_keeps_every_case_page_in_the_menu(client, staff):
+    client.force_login(staff["handler"])
+    shown = menu(parse(client.get(reverse("staff:work")).content))
+    for item in ("My work", "Cases", "Record a contact", "Search"):
+        assert item in shown, item

@@ -49,3 +49,10 @@ def may_approve_awards(context: Any) -> bool:
     """Whether the menu offers "Approvals": the user holds a role that may approve awards."""
     user = _user(context)
     return user is not None and access.may_approve_awards(user)
+
+
+@register.simple_tag(takes_context=True)
+def works_on_cases(context: Any) -> bool:
+    """Whether the menu offers the case pages: the user holds a role that reads cases."""
+    user = _user(context)
+    return user is not None and access.works_on_cases(user)

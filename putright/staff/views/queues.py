@@ -16,7 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from putright.accounts.access import cases_visible_to, organisations_for
+from putright.accounts.access import (
+    awards_awaiting,
+    cases_visible_to,
+    organisations_for,
+    works_on_cases,
+)
 from putright.accounts.models import User
 from putright.cases.models import Case, DueOrLast, Kind, Status
 from putright.cases.queries import (
@@ -177,6 +182,8 @@ def save_queue(request: HttpRequest) -> HttpResponse:
 def work(request: HttpRequest) -> HttpResponse:
     """What is due today, this week and overdue, for me and for my team, and counts per stage."""
     user = _user(request)
+    if not works_on_cases(user):  # e.g. the board member: awards to decide, or reports
+        return redirect("staff:approvals" if awards_awaiting(user) else "reports:index")
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=7)
     visible = cases_visible_to(user).exclude(status=Status.CLOSED)
