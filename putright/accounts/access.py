@@ -299,6 +299,15 @@ def may_decide_award(user: User, award: Award) -> bool:
     return approves_without_the_case(user, award)
 
 
+#: Who is told of every breach alert in their organisations (besides the case's handler).
+ALERT_RECEIVERS = frozenset({Role.COMPLAINTS_MANAGER, Role.SENIOR_MANAGER, Role.MANAGER})
+
+
+def organisations_alerting(user: User) -> list[int]:
+    """The organisations whose breach alerts the user sees on My work."""
+    return _orgs_with(user, ALERT_RECEIVERS)
+
+
 def works_on_cases(user: User) -> bool:
     """Whether the user holds a role that reads cases somewhere (the staff menu, My work)."""
     return bool(_orgs_with(user, CASE_READERS | NAMED_ONLY_READERS))

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Case, DueOrLast
+from .models import Case, DueOrLast, Event, EventKind
 
 #: What ``DueOrLast`` gives a case with nothing due.
 NO_DUE_DATE = datetime.date(9999, 12, 31)
@@ -198,4 +198,40 @@ def case_workload(open_cases: QuerySet[Case], *, handler_id: int, today: datetim
         unassigned=total["unassigned"],
         by_stage=[StageCount(o, p, s, n) for (o, p, s), n in by_stage.items()],
         due_in_week_by_step=[StepCount(p, s, n) for (p, s), n in by_step.items()],
+    )
+
+
+#: What the deadline sweep and the remedies sweep record for people to act on.
+ALERT_KINDS = (EventKind.CHASED, EventKind.ALERTED, EventKind.ACTION_OVERDUE)
+
+
+def alerts_for(
+    open_cases: QuerySet[Case],
+    *,
+    user_id: int,
+    manager_of: list[int],
+    since: datetime.datetime,
+    limit: int = 20,
+) -> list[Event]:
+    """Chases, breach alerts and overdue actions recorded since ``since`` on open cases that
+    are the user's: handled or investigated by them, with an action they own (for an overdue
+    action), or (breach alerts) in an organisation where they manage complaints."""
+    mine = (
+        Q(case__handler_id=user_id)
+        | Q(case__investigator_id=user_id)
+        | Q(kind=EventKind.ACTION_OVERDUE, case__remedy_actions__owner_id=user_id)
+    )
+    if manager_of:
+        mine |= Q(kind=EventKind.ALERTED, case__organisation_id__in=manager_of)
+    ids = (
+        Event.objects.filter(kind__in=ALERT_KINDS, occurred_at__gte=since)
+        .filter(mine, case__in=open_cases.values("pk"))
+        .order_by("-occurred_at", "-pk")
+        .values_list("pk", flat=True)
+        .distinct()[:limit]
+    )
+    return list(
+        Event.objects.filter(pk__in=list(ids))
+        .select_related("case")
+        .order_by("-occurred_at", "-pk")
     )

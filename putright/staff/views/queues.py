@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from putright.accounts.access import (
     awards_awaiting,
     cases_visible_to,
+    organisations_alerting,
     organisations_for,
     works_on_cases,
 )
@@ -29,6 +30,7 @@ from putright.cases.queries import (
     DUE_WINDOWS,
     FLAG_FIELDS,
     CaseQuery,
+    alerts_for,
     case_workload,
     cases_in_due_order,
     filter_cases,
@@ -38,6 +40,9 @@ from putright.policies.registry import get_pack
 from putright.staff.forms import choices_of
 
 from ..models import SavedQueue
+
+#: How far back My work lists chases, breach alerts and overdue actions.
+ALERT_DAYS = 14
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "due": DUE_ORDER,
@@ -196,6 +201,12 @@ def work(request: HttpRequest) -> HttpResponse:
         return _rows(list(cases[:50]), today)
 
     workload = case_workload(visible, handler_id=user.pk, today=today)
+    since = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=ALERT_DAYS), datetime.time())
+    )
+    alerts = alerts_for(
+        visible, user_id=user.pk, manager_of=organisations_alerting(user), since=since
+    )
     names = dict(organisations_for(user).values_list("pk", "name"))
     by_stage: dict[tuple[str, str, str], int] = {}
     for row in workload.by_stage:
@@ -216,6 +227,8 @@ def work(request: HttpRequest) -> HttpResponse:
                 "week": first(mine.alias(due=due).filter(due__gt=today, due__lte=week_end)),
             },
             "mine_counts": workload.mine,
+            "alerts": alerts,
+            "alert_days": ALERT_DAYS,
             # The team's "next 7 days" links to the queue's filter, which counts today in.
             "team_counts": {
                 "overdue": workload.team.overdue,
