@@ -209,6 +209,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DEFAULT_FROM_EMAIL = os.environ.get("PUTRIGHT_FROM_EMAIL", "complaints@localhost")
+#: Where staff reach PutRight, for the links in the e-mails that tell them of chases and
+#: alerts (e.g. https://complaints.example.org); without it the e-mails name the case only.
+SITE_URL = os.environ.get("PUTRIGHT_SITE_URL", "").strip().rstrip("/")
 EMAIL_BACKEND = os.environ.get(
     "PUTRIGHT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )

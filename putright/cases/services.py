@@ -12,6 +12,7 @@ import datetime
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -143,7 +144,16 @@ def _append(
     )
     if events is not None:
         events.append(event)
+    if kind in (EventKind.CHASED, EventKind.ALERTED, EventKind.ACTION_OVERDUE):
+        transaction.on_commit(partial(_tell_staff, event.pk), robust=True)
     return event
+
+
+def _tell_staff(event_id: int) -> None:
+    """Once the event is committed: e-mail the people it concerns, in the background."""
+    from .tasks import tell_staff_of
+
+    tell_staff_of.enqueue(event_id)
 
 
 def _save(

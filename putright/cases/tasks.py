@@ -24,3 +24,11 @@ def refresh_organisation_dates(organisation_id: int) -> int:
         .select_related("organisation")
     )
     return refresh_cached_dates(cases.iterator(chunk_size=500))
+
+
+@task()
+def tell_staff_of(event_id: int) -> int:
+    """E-mail the people a chase, breach alert or overdue action concerns."""
+    from .notifications import tell_staff
+
+    return tell_staff(event_id)

@@ -105,3 +105,34 @@ def test_the_owner_of_an_action_that_slipped_sees_it(swept_case, people, handler
     assert "Action overdue" in rows[0]
     assert "Replace the guttering" in rows[0]
     assert any("Action overdue" in row for row in alerts(people["mine"]))  # the handler too
+
+
+def test_the_people_concerned_are_told_by_e_mail_once_without_the_customer(
+    receive, clock, handler, people, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://complaints.example.org"
+    for user, address in (
+        (people["mine"], "hana@example.org"),
+        (people["manager"], "mo@example.org"),
+    ):
+        user.email = address
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        clock(2026, 3, 2, 9)
+        case = receive("rooftop-2023", received_at=at(2026, 3, 2, 9))
+        clock(2026, 3, 3, 9)
+        case = case_acknowledge(case=case, actor=Actor(handler))
+        case = case_assign(case=case, actor=Actor(handler), handler=people["mine"])
+        clock(2026, 3, 31, 7)
+        sweep_deadlines.enqueue()
+        sweep_deadlines.enqueue()  # again the same day: nothing new to tell
+
+    told = sorted((m.to[0], m.subject) for m in mailoutbox)
+    assert told == [
+        ("hana@example.org", f"Breach alert: {case.reference}"),
+        ("hana@example.org", f"Reminder: {case.reference} needs your next step"),
+        ("mo@example.org", f"Breach alert: {case.reference}"),
+    ]
+    body = mailoutbox[0].body
+    assert f"https://complaints.example.org/cases/{case.reference}/" in body
+    assert "Pat Resident" not in body  # the customer is not named in an e-mail

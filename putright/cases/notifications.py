@@ -1,0 +1,82 @@
+"""Telling staff by e-mail of the chases, breach alerts and overdue actions the sweeps record.
+
+Each such event is e-mailed once, after its transaction commits, by a background task, to
+the people it concerns (``recipients``); My work lists the same events. The e-mail names
+the case and what is due, never the customer.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+
+from putright.accounts.access import ALERT_RECEIVERS
+from putright.accounts.models import Membership, Role, User
+
+from .models import Event, EventKind
+
+log = logging.getLogger(__name__)
+
+#: Events that ask someone to act.
+TOLD_KINDS = frozenset({EventKind.CHASED, EventKind.ALERTED, EventKind.ACTION_OVERDUE})
+
+SUBJECTS = {
+    EventKind.CHASED: "Reminder: {reference} needs your next step",
+    EventKind.ALERTED: "Breach alert: {reference}",
+    EventKind.ACTION_OVERDUE: "Action overdue: {reference}",
+}
+
+
+def recipients(event: Event) -> list[User]:
+    """Who an event concerns: a chase, whoever owes the step (the investigator when the
+    chase names that role and one is assigned, else the handler); a breach alert, the
+    handler and the organisation's complaints managers and managers; an overdue action,
+    its owner and the handler."""
+    case = event.case
+    ids: set[int] = set()
+    roles = set(event.data.get("roles") or [])
+    if event.kind == EventKind.CHASED:
+        if Role.INVESTIGATING_OFFICER in roles and case.investigator_id:
+            ids.add(case.investigator_id)
+        elif case.handler_id:
+            ids.add(case.handler_id)
+    elif event.kind == EventKind.ALERTED:
+        if case.handler_id:
+            ids.add(case.handler_id)
+        ids.update(
+            Membership.objects.filter(
+                organisation_id=case.organisation_id, role__in=ALERT_RECEIVERS
+            ).values_list("user_id", flat=True)
+        )
+    elif event.kind == EventKind.ACTION_OVERDUE:
+        ids.update(int(i) for i in event.data.get("notify_user_ids") or [])
+    return list(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("pk"))
+
+
+def tell_staff(event_id: int) -> int:
+    """E-mail the people an event concerns; how many were told."""
+    event = Event.objects.select_related("case", "case__organisation").filter(pk=event_id).first()
+    if event is None or event.kind not in TOLD_KINDS:
+        return 0
+    people = recipients(event)
+    if not people:
+        return 0
+    case = event.case
+    subject = SUBJECTS[EventKind(event.kind)].format(reference=case.reference)
+    lines = [
+        str(event.data.get("description") or event.get_kind_display()),
+        "",
+        f"Case {case.reference} at {case.organisation.name}.",
+    ]
+    if event.data.get("source"):
+        lines.append(f"Policy: {event.data['source']}.")
+    if settings.SITE_URL:
+        lines += ["", settings.SITE_URL + reverse("staff:case", args=[case.reference])]
+    body = "\n".join(lines) + "\n"
+    messages = [(subject, body, None, [person.email]) for person in people]
+    sent = send_mass_mail(messages, fail_silently=False)
+    log.info("told %s people of %s on %s", sent, event.kind, case.reference)
+    return sent
