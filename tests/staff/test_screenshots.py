@@ -114,6 +114,16 @@ def test_screenshots_of_the_main_pages(live_server, monkeypatch):
             path=str(path), full_page=True, clip={"x": 0, "y": top, "width": WIDTH, "height": 1400}
         )
         saved.append(path)
+
+        # The board member signs in to the awards waiting for the board's approval.
+        board = browser.new_context(viewport={"width": WIDTH, "height": 900}).new_page()
+        board.goto(f"{base}/sign-in/")
+        board.get_by_label("Username").fill("board")
+        board.get_by_label("Password").fill(report.password)
+        board.get_by_role("button", name="Sign in", exact=True).click()
+        board.wait_for_load_state("load")
+        if board.url.endswith("/approvals/"):
+            saved.append(shoot(board, "approvals"))
         connections.close_all()  # the ones opened while Playwright's loop ran
         browser.close()
 
