@@ -154,7 +154,11 @@ def caches_from_env() -> dict[str, dict[str, object]]:
         backend = "django.core.cache.backends.redis.RedisCache"
         return {
             "default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "putright"},
-            "case-answers": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "putright"},
+            "case-answers": {
+                "BACKEND": backend,
+                "LOCATION": url,
+                "KEY_PREFIX": "putright-answers",
+            },
         }
     memory = "django.core.cache.backends.locmem.LocMemCache"
     return {

@@ -280,7 +280,13 @@ def holds_approval(user: User, award: Award, *, roles: Iterable[str] | None = No
 
 
 def approves_without_the_case(user: User, award: Award) -> bool:
-    """A board member reaches an award waiting for the board role they hold, never its case."""
+    """A board member reaches an award waiting for the board role they hold, never its case.
+
+    Not on a case about the conduct of staff or board members: such a case is restricted
+    to the complaints manager and the people named on it, and its awards with it.
+    """
+    if award.case.conduct:
+        return False
     only = roles_in(user, award.case.organisation_id) & AWARD_ONLY_APPROVERS
     return bool(only) and holds_approval(user, award, roles=only)
 

@@ -23,6 +23,7 @@ import datetime
 import functools
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -45,6 +46,7 @@ from putright.policies.registry import get_pack
 ANSWER_FORMAT = 1
 #: How long an answer stays cached; it is only ever served while its data is unchanged.
 CACHE_SECONDS = 600
+log = logging.getLogger(__name__)
 CACHE_ALIAS = "case-answers"
 
 #: The user columns an answer shows (``str(user)``); a password hash is never read here.
@@ -193,12 +195,21 @@ def _code() -> str:
 
 
 def cached_answer(key: str) -> bytes | None:
-    answer: bytes | None = caches[CACHE_ALIAS].get(f"putright:case-answer:{key}")
+    """The answer kept under ``key``, or None; a cache that fails is a miss, never an error."""
+    try:
+        answer: bytes | None = caches[CACHE_ALIAS].get(f"putright:case-answer:{key}")
+    except Exception:
+        log.warning("the case-answers cache failed to read; answering without it", exc_info=True)
+        return None
     return answer
 
 
 def keep_answer(key: str, answer: bytes) -> None:
-    caches[CACHE_ALIAS].set(f"putright:case-answer:{key}", answer, CACHE_SECONDS)
+    """Keep an answer; a cache that fails is logged and the answer is still given."""
+    try:
+        caches[CACHE_ALIAS].set(f"putright:case-answer:{key}", answer, CACHE_SECONDS)
+    except Exception:
+        log.warning("the case-answers cache failed to keep an answer", exc_info=True)
 
 
 # -- the query -----------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Each such event is e-mailed once, after its transaction commits, by a background task, to
 the people it concerns (``recipients``); My work lists the same events. The e-mail names
-the case and what is due, never the customer.
+the case and the policy's step, never the customer, and goes only to people who may
+see the case.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
-from putright.accounts.access import ALERT_RECEIVERS
+from putright.accounts.access import ALERT_RECEIVERS, can_see_case
 from putright.accounts.models import Membership, Role, User
 
 from .models import Event, EventKind
@@ -53,7 +54,9 @@ def recipients(event: Event) -> list[User]:
         )
     elif event.kind == EventKind.ACTION_OVERDUE:
         ids.update(int(i) for i in event.data.get("notify_user_ids") or [])
-    return list(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("pk"))
+    people = User.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("pk")
+    # Only those who may see the case now: a case about staff conduct is not revealed.
+    return [person for person in people if can_see_case(person, case)]
 
 
 def tell_staff(event_id: int) -> int:
@@ -66,8 +69,13 @@ def tell_staff(event_id: int) -> int:
         return 0
     case = event.case
     subject = SUBJECTS[EventKind(event.kind)].format(reference=case.reference)
+    if event.kind == EventKind.ACTION_OVERDUE:
+        # Staff write actions in their own words, which may name the customer: not e-mailed.
+        what = f"An action to put things right was due on {event.data.get('due_on', '')}."
+    else:  # the policy's own words for the step
+        what = str(event.data.get("description") or event.get_kind_display())
     lines = [
-        str(event.data.get("description") or event.get_kind_display()),
+        what,
         "",
         f"Case {case.reference} at {case.organisation.name}.",
     ]

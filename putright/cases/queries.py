@@ -228,10 +228,16 @@ def alerts_for(
         .filter(mine, case__in=open_cases.values("pk"))
         .order_by("-occurred_at", "-pk")
         .values_list("pk", flat=True)
-        .distinct()[:limit]
+        .distinct()[: limit * 2]
     )
-    return list(
-        Event.objects.filter(pk__in=list(ids))
-        .select_related("case")
-        .order_by("-occurred_at", "-pk")
-    )
+    events = Event.objects.filter(pk__in=list(ids)).select_related("case")
+    return [e for e in events.order_by("-occurred_at", "-pk") if _concerns(e, user_id)][:limit]
+
+
+def _concerns(event: Event, user_id: int) -> bool:
+    """An overdue action concerns its owner and the handler, not every owner on the case."""
+    if event.kind != EventKind.ACTION_OVERDUE:
+        return True
+    case = event.case
+    told = {int(i) for i in event.data.get("notify_user_ids") or []}
+    return user_id in told or user_id in (case.handler_id, case.investigator_id)

@@ -338,9 +338,10 @@ def _actor(action: str, done: int = 200) -> Expect:
 
 def _decider(user: str, target: str) -> int:
     """Deciding an award: through the case for those who work it; the board member decides an
-    award waiting for the board without seeing the case (whatever case it is on)."""
+    award waiting for the board without seeing the case, unless the case is about staff or
+    board conduct: restricted, its awards are not reached without it."""
     if user == BOARD:
-        return 200
+        return 404 if target == "restricted" else 200
     return _actor("award-decide")(user, target)
 
 
@@ -786,7 +787,7 @@ def may_decide(user: str, target: str, approval_by: str) -> bool:
     if user == OUTSIDER or APPROVER.get(user) != approval_by:
         return False
     if user == BOARD:
-        return True
+        return target != "restricted"
     return sees(user, target) and may("award-decide", user)
 
 

@@ -295,3 +295,34 @@ def test_the_answer_of_the_day_before_is_not_served_after_midnight(apis, users, 
     answer(apis[HANDLER], case)
     clock(2026, 3, 17, 0, 1)
     assert answer(apis[HANDLER], case) == fresh(users[HANDLER], case)
+
+
+class _BrokenCache:
+    """A cache whose server is down: every call fails, as Redis's client does."""
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("cache server down")
+
+    set = delete = clear = get
+
+
+def test_a_cache_that_is_down_costs_speed_never_an_answer(apis, receive, org, monkeypatch):
+    broken = _BrokenCache()
+    monkeypatch.setattr(case_reads, "caches", {case_reads.CACHE_ALIAS: broken})
+    recorded = apis[HANDLER].post(
+        "/cases",
+        {
+            "organisation": org.slug,
+            "kind": "complaint",
+            "channel": "phone",
+            "received_at": "2026-03-02T10:00:00+00:00",
+            "summary": "The repair never happened",
+            "customer": {"name": "Pat Resident"},
+        },
+    )
+    assert recorded.status_code == 201, recorded.content
+    reference = recorded.json()["reference"]
+    assert Case.objects.filter(reference=reference).count() == 1
+    again = apis[HANDLER].get(f"/cases/{reference}")
+    assert again.status_code == 200
+    assert again.json()["reference"] == reference

@@ -108,14 +108,11 @@ def test_the_board_member_of_another_landlord_reaches_nothing(case, organisation
         access_award_decision(stranger, award.pk)
 
 
-def test_a_board_award_on_a_restricted_case_is_reached_and_recorded(case):
+def test_a_board_award_on_a_restricted_case_is_not_reached_without_the_case(case):
     Case.objects.filter(pk=case.pk).update(conduct=True)
     board = member("board", case.organisation, "board_member")
     award = waiting(Case.objects.get(pk=case.pk), "board")
-    assert access_award_decision(board, award.pk) == award
-    entry = AccessLog.objects.get()
-    assert (entry.user, entry.action, entry.case_reference) == (
-        board,
-        "read restricted case",
-        case.reference,
-    )
+    assert awards_awaiting(board) == []
+    with pytest.raises(NotVisibleError):
+        access_award_decision(board, award.pk)
+    assert not AccessLog.objects.exists()

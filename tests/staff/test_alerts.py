@@ -136,3 +136,25 @@ def test_the_people_concerned_are_told_by_e_mail_once_without_the_customer(
     body = mailoutbox[0].body
     assert f"https://complaints.example.org/cases/{case.reference}/" in body
     assert "Pat Resident" not in body  # the customer is not named in an e-mail
+
+
+def test_a_breach_alert_on_a_conduct_case_is_told_only_to_those_who_may_see_it(
+    receive, clock, handler, people, organisation_on, mailoutbox, django_capture_on_commit_callbacks
+):
+    senior = give_role(
+        User.objects.create_user("sam"), organisation_on("rooftop-2023"), Role.SENIOR_MANAGER
+    )
+    for user, address in ((people["manager"], "mo@example.org"), (senior, "sam@example.org")):
+        user.email = address
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        clock(2026, 3, 2, 9)
+        case = receive("rooftop-2023", received_at=at(2026, 3, 2, 9), flags=["conduct"])
+        clock(2026, 3, 3, 9)
+        case_acknowledge(case=case, actor=Actor(handler))
+        clock(2026, 3, 31, 7)
+        sweep_deadlines.enqueue()
+
+    told = {m.to[0] for m in mailoutbox if m.subject.startswith("Breach alert")}
+    assert told == {"mo@example.org"}  # the complaints manager; not the senior manager
+    assert alerts(senior) == []

@@ -294,3 +294,17 @@ def test_a_handler_keeps_every_case_page_in_the_menu(client, staff):
     shown = menu(parse(client.get(reverse("staff:work")).content))
     for item in ("My work", "Cases", "Record a contact", "Search"):
         assert item in shown, item
+
+
+def test_an_award_on_a_case_about_staff_conduct_never_reaches_the_board(
+    client, staff, board_award, stage2_case
+):
+    Case.objects.filter(pk=stage2_case.pk).update(conduct=True)
+    client.force_login(staff["board"])
+    page = client.get(reverse("staff:approvals"))
+    assert page.status_code == 200
+    assert stage2_case.reference not in page.content.decode()
+    decide = client.post(reverse("staff:approval-approve", args=[board_award.pk]), {})
+    assert decide.status_code == 404
+    board_award.refresh_from_db()
+    assert board_award.status == AwardStatus.PENDING_APPROVAL

@@ -114,3 +114,24 @@ def test_administrators_record_restrictions_on_the_person_in_the_admin(
     assert page.status_code == 200
     assert b"Contact restrictions" in page.content
     assert b"review_on" in page.content
+
+
+def test_a_panel_member_named_on_the_case_does_not_see_the_arrangements(client, case, code_org):
+    from putright.accounts.models import Role, User
+    from putright.cases.models import CaseMember
+
+    from .conftest import give_role
+
+    panel = give_role(User.objects.create_user("pip"), code_org, Role.PANEL_MEMBER)
+    CaseMember.objects.create(case=case, user=panel, role="panel_member")
+    restrict(
+        case.customer,
+        RestrictionLevel.RESTRICTION,
+        datetime.date(2026, 2, 1),
+        datetime.date(2026, 8, 1),
+        arrangements="E-mail only to pat.secret@example.org",
+    )
+    client.force_login(panel)
+    page = client.get(f"/cases/{case.reference}/")
+    assert page.status_code == 200
+    assert "pat.secret@example.org" not in page.content.decode()

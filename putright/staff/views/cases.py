@@ -376,7 +376,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "restrictions": list(
                 ContactRestriction.objects.filter(person_id=case.customer_id).in_force(today)
             )
-            if case.customer_id
+            if case.customer_id and can_see_personal_data(user, case)
             else [],
         },
     )
