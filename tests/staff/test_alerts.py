@@ -158,3 +158,29 @@ def test_a_breach_alert_on_a_conduct_case_is_told_only_to_those_who_may_see_it(
     told = {m.to[0] for m in mailoutbox if m.subject.startswith("Breach alert")}
     assert told == {"mo@example.org"}  # the complaints manager; not the senior manager
     assert alerts(senior) == []
+
+
+def test_owning_another_action_on_the_case_does_not_bring_its_alerts(
+    swept_case, people, handler, clock, organisation_on
+):
+    import datetime
+
+    from putright.remedies.services import action_add
+    from putright.remedies.tasks import alert_overdue_actions
+
+    other = give_role(
+        User.objects.create_user("olu"), organisation_on("rooftop-2023"), Role.COMPLAINT_HANDLER
+    )
+    action_add(
+        case=swept_case, actor=Actor(handler), description="Replace the guttering",
+        owner=people["colleague"], due_on=datetime.date(2026, 4, 2),
+    )  # fmt: skip
+    action_add(
+        case=swept_case, actor=Actor(handler), description="Write to the neighbour",
+        owner=other, due_on=datetime.date(2026, 5, 1),
+    )  # fmt: skip
+    clock(2026, 4, 3, 9)
+    alert_overdue_actions.enqueue()
+
+    assert alerts(other) == []  # the overdue action is the colleague's, not theirs
+    assert len(alerts(people["colleague"])) == 1
