@@ -27,6 +27,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -184,14 +185,26 @@ def answer_key(read: CaseRead, *, today: datetime.date, personal: bool) -> str:
 
 @functools.cache
 def _code() -> str:
-    """What else an answer depends on: its format, and the code that derives deadlines."""
+    """What else an answer depends on: its format, and the code that makes it.
+
+    PutRight's own source files are hashed (once per process), so a deploy that changes
+    how an answer is made never meets answers the old code left in a shared cache, even
+    without a version bump.
+    """
     versions = []
     for package in ("putright", "holidays"):
         try:
             versions.append(metadata.version(package))
         except metadata.PackageNotFoundError:
             versions.append("?")
-    return f"{ANSWER_FORMAT}:{':'.join(versions)}"
+    source = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.rglob("*.py")):
+        source.update(path.relative_to(root).as_posix().encode())
+        source.update(path.read_bytes())
+    for path in sorted((root / "domain" / "packs").glob("*.toml")):
+        source.update(path.read_bytes())
+    return f"{ANSWER_FORMAT}:{':'.join(versions)}:{source.hexdigest()[:16]}"
 
 
 def cached_answer(key: str) -> bytes | None:
