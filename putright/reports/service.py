@@ -422,51 +422,46 @@ def compensation_parts(loaded: Loaded) -> list[m.Part]:
         cohort = Cohort({k: v[at] for k, v in dims.items()}, dates[at], case_ids[at])
         return m.Part(cohort, lambda g: compute(at[g], case_ids[at[g]]))
 
-    def by_stage(rows_: Ints, ids: Ints, what: str, amounts: Ints) -> list[m.Figure]:
+    def by_stage(r: Ints, ids: Ints, what: str, amounts: Ints, *, counted: bool) -> list[m.Figure]:
         out = []
         for key, _name in m.COMPENSATION_STAGES:
-            here = stage[rows_] == key
-            out.append(m.count_figure(f"compensation.{key}.{what}", ids[here]))
-            out.append(
-                m.Figure(
-                    f"compensation.{key}.{what}_pence",
-                    int(amounts[rows_][here].sum()),
-                    case_ids=ids[here],
-                )
-            )
+            here = stage[r] == key
+            if counted:
+                out.append(m.count_figure(f"compensation.{key}.{what}", ids[here]))
+            pence = int(amounts[r][here].sum())
+            out.append(m.Figure(f"compensation.{key}.{what}_pence", pence, case_ids=ids[here]))
         return out
 
-    def offers(r: Ints, ids: Ints) -> list[m.Figure]:
-        return [
-            m.count_figure("compensation.offered", ids),
-            m.Figure("compensation.offered_pence", int(total[r].sum()), case_ids=ids),
-            *by_stage(r, ids, "offered", total),
-        ]
+    def offers_or_acceptances(what: str) -> Callable[[Ints, Ints], list[m.Figure]]:
+        def compute(r: Ints, ids: Ints) -> list[m.Figure]:
+            return [
+                m.count_figure(f"compensation.{what}", ids),
+                m.Figure(f"compensation.{what}_pence", int(total[r].sum()), case_ids=ids),
+                *by_stage(r, ids, what, total, counted=True),
+            ]
 
-    def acceptances(r: Ints, ids: Ints) -> list[m.Figure]:
-        return [
-            m.count_figure("compensation.accepted", ids),
-            m.Figure("compensation.accepted_pence", int(total[r].sum()), case_ids=ids),
-            *by_stage(r, ids, "accepted", total),
-        ]
+        return compute
 
     def refusals(_r: Ints, ids: Ints) -> list[m.Figure]:
         return [m.count_figure("compensation.declined", ids)]
 
     def payments(r: Ints, ids: Ints) -> list[m.Figure]:
-        staged = [f for f in by_stage(r, ids, "paid", paid) if f.key.endswith("_pence")]
         offsets = offset[r] > 0
         return [
             m.count_figure("compensation.payments", ids),
             m.Figure("compensation.payments_pence", int(paid[r].sum()), case_ids=ids),
             m.Figure("compensation.offset_pence", int(offset[r].sum()), case_ids=ids[offsets]),
-            *staged,
+            *by_stage(r, ids, "paid", paid, counted=False),
         ]
 
     answered = m.in_period(answered_on, loaded.start, loaded.end)
     return [
-        part(m.in_period(offered_on, loaded.start, loaded.end), offered_on, offers),
-        part(answered & ~refused, answered_on, acceptances),
+        part(
+            m.in_period(offered_on, loaded.start, loaded.end),
+            offered_on,
+            offers_or_acceptances("offered"),
+        ),
+        part(answered & ~refused, answered_on, offers_or_acceptances("accepted")),
         part(answered & refused, answered_on, refusals),
         part(m.in_period(paid_on, loaded.start, loaded.end), paid_on, payments),
     ]
