@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,9 @@ FIRST_YEAR = 1995
 LAST_YEAR = 2075
 DEFAULT_CUTOFF = time(17, 0)
 DEFAULT_TIME_ZONE = "Europe/London"
+#: Spans of skipped days a calendar keeps before starting afresh (a few MB at most).
+SKIPPED_KEPT = 20_000
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @cache
@@ -103,6 +106,7 @@ class WorkingCalendar:
             self._is_working[i] = 1
         self._np_working = np.asarray(working, dtype=np.int64)
         self._np_before = np.asarray(before, dtype=np.int64)
+        self._skipped: dict[tuple[date, date], tuple[tuple[date, str], ...]] = {}
         self._np_is_working = np.frombuffer(bytes(self._is_working), dtype=np.uint8).astype(
             np.int64
         )
@@ -165,19 +169,29 @@ class WorkingCalendar:
         if day in self.bank_holidays:
             return f"bank holiday: {self.bank_holidays[day]}"
         if day.weekday() >= 5:
-            return day.strftime("%A")
+            return _WEEKDAY_NAMES[day.weekday()]
         return None
 
     def skipped_between(self, start: date, end: date) -> list[tuple[date, str]]:
-        """The days after ``start`` up to ``end`` that were not counted, with the reason."""
-        skipped = []
-        day = start + timedelta(days=1)
-        while day <= end:
-            reason = self.why_not_working(day)
-            if reason:
-                skipped.append((day, reason))
-            day += timedelta(days=1)
-        return skipped
+        """The days after ``start`` up to ``end`` that were not counted, with the reason.
+
+        Kept per calendar (its days never change; new closure days make a new calendar):
+        a landlord's cases share a handful of start and due dates, and every explanation
+        walks the days between them.
+        """
+        known = self._skipped.get((start, end))
+        if known is None:
+            found = []
+            day = start + timedelta(days=1)
+            while day <= end:
+                reason = self.why_not_working(day)
+                if reason:
+                    found.append((day, reason))
+                day += timedelta(days=1)
+            if len(self._skipped) >= SKIPPED_KEPT:
+                self._skipped.clear()
+            known = self._skipped[(start, end)] = tuple(found)
+        return list(known)
 
     def deemed_receipt(self, received_at: datetime) -> Receipt:
         """The working day a contact counts as received, given the cut-off time."""
@@ -248,8 +262,13 @@ class WorkingCalendar:
         return sorted({*self.bank_holidays, *self.closure_days})
 
 
+@lru_cache(maxsize=8192)
 def describe(day: date) -> str:
-    """A date as a complaint handler reads it: ``Fri 19 Dec 2025``."""
+    """A date as a complaint handler reads it: ``Fri 19 Dec 2025``.
+
+    Every explanation names several dates; formatting them with ``strftime`` was a tenth of
+    the cost of reading a case, so the last few years' worth are kept.
+    """
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 

@@ -158,3 +158,17 @@ def test_counting_back_the_days_added_gives_the_same_number(day, n):
     due = CALENDAR.add_working_days(day, n)
 
     assert CALENDAR.working_days_between(day, due) == n
+
+
+def test_skipped_days_kept_by_a_calendar_are_its_own_and_cannot_be_changed_by_a_caller():
+    plain = WorkingCalendar()
+    shut = plain.with_closure_days({date(2025, 12, 29): "Christmas shutdown"})
+    span = (date(2025, 12, 24), date(2026, 1, 5))
+    first = plain.skipped_between(*span)
+    first.append((date(2025, 12, 30), "changed by a caller"))
+    assert (date(2025, 12, 30), "changed by a caller") not in plain.skipped_between(*span)
+    assert (date(2025, 12, 29), "closure day: Christmas shutdown") in shut.skipped_between(*span)
+    assert all("closure" not in why for _day, why in plain.skipped_between(*span))
+    assert [why for day, why in plain.skipped_between(*span) if day == date(2025, 12, 27)] == [
+        "Saturday"
+    ]
