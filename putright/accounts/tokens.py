@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import json
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -50,7 +51,8 @@ def token_user(raw: str) -> User | None:
     found = _token_and_user(_hash(raw))
     if found is None:
         return None
-    (token_id, revoked_at, expires_at, last_used_at, _user_id, _key_hash), user = found
+    token, user, memberships = found
+    token_id, revoked_at, expires_at, last_used_at, _user_id, _key_hash = token
     now = timezone.now()
     if revoked_at is not None:
         return None
@@ -60,43 +62,27 @@ def token_user(raw: str) -> User | None:
         return None
     if last_used_at is None or now - last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-    _load_roles(user)
-    return user
-
-
-def _load_roles(user: User) -> None:
-    """The user's roles for this request, read now in one plain query.
-
-    ``access.roles_by_organisation`` keeps them on the user object for the request
-    (``_putright_roles``); the ORM query it builds costs a quarter of a cached case read.
-    A superuser's roles (every organisation) are left to it. The two must agree: see
-    ``tests/api/test_auth.py``.
-    """
-    if user.is_superuser:
-        return
-    alias = router.db_for_read(Membership)
-    quote = connections[alias].ops.quote_name
-    columns = {f.name: str(f.column) for f in Membership._meta.concrete_fields}
-    sql = (
-        f"SELECT {quote(columns['organisation'])}, {quote(columns['role'])} "
-        f"FROM {quote(Membership._meta.db_table)} WHERE {quote(columns['user'])} = %s"
-    )
-    roles: dict[int, set[str]] = {}
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [user.pk])
-        for organisation_id, role in cursor.fetchall():
+    if not user.is_superuser:  # a superuser's roles (every organisation) are left to access
+        roles: dict[int, set[str]] = {}
+        for organisation_id, role in memberships:
             roles.setdefault(organisation_id, set()).add(role)
-    user._putright_roles = roles  # type: ignore[attr-defined]
+        # ``access.roles_by_organisation`` keeps them on the user for the request. The two
+        # must agree: see ``tests/api/test_auth.py``.
+        user._putright_roles = roles  # type: ignore[attr-defined]
+    return user
 
 
 _TOKEN_FIELDS = ("id", "revoked_at", "expires_at", "last_used_at", "user", "key_hash")
 
 
-def _token_and_user(key_hash: str) -> tuple[tuple[Any, ...], User] | None:
-    """The token's id and dates, and its user, in one query.
+def _token_and_user(
+    key_hash: str,
+) -> tuple[tuple[Any, ...], User, list[tuple[int, str]]] | None:
+    """The token's id and dates, its user, and the user's memberships, in one query.
 
     Written out rather than built by the ORM: compiling the ``select_related`` query cost
-    ten times more than running it, on every API request.
+    ten times more than running it, on every API request. The memberships come as one
+    JSON aggregate (organisation, role), read now, so a changed role counts at once.
     """
     alias = router.db_for_read(ApiToken)
     connection = connections[alias]
@@ -107,13 +93,14 @@ def _token_and_user(key_hash: str) -> tuple[tuple[Any, ...], User] | None:
     if row is None:
         return None
     values = []
-    for value, (expression, convert) in zip(row, converters, strict=True):
+    for value, (expression, convert) in zip(row[: len(converters)], converters, strict=True):
         for step in convert:
             value = step(value, expression, connection)
         values.append(value)
     token = tuple(values[: len(_TOKEN_FIELDS)])
     user = User.from_db(alias, user_fields, values[len(_TOKEN_FIELDS) :])
-    return token, user
+    memberships = [(int(o), str(r)) for o, r in json.loads(row[len(converters)] or "[]")]
+    return token, user, memberships
 
 
 Converters = list[tuple[Col, list[Callable[[Any, Any, Any], Any]]]]
@@ -135,10 +122,19 @@ def _token_query(alias: str) -> tuple[str, Converters, list[str]]:
         fields.append(field)
     columns = [f"{'t' if f.model is ApiToken else 'u'}.{quote(str(f.column))}" for f in fields]
     user_id, key_hash = (str(f.column) for f in fields if f.name in ("user", "key_hash"))
+    member = {f.name: quote(str(f.column)) for f in Membership._meta.concrete_fields}
+    user_pk = f"u.{quote(str(User._meta.pk.column))}"
+    pair = f"m.{member['organisation']}, m.{member['role']}"
+    source = f"FROM {quote(Membership._meta.db_table)} m WHERE m.{member['user']} = {user_pk}"
+    if connection.vendor == "postgresql":
+        pairs = f"COALESCE(json_agg(json_build_array({pair})), '[]'::json)::text"
+    else:  # SQLite, the only other database PutRight runs on
+        pairs = f"json_group_array(json_array({pair}))"
+    memberships = f"(SELECT {pairs} {source})"
     sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(ApiToken._meta.db_table)} t "
+        f"SELECT {', '.join(columns)}, {memberships} FROM {quote(ApiToken._meta.db_table)} t "
         f"INNER JOIN {quote(User._meta.db_table)} u "
-        f"ON u.{quote(str(User._meta.pk.column))} = t.{quote(user_id)} "
+        f"ON {user_pk} = t.{quote(user_id)} "
         f"WHERE t.{quote(key_hash)} = %s"
     )
     converters: Converters = []

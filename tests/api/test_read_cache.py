@@ -65,8 +65,8 @@ def test_a_second_read_is_the_same_answer_from_the_cache(
     case = receive()
     first = answer(apis[HANDLER], case)
     assert first == fresh(users[HANDLER], case)
-    # The token, the reader's roles, and the one query for the case as it stands.
-    with django_assert_num_queries(3):
+    # The token with its user and their roles, and the one query for the case as it stands.
+    with django_assert_num_queries(2):
         second = answer(apis[HANDLER], case)
     assert second == first
     assert (
