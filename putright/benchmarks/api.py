@@ -8,7 +8,11 @@ with concurrent keep-alive clients for a fixed time per scenario (``drive``):
 
 - ``bare``: ``GET /bench/bare``, a constant JSON document (the baseline);
 - ``read``: ``GET /api/v1/cases/{reference}`` on random existing cases;
-- ``intake``: ``POST /api/v1/cases``, a new complaint with a new customer.
+- ``intake``: ``POST /api/v1/cases``, a new complaint with a new customer;
+- ``bare_again``: the bare view once more, last. On a shared machine the bare view, a few
+  hundred microseconds a request, swings most with whatever else the host is doing; the
+  ratios are taken against the faster of its two runs, so a slow baseline never flatters
+  the API.
 """
 
 from __future__ import annotations
@@ -344,6 +348,11 @@ def scenarios(
             lambda rng: Request("GET", f"/api/v1/cases/{references(rng)}"),
         ),
         Scenario("intake", "POST /api/v1/cases", intake),
+        Scenario(
+            "bare_again",
+            "bare Django JSON view, again",
+            lambda _rng: Request("GET", f"/{BARE_PATH}"),
+        ),
     ]
 
 
@@ -563,7 +572,7 @@ def run_api_benchmark(
             for line in _tail(folder / "server.log", 200).splitlines()
             if " ERROR " in line or "[ERROR]" in line
         ]
-    bare = results["bare"].rps
+    bare = max(results["bare"].rps, results["bare_again"].rps)
     figures = {name: r.as_dict() for name, r in results.items()}
     targets = {}
     for name in ("read", "intake"):
@@ -592,6 +601,9 @@ def run_api_benchmark(
         "target_p95_ms": TARGET_P95_MS,
         "results": figures,
         "targets": targets,
-        "met": all(all(t.values()) for t in targets.values()) and results["bare"].errors == 0,
+        "bare_rps": round(bare, 1),  # the faster of the bare view's two runs
+        "met": all(all(t.values()) for t in targets.values())
+        and results["bare"].errors == 0
+        and results["bare_again"].errors == 0,
         "server_errors": server_errors[:10],
     }

@@ -307,6 +307,10 @@ class Command(PutRightCommand):
             "machine spent on anything but the server and the clients)"
         )
         console.print(table)
+        console.print(
+            f"vs bare: against the faster of the bare view's two runs, "
+            f"{result['bare_rps']:,.1f} req/s"
+        )
         for name, target in result["targets"].items():
             p95 = "-" if target["p95_ms"] is None else f"{target['p95_ms']:.1f}"
             console.print(
