@@ -82,7 +82,7 @@ class Command(PutRightCommand):
             epilog=(
                 "example:\n  putright bench api\n"
                 "  putright bench api --cases 10000 --seconds 5 --clients 20 --json\n"
-                "  putright bench api --server gunicorn --workers 2 --threads 4"
+                "  putright bench api --server gunicorn --workers 2"
             ),
         )
         api.add_argument("--cases", type=int, default=100_000, help="cases in the database")
@@ -94,7 +94,13 @@ class Command(PutRightCommand):
             "--warmup", type=float, default=3.0, help="unmeasured seconds before each scenario"
         )
         api.add_argument(
-            "--threads", type=int, default=8, help="request threads (per process with gunicorn)"
+            "--threads",
+            type=int,
+            default=None,
+            help=(
+                "request threads: default 8 with waitress (as `putright serve`), 1 per process "
+                "with gunicorn (as the README deploys it: one request at a time per process)"
+            ),
         )
         api.add_argument(
             "--server",
@@ -234,6 +240,8 @@ class Command(PutRightCommand):
         self.print_lifecycle(machine, results)
 
     def api(self, **options: Any) -> None:
+        if options["threads"] is None:
+            options["threads"] = 8 if options["server"] == "waitress" else 1
         for name in ("cases", "clients", "threads", "workers"):
             if options[name] < 1:
                 raise self.fail(f"--{name} must be at least 1")
