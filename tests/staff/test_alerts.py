@@ -28,9 +28,8 @@ def people(organisation_on):
     }
 
 
-@pytest.fixture
-def swept_case(receive, clock, handler, people):
-    """A Rooftop complaint past day 10 and its 20-day ceiling: a chase and a breach alert."""
+def sweep_a_late_complaint(receive, clock, handler, people):
+    """A Rooftop complaint taken past day 10 and its 20-day ceiling, then swept."""
     clock(2026, 3, 2, 9)
     case = receive("rooftop-2023", received_at=at(2026, 3, 2, 9))
     clock(2026, 3, 3, 9)
@@ -38,6 +37,13 @@ def swept_case(receive, clock, handler, people):
     case = case_assign(case=case, actor=Actor(handler), handler=people["mine"])
     clock(2026, 3, 31, 7)
     sweep_deadlines.enqueue()
+    return case
+
+
+@pytest.fixture
+def swept_case(receive, clock, handler, people):
+    """A Rooftop complaint past day 10 and its 20-day ceiling: a chase and a breach alert."""
+    case = sweep_a_late_complaint(receive, clock, handler, people)
     kinds = set(Event.objects.filter(case=case).values_list("kind", flat=True))
     assert {EventKind.CHASED, EventKind.ALERTED} <= kinds
     return case
@@ -118,13 +124,7 @@ def test_the_people_concerned_are_told_by_e_mail_once_without_the_customer(
         user.email = address
         user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        clock(2026, 3, 2, 9)
-        case = receive("rooftop-2023", received_at=at(2026, 3, 2, 9))
-        clock(2026, 3, 3, 9)
-        case = case_acknowledge(case=case, actor=Actor(handler))
-        case = case_assign(case=case, actor=Actor(handler), handler=people["mine"])
-        clock(2026, 3, 31, 7)
-        sweep_deadlines.enqueue()
+        case = sweep_a_late_complaint(receive, clock, handler, people)
         sweep_deadlines.enqueue()  # again the same day: nothing new to tell
 
     told = sorted((m.to[0], m.subject) for m in mailoutbox)
