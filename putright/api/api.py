@@ -18,6 +18,8 @@ from putright.accounts.tokens import token_user
 from putright.cases.errors import CaseError, PolicyRuleError
 from putright.domain.errors import DomainError
 
+from .rendering import JsonRenderer
+
 logger = logging.getLogger(__name__)
 
 PARAMETER_SOURCES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
@@ -59,6 +61,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=BearerToken(),
     parser=JsonObjectParser(),
+    renderer=JsonRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

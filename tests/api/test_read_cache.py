@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
-from ninja.renderers import JSONRenderer
 
 from putright.accounts.access import access_case
 from putright.accounts.models import AccessLog, ApiToken, Role, User
 from putright.accounts.tokens import token_revoke
 from putright.api import case_reads
+from putright.api.api import api
 from putright.api.cases import _render, case_detail
 from putright.api.schemas import CaseOut
 from putright.cases.models import Case, CaseIssue
@@ -39,9 +39,11 @@ def _empty_cache():
 
 
 def ninja_render(data: dict[str, Any]) -> bytes:
-    """What Django Ninja renders for a CaseOut answer: validated, dumped, encoded."""
+    """What Django Ninja renders for a CaseOut answer: validated, dumped, encoded by the
+    API's renderer."""
     dumped = CaseOut.model_validate(data).model_dump()
-    return JSONRenderer().render(None, dumped, response_status=200).encode()  # type: ignore[arg-type]
+    rendered: bytes = api.renderer.render(None, dumped, response_status=200)  # type: ignore[arg-type]
+    return rendered
 
 
 def fresh(user: User, case: Case) -> bytes:
