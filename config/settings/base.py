@@ -130,9 +130,12 @@ def database_from_env() -> dict[str, object]:
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while the in-process worker writes;
-        # IMMEDIATE transactions take the write lock up front instead of failing mid-way.
+        # IMMEDIATE transactions take the write lock up front instead of failing mid-way;
+        # reading the file through memory mapping (up to 1 GiB, shared by every connection
+        # through the operating system's cache) spares a system call for each page read.
+        pragmas = ("journal_mode=WAL", "synchronous=NORMAL", f"mmap_size={1024**3}")
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": " ".join(f"PRAGMA {pragma};" for pragma in pragmas),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }

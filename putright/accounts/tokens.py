@@ -88,7 +88,7 @@ def _token_and_user(
     connection = connections[alias]
     sql, converters, user_fields = _token_query(alias)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key_hash])
+        cursor.execute(sql, {"key_hash": key_hash})  # named: see ``case_reads.read_case``
         row = cursor.fetchone()
     if row is None:
         return None
@@ -135,7 +135,7 @@ def _token_query(alias: str) -> tuple[str, Converters, list[str]]:
         f"SELECT {', '.join(columns)}, {memberships} FROM {quote(ApiToken._meta.db_table)} t "
         f"INNER JOIN {quote(User._meta.db_table)} u "
         f"ON {user_pk} = t.{quote(user_id)} "
-        f"WHERE t.{quote(key_hash)} = %s"
+        f"WHERE t.{quote(key_hash)} = %(key_hash)s"
     )
     converters: Converters = []
     for field in fields:

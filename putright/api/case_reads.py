@@ -155,7 +155,10 @@ def read_case(reference: str) -> CaseRead | None:
     connection = connections[alias]
     query = _query(alias)
     with connection.cursor() as cursor:
-        cursor.execute(query.sql, [reference])
+        # A named parameter: Django's SQLite backend rewrites "%s" to "?" with a regular
+        # expression over the whole statement on every call (30 us for this one); a named
+        # one costs a string format. PostgreSQL takes either.
+        cursor.execute(query.sql, {"reference": reference})
         row = cursor.fetchone()
     if row is None:
         return None
@@ -332,7 +335,7 @@ def _query(alias: str) -> _Query:
         f"LEFT JOIN {table(Organisation)} po ON po.id = p.{column(Person, 'organisation')} "
         f"LEFT JOIN {table(User)} h ON h.id = c.{column(Case, 'handler')} "
         f"LEFT JOIN {table(User)} i ON i.id = c.{column(Case, 'investigator')} "
-        f"WHERE c.{column(Case, 'reference')} = %s"
+        f"WHERE c.{column(Case, 'reference')} = %(reference)s"
     )
     converters: list[tuple[Col, list[Converter]]] = []
     for _prefix, field in selected:
