@@ -25,7 +25,6 @@ from putright.accounts.access import (
     can_see_case,
     can_see_personal_data,
     cases_visible_to,
-    organisations_for,
     record_access,
     require_action,
     require_organisation_role,
@@ -65,6 +64,7 @@ from putright.cases.services import (
     case_withdraw,
 )
 from putright.domain.errors import CalendarError
+from putright.organisations.models import Organisation
 from putright.people.models import Person
 from putright.policies.presenters import deadline_dict
 
@@ -407,8 +407,13 @@ def _receive(**values: Any) -> Case:
 def cases_create(request: HttpRequest, payload: CaseIn) -> HttpResponse | Status[dict[str, Any]]:
     """Record a contact: a complaint, a dissatisfaction, a compliment... with its first deadlines."""
     user = user_of(request)
-    organisation = organisations_for(user).filter(slug=payload.organisation).first()
-    if organisation is None:
+    # By its slug, then the user's roles there (already read with the token): half the
+    # cost of asking the database for it among the user's organisations.
+    try:
+        organisation: Organisation | None = Organisation.objects.get(slug=payload.organisation)
+    except Organisation.DoesNotExist:
+        organisation = None
+    if organisation is None or not roles_in(user, organisation.pk):
         raise NotVisibleError(f"You do not work for {payload.organisation}.")
     require_organisation_role(user, organisation, "receive")
     received_at = _received_at(payload.received_at)
