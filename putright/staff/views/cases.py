@@ -11,9 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from putright.accounts.access import NotVisibleError, access_case, can_see_personal_data, may_act
+from putright.accounts.access import can_see_case, can_see_personal_data, may_act
 from putright.accounts.models import User
 from putright.cases.errors import CaseError, ConflictError
 from putright.cases.models import Case, CaseLink, EventKind, Status
@@ -44,11 +44,7 @@ from putright.policies.registry import get_pack
 from putright.remedies.models import Award, Remedy, RemedyAction
 
 from .. import forms as f
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from .common import case_or_404, staff_user
 
 
 def _by_username(username: str) -> User | None:
@@ -298,18 +294,12 @@ CORRESPONDENCE_EVENTS = frozenset(
 )
 
 
-def _case_or_404(request: HttpRequest, reference: str, *, record: bool = True) -> Case:
-    try:
-        return access_case(_user(request), reference, record=record)
-    except NotVisibleError:
-        raise Http404(f"There is no case {reference} that you can see.") from None
-
-
 @login_required
+@require_safe
 def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     """The case: who, what, what is due and why, what happened, and what can be done next."""
-    user = _user(request)
-    case = _case_or_404(request, reference)
+    user = staff_user(request)
+    case = case_or_404(request, reference)
     events = list(case_events(case).select_related("actor"))
     today = timezone.localdate()
     deadlines = [
@@ -324,12 +314,18 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     tab = request.GET.get("tab", "details")
     if tab not in {"details", "correspondence", "remedies", "linked"}:
         tab = "details"
+    # Only the linked cases the user may see: a link never shows a case otherwise hidden.
     links = [
-        (link.get_kind_display(), link.to_case)
-        for link in CaseLink.objects.filter(from_case=case).select_related("to_case")
-    ] + [
-        (f"{link.get_kind_display()} (from)", link.from_case)
-        for link in CaseLink.objects.filter(to_case=case).select_related("from_case")
+        (kind, other)
+        for kind, other in [
+            (link.get_kind_display(), link.to_case)
+            for link in CaseLink.objects.filter(from_case=case).select_related("to_case")
+        ]
+        + [
+            (f"{link.get_kind_display()} (from)", link.from_case)
+            for link in CaseLink.objects.filter(to_case=case).select_related("from_case")
+        ]
+        if can_see_case(user, other)
     ]
     correspondence = [e for e in events if e.kind in CORRESPONDENCE_EVENTS]
     # Each tab loads only what it shows, each in one query whatever the number of rows.
@@ -386,11 +382,11 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     """One action's form; saving runs the service, or shows the errors beside the fields."""
-    user = _user(request)
+    user = staff_user(request)
     chosen = ACTIONS.get(action)
     if chosen is None:
         raise Http404("There is no such action.")
-    case = _case_or_404(request, reference, record=False)
+    case = case_or_404(request, reference)
     if not may_act(user, case, _permission(action)):
         return render(request, "staff/forbidden.html", {"case": case, "action": chosen}, status=403)
     pack = get_pack(case.policy_pack)

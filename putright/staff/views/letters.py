@@ -5,39 +5,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from putright.accounts.access import NotVisibleError, access_case, may_act, record_access
-from putright.accounts.models import User
+from putright.accounts.access import can_see_personal_data, may_act, record_access
 from putright.cases.errors import CaseError
-from putright.cases.models import Case
 from putright.cases.services import Actor
 from putright.letters.models import Correspondence
 from putright.letters.services import letter_preview, letter_send, ombudsman_bundle
 
+from .common import case_or_404, staff_user
+
 #: Sending a letter is contact with the customer: the same people may do it.
 SEND_PERMISSION = "contact"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _case(request: HttpRequest, reference: str) -> Case:
-    try:
-        return access_case(_user(request), reference, record=False)
-    except NotVisibleError:
-        raise Http404(f"There is no case {reference} that you can see.") from None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
     """Preview the letter an event calls for; sending it keeps it and records it."""
-    user = _user(request)
-    case = _case(request, reference)
+    user = staff_user(request)
+    case = case_or_404(request, reference)
     if not may_act(user, case, SEND_PERMISSION):
         return render(request, "staff/no_permission.html", {"what": "send letters"}, status=403)
     large_print = (
@@ -84,12 +73,22 @@ def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> FileResponse:
-    """A letter as it was sent."""
-    case = _case(request, reference)
+def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> HttpResponseBase:
+    """A letter as it was sent: the customer's name and address, so an export of personal
+    data, for those who may see it, and recorded."""
+    user = staff_user(request)
+    case = case_or_404(request, reference)
     letter = Correspondence.objects.filter(case=case, pk=letter_id).first()
     if letter is None:
         raise Http404("There is no such letter on this case.")
+    if not can_see_personal_data(user, case):
+        return render(
+            request,
+            "staff/no_permission.html",
+            {"what": "read the letters sent to the customer"},
+            status=403,
+        )
+    record_access(user, "downloaded a letter", case.reference, f"letter {letter.pk}")
     return FileResponse(
         letter.pdf.open("rb"),
         as_attachment=False,
@@ -102,8 +101,8 @@ def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> FileResp
 @require_GET
 def bundle(request: HttpRequest, reference: str) -> HttpResponse:
     """The ombudsman bundle: chronology, letters and attachments in one PDF (an export, so logged)."""
-    user = _user(request)
-    case = _case(request, reference)
+    user = staff_user(request)
+    case = case_or_404(request, reference)
     if not may_act(user, case, SEND_PERMISSION):
         return render(
             request, "staff/no_permission.html", {"what": "export the case file"}, status=403

@@ -23,7 +23,6 @@ from putright.accounts.access import (
     AccessDeniedError,
     NotVisibleError,
     access_award_decision,
-    access_case,
     awards_awaiting,
     can_see_case,
     may_act,
@@ -51,6 +50,7 @@ from putright.remedies.services import (
 )
 
 from .. import remedies_forms as rf
+from .common import case_or_404, staff_user
 
 #: Service field names that the forms call otherwise.
 FIELD_NAMES = {"arrears_offset_pence": "arrears_offset", "amount_pence": "amount"}
@@ -63,18 +63,6 @@ class Page:
     permission: str
     button: str = ""
     warning: bool = False
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _case_or_404(request: HttpRequest, reference: str) -> Case:
-    try:
-        return access_case(_user(request), reference, record=False)
-    except NotVisibleError:
-        raise Http404(f"There is no case {reference} that you can see.") from None
 
 
 def _award_or_404(case: Case, award_id: int) -> Award:
@@ -138,8 +126,8 @@ def _form_page(
     action_id: int | None = None,
 ) -> HttpResponse:
     """One form: check access, run the service on saving, or show its errors by the fields."""
-    user = _user(request)
-    case = _case_or_404(request, reference)
+    user = staff_user(request)
+    case = case_or_404(request, reference)
     award = _award_or_404(case, award_id) if award_id is not None else None
     remedy_action = None
     if action_id is not None:
@@ -392,8 +380,8 @@ def _show_part_errors(
 @require_http_methods(["GET", "POST"])
 def propose_award(request: HttpRequest, reference: str) -> HttpResponse:
     """Propose compensation made of parts, with the calculator's range for this case."""
-    user = _user(request)
-    case = _case_or_404(request, reference)
+    user = staff_user(request)
+    case = case_or_404(request, reference)
     page = Page("Propose compensation", "award-propose", button="Propose compensation")
     if not may_act(user, case, page.permission):
         return _forbidden(request, case, page)
@@ -497,7 +485,7 @@ APPROVALS = "approve compensation awards"
 @require_http_methods(["GET"])
 def approvals(request: HttpRequest) -> HttpResponse:
     """Awards waiting for a decision the user may take: the award, never the customer."""
-    user = _user(request)
+    user = staff_user(request)
     if not may_approve_awards(user):
         return render(request, "staff/no_permission.html", {"what": APPROVALS}, status=403)
     items = [_approval_item(user, award) for award in awards_awaiting(user)]
@@ -505,7 +493,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 
 def _decide_page(request: HttpRequest, award_id: int, *, approve: bool) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     try:
         award = access_award_decision(user, award_id)
     except NotVisibleError:
