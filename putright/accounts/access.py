@@ -255,6 +255,11 @@ def can_read_reports(user: User, organisation: Organisation) -> bool:
     return bool(roles_in(user, organisation.pk) & REPORT_READERS)
 
 
+def personal_data_organisations(user: User) -> list[int]:
+    """Organisations in whose cases the user may see customers' contact details."""
+    return _orgs_with(user, PERSONAL_DATA_READERS)
+
+
 def people_visible_to(user: User) -> list[int]:
     """Organisations whose customer records the user may read."""
     return _orgs_with(user, PERSONAL_DATA_READERS - {Role.INVESTIGATING_OFFICER})

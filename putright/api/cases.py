@@ -15,7 +15,7 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabase
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from putright.accounts.access import (
@@ -231,7 +231,9 @@ class CaseFilter(In):
     service_area: str | None = None
     due_before: datetime.date | None = None
     overdue: bool | None = None
-    q: str | None = None
+    #: Words to find; longer text than this is no search a person types, and SQLite
+    #: cannot match it.
+    q: str | None = Field(None, max_length=200)
     cursor: str | None = None
     limit: int = 50
 
@@ -247,7 +249,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
         when = datetime.datetime.fromisoformat(moment)
         if timezone.is_naive(when):
             raise ValueError(cursor)
-        return when, int(pk)
+        # The database compares times in UTC: a time that has none (year 1 or 9999 at the
+        # far side of the date line) is no cursor this API gave out.
+        return when.astimezone(datetime.UTC), int(pk)
     except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise CaseInputError(
             "The cursor is not one this API gave out.", fields={"cursor": "Invalid."}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +48,18 @@ def _postcode(text: str) -> str:
 
 
 def filter_cases(
-    cases: QuerySet[Case], query: CaseQuery, *, today: datetime.date
+    cases: QuerySet[Case],
+    query: CaseQuery,
+    *,
+    today: datetime.date,
+    postcode_organisations: Collection[int],
 ) -> QuerySet[Case]:
-    """The cases matching every given condition."""
+    """The cases matching every given condition.
+
+    Text finds a case by its customer's postcode only in ``postcode_organisations``, those
+    where the reader may see contact details: a search must not confirm a postcode the
+    reader is not shown.
+    """
     if query.organisation:
         cases = cases.filter(organisation__slug=query.organisation)
     for field in ("kind", "stage", "status", "service_area"):
@@ -86,11 +96,13 @@ def filter_cases(
             Q(reference__iexact=text)
             | Q(summary__icontains=text)
             | Q(customer__name__icontains=text)
-            | Q(customer__postcode__iexact=text)
         )
-        postcode = _postcode(text)
-        if postcode:
-            condition |= Q(customer__postcode__iexact=postcode)
+        if postcode_organisations:
+            postcodes = Q(customer__postcode__iexact=text)
+            postcode = _postcode(text)
+            if postcode:
+                postcodes |= Q(customer__postcode__iexact=postcode)
+            condition |= postcodes & Q(organisation_id__in=sorted(postcode_organisations))
         cases = cases.filter(condition)
     return cases
 

@@ -39,7 +39,15 @@ from .measures import (
     Figure,
 )
 from .models import Compliance
-from .service import REPORTS, Report, ReportInputError, build, check_dimensions, parse_date
+from .service import (
+    REPORTS,
+    Report,
+    ReportInputError,
+    build,
+    check_dimensions,
+    check_period,
+    parse_date,
+)
 
 PERFORMANCE_SECTIONS = (
     ("Stage 1", [k for k in PERFORMANCE_FIGURES if k.startswith("stage1.")]),
@@ -113,6 +121,11 @@ class Params:
             self.errors["by"] = error.message
         if not self.errors and self.end < self.start:
             self.errors["end"] = "The period must end on or after the day it starts."
+        elif not self.errors:
+            try:  # the same limits as every report: the years the calendar covers, at most 11
+                check_period(self.start, self.end)
+            except ReportInputError as error:
+                self.errors[error.field or "start"] = error.message
         if not self.slug:
             readable = readable_organisations(user)
             if len(readable) == 1:
@@ -390,13 +403,28 @@ def cases(request: HttpRequest, kind: str) -> HttpResponse:
 # -- equality and the documents -------------------------------------------------------
 
 
-def _period_or_error(request: HttpRequest, user: User) -> Params | HttpResponse:
+def _period_or_error(
+    request: HttpRequest, user: User, document: str | None = None
+) -> Params | HttpResponse:
     try:
         params = Params(request, user)
     except NotVisibleError as error:
         raise Http404(str(error)) from None
     except AccessDeniedError as error:
         return _forbidden(request, error)
+    if not params.errors and params.organisation is not None and document == "board-pack":
+        from .documents import previous_period
+
+        # The board pack compares the period with the one before it: that too must be one
+        # a report can cover.
+        before_start, before_end = previous_period(params.start, params.end)
+        try:
+            check_period(before_start, before_end)
+        except ReportInputError as error:
+            params.errors["start"] = (
+                f"{error.message} The board pack compares the period with the one before it "
+                f"({long_date(before_start)} to {long_date(before_end)}), so start later."
+            )
     if params.errors or params.organisation is None:
         return render(
             request,
@@ -526,7 +554,7 @@ def document(request: HttpRequest, document: str) -> HttpResponse:
     if document not in docs.DOCUMENT_TITLES:
         raise Http404("There is no such document.")
     user = _user(request)
-    params = _period_or_error(request, user)
+    params = _period_or_error(request, user, document)
     if isinstance(params, HttpResponse):
         return params
     assert params.organisation is not None
@@ -593,7 +621,7 @@ def document_pdf(request: HttpRequest, document: str) -> HttpResponse:
     if document not in docs.DOCUMENT_TITLES:
         raise Http404("There is no such document.")
     user = _user(request)
-    params = _period_or_error(request, user)
+    params = _period_or_error(request, user, document)
     if isinstance(params, HttpResponse):
         return params
     assert params.organisation is not None

@@ -92,7 +92,11 @@ def test_the_due_order_puts_cases_with_nothing_due_last_and_ties_by_id(cases):
     ids=["overdue", "overdue-true", "overdue-false", "today", "week", "fortnight", "before", "max"],
 )
 def test_the_due_filters_match_the_due_date_and_never_an_undated_case(cases, query, wanted):
-    found = set(filter_cases(Case.objects.all(), query, today=TODAY).values_list("pk", flat=True))
+    found = set(
+        filter_cases(Case.objects.all(), query, today=TODAY, postcode_organisations=()).values_list(
+            "pk", flat=True
+        )
+    )
     assert found == {c.pk for c in cases if wanted(c.next_due_on)}
 
 
@@ -169,7 +173,9 @@ def test_a_page_of_the_queue_in_due_order_is_read_from_a_due_index(cases):
     for order in ("due", "-due"):  # the queue's sorts by due date
         ordered = several.order_by(*SORTS[order]).values_list("pk", flat=True)[:25]
         assert "USING COVERING INDEX case_org_next_due" in plan(ordered), order
-    overdue = filter_cases(several, CaseQuery(kind="complaint", due="overdue"), today=TODAY)
+    overdue = filter_cases(
+        several, CaseQuery(kind="complaint", due="overdue"), today=TODAY, postcode_organisations=()
+    )
     assert "USING COVERING INDEX case_queue_kind_by_due" in plan(
         cases_in_due_order(overdue).values_list("pk", flat=True)[:25]
     )
@@ -177,7 +183,12 @@ def test_a_page_of_the_queue_in_due_order_is_read_from_a_due_index(cases):
     # So is a complaint handler's visibility: no case about staff conduct unless named on it.
     handler_sees = several.filter(conduct=False) | several.filter(handler=cases[0].handler)
     for queryset in (several.filter(conduct=False), handler_sees):
-        counted = filter_cases(queryset, CaseQuery(kind="complaint", due="overdue"), today=TODAY)
+        counted = filter_cases(
+            queryset,
+            CaseQuery(kind="complaint", due="overdue"),
+            today=TODAY,
+            postcode_organisations=(),
+        )
         assert "COVERING INDEX case_queue_kind_by_due" in plan(counted.order_by().values("pk"))
         assert "COVERING INDEX case_org_next_due" in plan(
             cases_in_due_order(queryset).values_list("pk", flat=True)[:25]

@@ -164,3 +164,16 @@ def test_a_link_never_shows_a_case_the_reader_may_not_see(
     assert conduct_case.reference not in handler_view
     manager_view = signed_in(complaints_manager).get(path).content.decode()
     assert "A housing officer was rude" in manager_view
+
+
+def test_a_search_never_confirms_a_postcode_the_reader_is_not_shown(panel_client, case, caseworker):
+    postcode = case.customer.postcode
+    for text in (postcode, postcode.replace(" ", "").lower()):
+        handler_finds = signed_in(caseworker).get("/search/", {"q": text})
+        assert case.reference in handler_finds.content.decode(), text
+        assert case.reference not in panel_client.get("/search/", {"q": text}).content.decode()
+        queue = panel_client.get("/cases/", {"text": text}).content.decode()
+        assert case.reference not in queue
+    # What the panel member is shown still finds it: the customer's name, the summary.
+    assert case.reference in panel_client.get("/search/", {"q": "Robin Clarke"}).content.decode()
+    assert case.reference in panel_client.get("/cases/", {"text": "damp"}).content.decode()

@@ -21,6 +21,7 @@ from putright.cases.queries import FLAG_FIELDS
 from putright.cases.services import Actor, case_receive
 from putright.domain.deadlines import Timeline, derive_deadlines
 from putright.domain.eligibility import screen
+from putright.domain.errors import CalendarError
 from putright.organisations.models import Organisation
 from putright.organisations.services import organisation_calendar
 from putright.people.models import ContactMethod, Person, Tenure
@@ -169,12 +170,17 @@ def record(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         organisation = form.organisations[data["organisation"]]
-        checked = preview(organisation, data)
-        if checked["rule"] is None:
+        try:
+            checked = preview(organisation, data)
+        except CalendarError as problem:  # a time before the working-day calendar begins
+            form.add_error(
+                "received_at", f"Give a time the working-day calendar covers: {problem}."
+            )
+        if checked is not None and checked["rule"] is None:
             form.add_error(
                 "kind", f"{organisation.name}'s policy does not handle this kind of case."
             )
-        elif "record" in request.POST:
+        elif checked is not None and "record" in request.POST:
             try:
                 with transaction.atomic():
                     customer = None

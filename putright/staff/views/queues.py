@@ -21,6 +21,7 @@ from putright.accounts.access import (
     cases_visible_to,
     organisations_alerting,
     organisations_for,
+    personal_data_organisations,
     works_on_cases,
 )
 from putright.accounts.models import User
@@ -53,6 +54,8 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-reference": ("-reference",),
 }
 PAGE_SIZE = 25
+#: The longest text a search looks for: enough for any reference, name or phrase.
+SEARCH_LENGTH = 200
 
 
 def _user(request: HttpRequest) -> User:
@@ -61,7 +64,9 @@ def _user(request: HttpRequest) -> User:
 
 
 class QueueFilterForm(forms.Form):
-    text = forms.CharField(label="Reference, name, postcode or words", required=False)
+    text = forms.CharField(
+        label="Reference, name, postcode or words", required=False, max_length=SEARCH_LENGTH
+    )
     organisation = forms.ChoiceField(label="Organisation", required=False)
     kind = forms.ChoiceField(label="Kind", required=False)
     stage = forms.ChoiceField(label="Stage", required=False)
@@ -143,7 +148,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}?{saved.query}")
     form = QueueFilterForm(request.GET or None, user=user)
     today = timezone.localdate()
-    cases = filter_cases(cases_visible_to(user), form.query(), today=today)
+    cases = filter_cases(
+        cases_visible_to(user),
+        form.query(),
+        today=today,
+        postcode_organisations=personal_data_organisations(user),
+    )
     sort = request.GET.get("sort", "due")
     if sort not in SORTS:
         sort = "due"
@@ -265,14 +275,19 @@ def step_names(pack_id: str, stage_id: str, step_id: str) -> tuple[str, str]:
 def search(request: HttpRequest) -> HttpResponse:
     """Find a case by reference, customer name, postcode or words from its summary."""
     user = _user(request)
-    text = request.GET.get("q", "").strip()[:200]
+    text = request.GET.get("q", "").strip()[:SEARCH_LENGTH]
     rows: list[dict[str, Any]] = []
     if text:
         visible = cases_visible_to(user)
         exact = visible.filter(reference__iexact=text).first()
         if exact is not None:
             return redirect("staff:case", reference=exact.reference)
-        found = filter_cases(visible, CaseQuery(text=text), today=timezone.localdate())
+        found = filter_cases(
+            visible,
+            CaseQuery(text=text),
+            today=timezone.localdate(),
+            postcode_organisations=personal_data_organisations(user),
+        )
         rows = _rows(
             list(
                 found.select_related("organisation", "customer", "handler").order_by(
