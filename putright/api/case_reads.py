@@ -133,6 +133,14 @@ class CaseRead:
         ]
         return CaseContents(case=case, events=events, issues=issues, links=links)
 
+    def linked_references(self) -> set[str]:
+        """The references of the cases linked to this one, either way."""
+        return {
+            item["reference"]
+            for items in self._aggregates[3:5]
+            for item in json.loads(items or "[]")
+        }
+
 
 @dataclass
 class CaseContents:
@@ -178,11 +186,20 @@ def read_case(reference: str) -> CaseRead | None:
     )
 
 
-def answer_key(read: CaseRead, *, today: datetime.date, personal: bool) -> str:
-    """The cache key (and ETag) of the answer for this data, this date and this kind of reader."""
+def answer_key(
+    read: CaseRead,
+    *,
+    today: datetime.date,
+    personal: bool,
+    hidden_links: frozenset[str] = frozenset(),
+) -> str:
+    """The cache key (and ETag) of the answer for this data, this date and this kind of
+    reader: whether they may see personal data, and which linked cases they may not see."""
     pack = _pack_digest(read.case.policy_pack)
+    hidden = ",".join(sorted(hidden_links))
     return _digest(
         f"{_code()}|{read.digest}|{today.isoformat()}|{settings.TIME_ZONE}|{pack}|{personal}"
+        f"|{hidden}"
     )
 
 

@@ -7,6 +7,7 @@ import fcntl
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from typing import IO, Any, ClassVar
 
 from django.db import connections, transaction
@@ -163,6 +164,8 @@ def case_detail(
         ]
     if links is None:
         links = _links(case)
+        hidden = _hidden_links(user, {link["reference"] for link in links})
+        links = [link for link in links if link["reference"] not in hidden]
     customer = case.customer
     if customer is not None and customer.organisation_id == case.organisation_id:
         customer.organisation = case.organisation  # the same row: no query for its slug
@@ -214,9 +217,27 @@ def _links(case: Case) -> list[dict[str, Any]]:
     return out + into
 
 
+def _hidden_links(user: User, references: set[str]) -> frozenset[str]:
+    """Of the cases linked to one the user reads, those they may not see: a link never
+    shows a case, not even its reference, that is otherwise hidden from them."""
+    if not references:
+        return frozenset()
+    linked = Case.objects.filter(reference__in=sorted(references)).only(
+        "id", "reference", "organisation_id", "conduct", "handler_id", "investigator_id"
+    )
+    return frozenset(other.reference for other in linked if not can_see_case(user, other))
+
+
+#: What events keep that only those with a need to know may read: what was said in a
+#: contact and which way, and the customer's rent arrears set against compensation.
+PERSONAL_EVENT_DATA = frozenset(
+    {"summary", "direction", "arrears_offset", "tell_customer_of_offset"}
+)
+
+
 def _without_personal_data(data: dict[str, Any]) -> dict[str, Any]:
     """Event data for someone without a need to know contact details."""
-    return {k: v for k, v in (data or {}).items() if k not in {"summary", "direction"}}
+    return {k: v for k, v in (data or {}).items() if k not in PERSONAL_EVENT_DATA}
 
 
 # -- list and record ---------------------------------------------------------------------
@@ -462,31 +483,38 @@ def cases_get(request: HttpRequest, reference: Text) -> HttpResponse | dict[str,
         raise NotVisibleError(NOT_FOUND.format(reference=reference))
     if read.case.conduct:
         record_access(user, "read restricted case", read.case.reference)
-    today = timezone.localdate()
-    personal = can_see_personal_data(user, read.case)
-    key = case_reads.answer_key(read, today=today, personal=personal)
-    etag = f'"{key}"'
+    view = _view_of(user, read)
+    etag = f'"{view.key}"'
     if etag in _etags(request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        answer = _answer(request, user, read, key, today=today, personal=personal)
-        response = HttpResponse(answer, content_type=JSON_CONTENT_TYPE)
+        response = HttpResponse(_answer(request, user, read, view), content_type=JSON_CONTENT_TYPE)
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
-def _answer(
-    request: HttpRequest,
-    user: User,
-    read: case_reads.CaseRead,
-    key: str,
-    *,
-    today: datetime.date,
-    personal: bool,
-) -> bytes:
+@dataclass(frozen=True)
+class _View:
+    """What a reader is shown of a case as read, on a date: the answer's cache key."""
+
+    today: datetime.date
+    personal: bool  # contact details and what was said
+    hidden_links: frozenset[str]  # linked cases the reader may not see
+    key: str
+
+
+def _view_of(user: User, read: case_reads.CaseRead) -> _View:
+    today = timezone.localdate()
+    personal = can_see_personal_data(user, read.case)
+    hidden = _hidden_links(user, read.linked_references())
+    key = case_reads.answer_key(read, today=today, personal=personal, hidden_links=hidden)
+    return _View(today=today, personal=personal, hidden_links=hidden, key=key)
+
+
+def _answer(request: HttpRequest, user: User, read: case_reads.CaseRead, view: _View) -> bytes:
     """The rendered answer for the case as read: from the cache, or made and kept there."""
-    answer = case_reads.cached_answer(key)
+    answer = case_reads.cached_answer(view.key)
     if answer is None:
         contents = read.contents()
         data = case_detail(
@@ -494,12 +522,12 @@ def _answer(
             user,
             events=contents.events,
             issues=contents.issues,
-            links=contents.links,
-            today=today,
-            personal=personal,
+            links=[link for link in contents.links if link["reference"] not in view.hidden_links],
+            today=view.today,
+            personal=view.personal,
         )
         answer = _render(request, CaseOut, data)
-        case_reads.keep_answer(key, answer)
+        case_reads.keep_answer(view.key, answer)
     return answer
 
 
@@ -511,10 +539,7 @@ def _after_action(
         return Status(status, case_detail(_as_it_stands(reference), user))
     read = case_reads.read_case(reference)
     assert read is not None  # cases are never deleted
-    today = timezone.localdate()
-    personal = can_see_personal_data(user, read.case)
-    key = case_reads.answer_key(read, today=today, personal=personal)
-    answer = _answer(request, user, read, key, today=today, personal=personal)
+    answer = _answer(request, user, read, _view_of(user, read))
     return HttpResponse(answer, status=status, content_type=JSON_CONTENT_TYPE)
 
 

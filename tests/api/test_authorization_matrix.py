@@ -33,12 +33,14 @@ from django.utils import timezone
 from putright.accounts.access import ACTION_ROLES
 from putright.accounts.models import AccessLog, Role, User
 from putright.api.api import api
-from putright.cases.models import Case, CaseMember
+from putright.cases.models import Case, CaseMember, EventKind
 from putright.cases.services import (
     Actor,
     case_classify,
     case_close,
+    case_link,
     case_record_contact,
+    case_record_event,
     case_request_investigation,
     case_respond,
 )
@@ -602,6 +604,37 @@ def test_panel_member_does_not_see_contact_events(world, users):
     officer = api_for(users[OFFICER]).get(f"/cases/{case.reference}").json()
     assert officer["events"][-1]["data"]["summary"] == "Rang Pat on 07700 900123"
     assert officer["customer"]["email"] == "pat@example.org"
+
+
+def test_panel_member_does_not_see_arrears_set_against_compensation(world, users):
+    case = case_record_event(
+        case=world["named"],
+        actor=Actor(users[COMPLAINTS_MANAGER]),
+        kind=EventKind.AWARD_PAID,
+        data={"award_id": 1, "method": "rent_account", "paid": "50.00", "arrears_offset": "25.00"},
+    )
+    panel = api_for(users[PANEL]).get(f"/cases/{case.reference}").json()
+    assert panel["events"][-1]["data"] == {"award_id": 1, "method": "rent_account", "paid": "50.00"}
+    manager = api_for(users[COMPLAINTS_MANAGER]).get(f"/cases/{case.reference}").json()
+    assert manager["events"][-1]["data"]["arrears_offset"] == "25.00"
+
+
+def test_a_link_never_shows_a_case_the_reader_may_not_see(world, users):
+    ordinary, restricted = world["ordinary"], world["restricted"]
+    case_link(
+        case=ordinary, actor=Actor(users[COMPLAINTS_MANAGER]), other=restricted, kind="related"
+    )
+    path = f"/cases/{ordinary.reference}"
+    handler = api_for(users[HANDLER])
+    for _ in range(2):  # the answer as made, then as kept in the cache
+        assert handler.get(path).json()["links"] == []
+        assert api_for(users[COMPLAINTS_MANAGER]).get(path).json()["links"] == [
+            {"kind": "related", "reference": restricted.reference, "direction": "to"}
+        ]
+    # Nor in the answer to an action on the case.
+    noted = handler.post(f"{path}/note", {"text": "Called the contractor"})
+    assert noted.status_code == 200, noted.content
+    assert noted.json()["links"] == []
 
 
 def test_a_handler_named_on_a_restricted_case_sees_it_and_is_recorded(world, users, org):

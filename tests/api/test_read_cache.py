@@ -22,7 +22,7 @@ from putright.api import case_reads
 from putright.api.api import api
 from putright.api.cases import _render, case_detail
 from putright.api.schemas import CaseOut
-from putright.cases.models import Case, CaseIssue
+from putright.cases.models import Case, CaseIssue, CaseMember
 from putright.cases.services import Actor, case_receive, sweep
 from putright.organisations.services import organisation_add_closure_day, organisation_create
 from putright.people.models import Person
@@ -193,6 +193,10 @@ def test_answers_are_rendered_as_django_ninja_renders_them(apis, users, cases, r
     named = cases["named"]
     _act(apis[MANAGER], named, "note", {"text": "Panel meets on Friday"})
     _act(apis[MANAGER], cases["ordinary"], "link", {"other": named.reference, "kind": "related"})
+    # The linked case put to the panel too: a reader is only shown links to cases they see.
+    CaseMember.objects.create(
+        case=cases["ordinary"], user=users[Role.PANEL_MEMBER], role="panel_member"
+    )
     CaseIssue.objects.create(case=named, number=1, description="Damp", outcome="upheld")
     data = case_detail(access_case(users[reader], named.reference, record=False), users[reader])
     assert data["links"]
