@@ -189,12 +189,14 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilter]) -> list[dict
     "/people/{person_id}", response={200: PersonOut, **errors(404)}, operation_id="people_get"
 )
 def people_get(request: HttpRequest, person_id: int) -> dict[str, object]:
+    """A customer's record with their contact details (the read is recorded)."""
     user = user_of(request)
     person = get_object_or_404(
         Person.objects.select_related("organisation"),
         pk=person_id,
         organisation_id__in=people_visible_to(user),
     )
+    record_access(user, "read customer record", detail=f"{person.name} (person {person.pk})")
     return person_out(person)
 
 

@@ -578,6 +578,20 @@ def test_people_list_only_for_those_who_may_read_customers(world, users, user):
     assert searched.count() == (1 if names else 0)
 
 
+@pytest.mark.parametrize("user", USERS)
+def test_reading_a_customers_record_is_recorded(world, users, user):
+    person = Person.objects.get(name="Quinn Other" if user == OUTSIDER else "Pat Resident")
+    response = api_for(users[user]).get(f"/people/{person.pk}")
+    read = AccessLog.objects.filter(action="read customer record", user=users[user])
+    if user in READERS or user == OUTSIDER:
+        assert response.status_code == 200
+        assert response.json()["email"] == person.email
+        assert [entry.detail for entry in read] == [f"{person.name} (person {person.pk})"]
+    else:
+        assert response.status_code == 404
+        assert not read.exists()
+
+
 def test_panel_member_sees_the_named_case_without_contact_details(world, users):
     client = api_for(users[PANEL])
     body = client.get(f"/cases/{world['named'].reference}").json()
