@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from putright.cases.errors import CaseInputError
-from putright.reports.access import report_organisation, visible_references
+from putright.reports.access import record_export, report_organisation, visible_references
 from putright.reports.export import XLSX_CONTENT_TYPE, as_csv, as_json, as_xlsx, filename
 from putright.reports.service import Report, ReportInputError, build
 
@@ -120,15 +120,17 @@ def _report(request: HttpRequest, kind: str, query: ReportQuery) -> Report:
 
 
 def _answer(request: HttpRequest, report: Report, query: ReportQuery) -> Any:
+    user = user_of(request)
     if query.format == "csv":
         response = HttpResponse(as_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename(report, "csv")}"'
+        record_export(user, report, "csv")
         return response
     if query.format == "xlsx":
         response = HttpResponse(as_xlsx(report), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename(report, "xlsx")}"'
+        record_export(user, report, "xlsx")
         return response
-    user = user_of(request)
     lookup = (lambda ids: visible_references(user, ids)) if query.cases else None
     return as_json(report, cases=lookup)
 

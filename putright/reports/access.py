@@ -9,10 +9,14 @@ from putright.accounts.access import (
     NotVisibleError,
     can_read_reports,
     cases_visible_to,
+    record_access,
     roles_in,
 )
 from putright.accounts.models import User
 from putright.organisations.models import Organisation
+
+from .export import filename
+from .service import Report
 
 NO_ORGANISATION = "There is no organisation {slug} that you work for."
 NOT_A_READER = "Your role ({roles}) does not allow reading the reports of {name}."
@@ -39,3 +43,9 @@ def visible_references(user: User, case_ids: Iterable[int] | None) -> list[str]:
     for i in range(0, len(ids), 5000):
         found += visible.filter(pk__in=ids[i : i + 5000]).values_list("reference", flat=True)
     return sorted(set(found))
+
+
+def record_export(user: User, report: Report, fmt: str) -> None:
+    """A report leaving PutRight as a file is recorded, like every other export."""
+    grouped = f" by {', '.join(report.by)}" if report.by else ""
+    record_access(user, "exported a report", detail=f"{filename(report, fmt)}{grouped}")

@@ -154,14 +154,35 @@ def table_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+#: What a spreadsheet reads as the start of a formula when a cell's text begins with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """Text a spreadsheet will show, never run: free text (a category, a service area)
+    that begins like a formula gets an apostrophe in front, as spreadsheets do themselves."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def as_csv(report: Report) -> str:
     header, rows = table_rows(report)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([_inert(v) for v in header])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else _inert(v) for v in row])
     return buffer.getvalue()
+
+
+def _append(sheet: Any, row: list[Any]) -> None:
+    """A row of the workbook, its text kept as text: openpyxl would store text beginning
+    with "=" as a formula, which the spreadsheet would run when opened."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.data_type != "s":
+            cell.data_type = "s"
 
 
 class ExportUnavailableError(RuntimeError):
@@ -182,14 +203,14 @@ def as_xlsx(report: Report) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Figures"
-    sheet.append([title(report)])
+    _append(sheet, [title(report)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    sheet.append(header)
+    _append(sheet, [])
+    _append(sheet, header)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        _append(sheet, row)
     offset = len(report.by)
     for index, key in enumerate(report.figure_keys):
         unit = ALL_FIGURES[key].unit
@@ -202,25 +223,25 @@ def as_xlsx(report: Report) -> bytes:
                     cell.number_format = number_format
     sheet.freeze_panes = sheet.cell(row=4, column=offset + 1)
     about = book.create_sheet("About")
-    about.append(["Figure", "Unit", "What it counts"])
+    _append(about, ["Figure", "Unit", "What it counts"])
     for cell in about[1]:
         cell.font = Font(bold=True)
     for key in report.figure_keys:
         kind = ALL_FIGURES[key]
-        about.append([_heading(key), kind.unit, kind.description])
-    about.append([])
-    about.append(["Organisation", report.organisation.name])
-    about.append(["Period", f"{report.start.isoformat()} to {report.end.isoformat()}"])
+        _append(about, [_heading(key), kind.unit, kind.description])
+    _append(about, [])
+    _append(about, ["Organisation", report.organisation.name])
+    _append(about, ["Period", f"{report.start.isoformat()} to {report.end.isoformat()}"])
     if report.kind == "tsm":
-        about.append(["Homes", report.homes])
+        _append(about, ["Homes", report.homes])
     for note in report.notes:
-        about.append(["Note", note])
+        _append(about, ["Note", note])
     if report.breakdowns:
         refusals = book.create_sheet("Refusals")
-        refusals.append(["Refusal", "Ground", "Count"])
+        _append(refusals, ["Refusal", "Ground", "Count"])
         for b in report.breakdowns:
             what = "Escalation refused" if b.kind == "escalation_refused" else "Not accepted"
-            refusals.append([what, b.label, b.count])
+            _append(refusals, [what, b.label, b.count])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

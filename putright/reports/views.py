@@ -28,7 +28,7 @@ from putright.accounts.access import (
 from putright.accounts.models import User
 from putright.organisations.models import Organisation
 
-from .access import report_organisation, visible_references
+from .access import record_export, report_organisation, visible_references
 from .export import XLSX_CONTENT_TYPE, as_csv, as_xlsx, filename, long_date, title
 from .grouping import DIMENSIONS
 from .measures import (
@@ -351,6 +351,7 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     else:
         response = HttpResponse(as_xlsx(report), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
+    record_export(user, report, fmt)
     return response
 
 
