@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "putright.system.middleware.NoStoredPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,6 +208,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # Secure by default; the demo relaxes only what a plain-HTTP localhost needs.
 SESSION_COOKIE_HTTPONLY = True
+# A session lasts a working day from signing in, and ends when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("PUTRIGHT_SESSION_HOURS", "10")) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_FAILURE_VIEW = "putright.portal.views.common.csrf_failure"  # a page that says what to do
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -6,6 +6,9 @@ SECRET_KEY = "test-only-secret-key-not-for-use-anywhere-else"
 DEBUG = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Tests move the clock by days with one signed-in client; the working-day session is
+# tested with its own length (tests/staff/test_sessions.py).
+SESSION_COOKIE_AGE = 366 * 24 * 60 * 60
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

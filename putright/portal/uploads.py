@@ -14,6 +14,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils import timezone
@@ -29,7 +30,7 @@ def keep(upload: UploadedFile[bytes], token: str) -> dict[str, Any]:
     """Check the file and keep it; raises ``CaseInputError`` with the reason it is refused."""
     check_attachment(upload)
     original = (upload.name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    safe = get_valid_filename(original)[-100:] or "file"
+    safe = storage_name(original)
     key = default_storage.save(f"{PENDING_DIR}/{token}/{secrets.token_hex(8)}-{safe}", upload)
     return {
         "key": key,
@@ -37,6 +38,21 @@ def keep(upload: UploadedFile[bytes], token: str) -> dict[str, Any]:
         "content_type": (upload.content_type or "").split(";")[0].strip(),
         "size": upload.size,
     }
+
+
+def storage_name(original: str) -> str:
+    """A safe name to store the file under; ``evidence`` (with any extension) when the
+    name has no usable characters, such as ``@@@.pdf``."""
+    try:
+        safe = get_valid_filename(original)
+    except SuspiciousFileOperation:  # nothing usable left, as in "@@@"
+        safe = ""
+    stem, dot, extension = safe.rpartition(".")
+    if not dot:
+        stem, extension = safe, ""
+    if not stem.strip("._-"):
+        safe = "evidence" + (f".{extension}" if extension.strip("._-") else "")
+    return safe[-100:]
 
 
 def reopen(item: dict[str, Any]) -> UploadedFile[bytes]:

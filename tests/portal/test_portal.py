@@ -370,15 +370,19 @@ def test_evidence_is_checked_when_uploaded_and_attached_when_sent(client, slh, c
     assert case.events.filter(kind=EventKind.ATTACHMENT).count() == 1
 
 
-def test_evidence_of_journeys_never_sent_is_deleted_once_their_sessions_have_ended(slh, clock):
+def test_evidence_of_journeys_never_sent_is_deleted_once_their_sessions_have_ended(
+    slh, clock, settings
+):
+    from config.settings import base
     from putright.portal.tasks import remove_abandoned_uploads
 
+    settings.SESSION_COOKIE_AGE = base.SESSION_COOKIE_AGE  # ten hours
     clock(2026, 3, 2, 9)
     abandoned = Client()
     walk(abandoned, slh)
     upload(abandoned, slh, "old.pdf", b"%PDF-1.4", "application/pdf")
     old = abandoned.session[f"portal:make:{slh.slug}"]["files"][0]["key"]
-    clock(2026, 3, 16, 9)  # a day before the two-week session would end
+    clock(2026, 3, 2, 18)  # an hour before the first session would end
     current = Client()
     walk(current, slh)
     upload(current, slh, "tap.pdf", b"%PDF-1.4", "application/pdf")
@@ -387,7 +391,7 @@ def test_evidence_of_journeys_never_sent_is_deleted_once_their_sessions_have_end
     remove_abandoned_uploads.enqueue()
     assert default_storage.exists(old)
     assert default_storage.exists(kept)
-    clock(2026, 3, 17, 10)  # the first session has now ended
+    clock(2026, 3, 2, 19, 30)  # the first session has now ended
     remove_abandoned_uploads.enqueue()
 
     assert not default_storage.exists(old)

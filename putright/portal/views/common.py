@@ -45,8 +45,22 @@ def render_page(
     return render(request, template, page, status=status)
 
 
-def too_many_requests(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
-    return render_page(request, "portal/too_many.html", organisation=organisation, status=429)
+def too_many_requests(
+    request: HttpRequest, organisation: Organisation | None, *, reason: str = "address"
+) -> HttpResponse:
+    """The "please try again later" page (429).
+
+    ``reason``: ``address`` (too many requests from this device or network this hour),
+    ``reference`` (too many codes asked for this reference this hour) or
+    ``wrong_codes`` (too many wrong codes entered for this reference today).
+    """
+    return render_page(
+        request,
+        "portal/too_many.html",
+        {"reason": reason},
+        organisation=organisation,
+        status=429,
+    )
 
 
 def silently_dropped(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from putright.cases.errors import CaseError
@@ -54,6 +55,7 @@ def _context_organisation(request: HttpRequest) -> Organisation | None:
     return session_organisation(request)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest) -> HttpResponse:
     """Ask for a code: the reference and the e-mail address or phone number on the case."""
@@ -67,6 +69,12 @@ def follow(request: HttpRequest) -> HttpResponse:
                 return too_many_requests(request, organisation)
             reference = form.cleaned_data["reference"].strip().upper()
             contact = form.cleaned_data["contact"].strip()
+            # Limits per reference count every request, matched or not, so that
+            # reaching one says nothing about whether the reference exists.
+            if _wrong_codes_exhausted(reference):
+                return too_many_requests(request, organisation, reason="wrong_codes")
+            if not security.allow_for(reference, "case_code"):
+                return too_many_requests(request, organisation, reason="reference")
             match = find_match(reference, contact)
             code_id = issue_code(match).pk if match is not None else None
             # The same answer whether or not the reference and contact matched.
@@ -101,12 +109,17 @@ def _check_pending(pending: dict[str, Any], code: str) -> tuple[Verdict, int, An
     return (Verdict.LOCKED if left <= 0 else Verdict.WRONG), left, None
 
 
+def _wrong_codes_exhausted(reference: str) -> bool:
+    return security.exhausted(reference, "case_wrong", window=security.DAY_SECONDS)
+
+
 CODE_MESSAGES = {
     Verdict.EXPIRED: "That code has expired. Codes work for 15 minutes. Ask for a new code.",
     Verdict.LOCKED: "You have entered a wrong code too many times. Ask for a new code.",
 }
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def follow_code(request: HttpRequest) -> HttpResponse:
     """Enter the code; five tries, fifteen minutes."""
@@ -120,9 +133,14 @@ def follow_code(request: HttpRequest) -> HttpResponse:
             return silently_dropped(request, organisation)
         if not security.allow(request, "verify"):
             return too_many_requests(request, organisation)
+        reference = str(pending.get("reference", ""))
+        if _wrong_codes_exhausted(reference):
+            return too_many_requests(request, organisation, reason="wrong_codes")
         if form.is_valid():
             verdict, left, record = _check_pending(pending, form.cleaned_data["code"])
             request.session[PENDING_KEY] = pending
+            if verdict in (Verdict.WRONG, Verdict.LOCKED):
+                security.note(reference, "case_wrong", window=security.DAY_SECONDS)
             if verdict is Verdict.OK and record is not None:
                 request.session.pop(PENDING_KEY, None)
                 request.session.cycle_key()
@@ -165,7 +183,9 @@ def _followed(request: HttpRequest) -> tuple[Case, str] | None:
     return case, str(access.get("role", FollowerRole.CUSTOMER))
 
 
-def _may_see_letters(case: Case, role: str) -> bool:
+def _has_authority(case: Case, role: str) -> bool:
+    """Whether this follower may see letters and act on the case: the customer, or a
+    representative with the customer's authority (or a legal representative)."""
     if role != FollowerRole.REPRESENTATIVE:
         return True
     return case.representative is not None and case.representative.may_receive_case_details
@@ -184,6 +204,21 @@ def _flash(request: HttpRequest, text: str) -> None:
     request.session[FLASH_KEY] = text
 
 
+def _needs_authority(request: HttpRequest, case: Case, action: str, **extra: Any) -> HttpResponse:
+    """What a representative without the customer's authority sees instead of a form.
+
+    A form sent anyway is refused (403); looking at the page is not an error.
+    """
+    return render_page(
+        request,
+        "portal/follow/needs_authority.html",
+        {"case": case, "action": action, "noun": noun_for(case), **extra},
+        organisation=case.organisation,
+        status=403 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
 @require_GET
 def follow_case(request: HttpRequest) -> HttpResponse:
     followed = _followed(request)
@@ -191,12 +226,13 @@ def follow_case(request: HttpRequest) -> HttpResponse:
         return _expired(request)
     case, role = followed
     context = case_view(case)
-    may_see = _may_see_letters(case, role)
+    may_see = _has_authority(case, role)
     feedback_due = case.is_closed and not SatisfactionResponse.objects.filter(case=case).exists()
     context.update(
         case=case,
         letters=letters_for(case) if may_see else [],
         may_see_letters=may_see,
+        may_act=may_see,
         representative=role == FollowerRole.REPRESENTATIVE,
         feedback_due=feedback_due,
         feedback_given=case.is_closed and not feedback_due,
@@ -205,6 +241,7 @@ def follow_case(request: HttpRequest) -> HttpResponse:
     return render_page(request, "portal/follow/case.html", context, organisation=case.organisation)
 
 
+@never_cache
 @require_GET
 def follow_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     followed = _followed(request)
@@ -215,7 +252,7 @@ def follow_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     if (
         letter is None
         or letter.channel == "internal"
-        or not _may_see_letters(case, role)
+        or not _has_authority(case, role)
         or not letter.pdf
     ):
         raise Http404
@@ -231,17 +268,20 @@ def follow_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def follow_escalate(request: HttpRequest) -> HttpResponse:
     """Ask to take the complaint further, inside the window the policy allows."""
     followed = _followed(request)
     if followed is None:
         return _expired(request)
-    case, _role = followed
+    case, role = followed
     view = case_view(case)
     offer = view["escalation"]
     if offer is None or not offer.open:
         return redirect("portal:follow-case")
+    if not _has_authority(case, role):
+        return _needs_authority(request, case, "escalate", offer=offer)
     form = EscalateForm(
         request.POST if request.method == "POST" else None, reasons_required=offer.reasons_required
     )
@@ -278,15 +318,18 @@ def follow_escalate(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def follow_feedback(request: HttpRequest) -> HttpResponse:
     """After closure: the TP09 question and anything else the resident wants to say; once."""
     followed = _followed(request)
     if followed is None:
         return _expired(request)
-    case, _role = followed
+    case, role = followed
     if not case.is_closed or SatisfactionResponse.objects.filter(case=case).exists():
         return redirect("portal:follow-case")
+    if not _has_authority(case, role):
+        return _needs_authority(request, case, "feedback")
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if security.honeypot_filled(request):
@@ -308,6 +351,7 @@ def follow_feedback(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def follow_message(request: HttpRequest) -> HttpResponse:
     """Send the team a message; it goes on the case's record."""
@@ -346,6 +390,7 @@ def follow_message(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_POST
 def follow_stop(request: HttpRequest) -> HttpResponse:
     request.session.pop(ACCESS_KEY, None)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from putright.cases.errors import CaseError
@@ -97,6 +98,8 @@ def _natural_list(items: list[str]) -> str:
 @require_GET
 @organisation_page
 def start(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    # Starting again: what the last "sent" page showed is no longer needed.
+    request.session.pop(DONE_PREFIX + organisation.slug, None)
     journey = Journey(request, organisation)
     dates = _first_dates(organisation, "complaint")
     first = journey.steps()[0]
@@ -122,6 +125,7 @@ def start(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @organisation_page
 def step(request: HttpRequest, organisation: Organisation, step_slug: str) -> HttpResponse:
@@ -130,6 +134,7 @@ def step(request: HttpRequest, organisation: Organisation, step_slug: str) -> Ht
     if current is None or not journey.reachable(current):
         return redirect(_step_url(organisation, journey.first_incomplete()))
     change = request.GET.get("change") == "1"
+    request.session.pop(DONE_PREFIX + organisation.slug, None)
     if current.slug == "evidence":
         return _evidence(request, journey, current, change)
     form = current.form(
@@ -189,6 +194,8 @@ def _evidence(request: HttpRequest, journey: Journey, current: Step, change: boo
                     "file",
                     f"You can upload up to {uploads.MAX_FILES} files. Remove one to add another.",
                 )
+            elif upload is not None and not security.allow(request, "upload"):
+                return too_many_requests(request, organisation)
             elif upload is not None:
                 try:
                     journey.files.append(uploads.keep(upload, journey.token))
@@ -292,6 +299,7 @@ def _rows(journey: Journey) -> list[dict[str, Any]]:
     return rows
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @organisation_page
 def check(request: HttpRequest, organisation: Organisation) -> HttpResponse:
@@ -364,12 +372,30 @@ def _check_page(request: HttpRequest, journey: Journey, error: str) -> HttpRespo
     )
 
 
+@never_cache
 @require_GET
 @organisation_page
 def done(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    info = request.session.get(DONE_PREFIX + organisation.slug)
+    """The reference and what happens next, shown once.
+
+    The reference, e-mail address and names are then dropped from the session, so that
+    the next person at a shared computer cannot see them: a reload says only that the
+    complaint was sent and how to follow it.
+    """
+    key = DONE_PREFIX + organisation.slug
+    info = request.session.get(key)
     if not info:
         return redirect("portal:start", slug=organisation.slug)
+    noun = str(info.get("noun") or "complaint")
+    follow_url = reverse("portal:follow")
+    if not info.get("reference"):
+        return render_page(
+            request,
+            "portal/make/done_again.html",
+            {"noun": noun, "follow_url": follow_url},
+            organisation=organisation,
+        )
+    request.session[key] = {"noun": noun}
     case = Case.objects.filter(reference=info["reference"], organisation=organisation).first()
     if case is None:
         raise Http404
@@ -380,14 +406,14 @@ def done(request: HttpRequest, organisation: Organisation) -> HttpResponse:
         "portal/make/done.html",
         {
             "case": case,
-            "noun": info["noun"],
+            "noun": noun,
             "email": info.get("email", ""),
             "acknowledge_by": describe(dates["acknowledge"]) if "acknowledge" in dates else "",
             "respond_by": describe(dates["respond"]) if "respond" in dates else "",
             "authority_needed": representative is not None
             and representative.authority == Authority.REQUESTED,
             "their_name": case.customer.name if case.customer else "",
-            "follow_url": reverse("portal:follow"),
+            "follow_url": follow_url,
         },
         organisation=organisation,
     )
