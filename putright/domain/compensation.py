@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import RuleViolationError
-from .policy import Authority, Band, Pack, RightToRepair
+from .policy import Authority, Band, Pack, RightToRepair, deciding_role, role_outranks
 
 
 def pounds(pence: int) -> str:
@@ -100,8 +100,12 @@ def authority_for(
     """Check an offer against the pack's authority limits for the stage.
 
     The actor's limit is the highest limit among the pack roles they act as at this stage.
-    An amount above it needs the approval the first rule covering the amount names.
-    A pack without limits lets any caseworker offer any amount.
+    An amount above it needs the approval the first rule covering the amount names. A rule
+    naming no approver lets its role award the amount, and so anyone whose role has at
+    least that role's authority (``role_outranks``); anyone else waits for the role that
+    decides such awards (``deciding_role``): the rule's role if someone allowed to decide
+    awards holds it, else the first role above it that is. A pack without limits lets any
+    caseworker offer any amount.
     """
     rules = [
         a for a in (pack.compensation.authority if pack.compensation else ()) if a.stage == stage
@@ -131,12 +135,15 @@ def authority_for(
                 approval_by=rule.approval_by,
                 rule=rule,
             )
-        if rule.role in mine:
+        if any(role_outranks(pack.roles, held, rule.role) for held in mine):
             return AuthorityDecision(
                 allowed=True, limit_pence=rule.up_to_pence, approval_by=None, rule=rule
             )
         return AuthorityDecision(
-            allowed=False, limit_pence=limit if own else 0, approval_by=rule.role, rule=rule
+            allowed=False,
+            limit_pence=limit if own else 0,
+            approval_by=deciding_role(pack.roles, rule.role),
+            rule=rule,
         )
     return AuthorityDecision(
         allowed=False, limit_pence=limit if own else 0, approval_by=None, rule=None
@@ -163,7 +170,7 @@ def approval_rule(
     pack: Pack, *, stage: str, amount_pence: int, approval_by: str
 ) -> Authority | None:
     """The authority rule an award waits on: the first rule at the stage covering the amount
-    whose approver (or, without one, whose role) is ``approval_by``."""
+    whose approver (or, without one, the role deciding for its role) is ``approval_by``."""
     covering = sorted(
         (
             a
@@ -173,7 +180,7 @@ def approval_rule(
         key=lambda a: (a.up_to_pence is None, a.up_to_pence or 0),
     )
     for rule in covering:
-        if (rule.approval_by or rule.role) == approval_by:
+        if (rule.approval_by or deciding_role(pack.roles, rule.role) or rule.role) == approval_by:
             return rule
     return None
 

@@ -9,7 +9,7 @@ refusal can cite it. The code interprets packs; it never names a landlord.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -153,6 +153,50 @@ class Role(Strict):
     title: str
     acts_as: tuple[SystemRole, ...] = ()  # which PutRight roles hold this role's authority
     source: str = ""
+
+
+#: The PutRight roles allowed to decide (approve or refuse) awards: those who decide them
+#: on the case and the board, who decides without it. ``putright.accounts.access`` keeps
+#: ``AWARD_APPROVERS`` equal to this (a test checks they agree).
+AWARD_DECIDERS: frozenset[str] = frozenset(
+    {"manager", "senior_manager", "complaints_manager", "panel_member", "board_member"}
+)
+#: PutRight roles whose authority includes a complaint handler's (the access rules' MANAGERS
+#: do everything CASEWORKERS do).
+_MANAGER_ROLES = frozenset({"manager", "senior_manager", "complaints_manager"})
+_HANDLER_ROLES = frozenset({"complaint_handler"})
+
+
+def role_outranks(roles: Sequence[Role], held: str, role: str) -> bool:
+    """Whether pack role ``held`` has at least the authority of pack role ``role``.
+
+    Roles rank as the pack lists them (later is more senior), and a role acting as a
+    manager outranks one acting only as a complaint handler.
+    """
+    if held == role:
+        return True
+    order = {r.id: i for i, r in enumerate(roles)}
+    if held in order and role in order and order[held] > order[role]:
+        return True
+    by_id = {r.id: r for r in roles}
+    mine, theirs = by_id.get(held), by_id.get(role)
+    return bool(
+        mine
+        and theirs
+        and set(mine.acts_as) & _MANAGER_ROLES
+        and theirs.acts_as
+        and set(theirs.acts_as) <= _HANDLER_ROLES
+    )
+
+
+def deciding_role(roles: Sequence[Role], role: str) -> str | None:
+    """The pack role that decides an award made under ``role``'s authority by someone who
+    lacks it: ``role`` itself if PutRight roles allowed to decide awards hold it, else the
+    first role the pack lists that outranks it and is held by such roles; None if none is."""
+    for candidate in roles:
+        if set(candidate.acts_as) & AWARD_DECIDERS and role_outranks(roles, candidate.id, role):
+            return candidate.id
+    return None
 
 
 class KindRule(Strict):
@@ -463,9 +507,30 @@ class Pack(Strict):
                         problems.append(f"compensation.authority[{j}]: no role {named!r}")
                 if auth.stage != "first_contact" and auth.stage not in stage_ids:
                     problems.append(f"compensation.authority[{j}].stage: no stage {auth.stage!r}")
+                problems.extend(self._approver_problems(j, auth))
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _approver_problems(self, j: int, auth: Authority) -> list[str]:
+        """An award over someone's authority must wait for a role somebody can decide it with."""
+        deciders = ", ".join(sorted(AWARD_DECIDERS))
+        known = {r.id: r for r in self.roles}
+        if auth.approval_by is not None:
+            approver = known.get(auth.approval_by)
+            if approver is not None and not set(approver.acts_as) & AWARD_DECIDERS:
+                return [
+                    f"compensation.authority[{j}].approval_by: role {auth.approval_by!r} acts as "
+                    f"no PutRight role allowed to decide awards (its acts_as needs one of "
+                    f"{deciders})"
+                ]
+        elif auth.role in known and deciding_role(self.roles, auth.role) is None:
+            return [
+                f"compensation.authority[{j}].role: no role the pack lists at or above "
+                f"{auth.role!r} acts as a PutRight role allowed to decide awards ({deciders}), "
+                "so an award waiting for it could never be decided"
+            ]
+        return []
 
     def stage(self, stage_id: str) -> Stage:
         for stage in self.stages:

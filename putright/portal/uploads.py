@@ -28,9 +28,9 @@ MAX_FILES = 5
 
 def keep(upload: UploadedFile[bytes], token: str) -> dict[str, Any]:
     """Check the file and keep it; raises ``CaseInputError`` with the reason it is refused."""
-    check_attachment(upload)
+    stored = check_attachment(upload)  # the name with the extension of what it really is
     original = (upload.name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    safe = storage_name(original)
+    safe = storage_name(stored)
     key = default_storage.save(f"{PENDING_DIR}/{token}/{secrets.token_hex(8)}-{safe}", upload)
     return {
         "key": key,
