@@ -299,10 +299,13 @@ def approves_without_the_case(user: User, award: Award) -> bool:
 def may_decide_award(user: User, award: Award) -> bool:
     """Whether the user may approve or refuse this award now.
 
-    It must be waiting for approval by a pack role the user holds, and the user must either
-    work the case (see it, and be allowed to decide awards on it) or approve without it.
+    It must be waiting for approval by a pack role the user holds, proposed by someone
+    else, and the user must either work the case (see it, and be allowed to decide awards
+    on it) or approve without it.
     """
     if award.status != AwardStatus.PENDING_APPROVAL or not holds_approval(user, award):
+        return False
+    if award.proposed_by_id == user.pk:  # four eyes: never one's own proposal
         return False
     case = award.case
     if can_see_case(user, case) and may_act(user, case, "award-decide"):

@@ -46,6 +46,10 @@ APPROVAL_REFUSED = "Approval for this award was refused: it cannot be offered or
 ALREADY_PAID = "This award was already paid on {on}."
 NOT_ACCEPTED = "The policy pays compensation only once the customer has accepted the offer."
 NOT_OFFERED = "The award has not been offered to the customer yet."
+SELF_APPROVAL = (
+    "You proposed this award: another {role} must decide it, so that every award above "
+    "its proposer's authority is seen by two people."
+)
 NO_ARREARS_OFFSET = "This policy does not offset compensation against arrears."
 METHOD_NOT_ALLOWED = "The policy does not pay by {method}; it pays by {allowed}."
 DUE_IN_THE_PAST = "The due date is in the past."
@@ -427,6 +431,12 @@ def award_decide(
     ):
         raise PolicyRuleError(
             f"Only the {pack.role_title(award.approval_by)} may approve this award.",
+            rule="compensation.authority.approval_by",
+            source=pack.compensation.source if pack.compensation else "",
+        )
+    if award.proposed_by_id == user.pk:
+        raise PolicyRuleError(
+            SELF_APPROVAL.format(role=pack.role_title(award.approval_by)),
             rule="compensation.authority.approval_by",
             source=pack.compensation.source if pack.compensation else "",
         )

@@ -250,7 +250,6 @@ def _accepted(case: Case, actor: Actor, user: str, target: str) -> dict[str, str
 
 def _waiting(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]:
     Case.objects.filter(pk=case.pk).update(policy_pack=SLH)
-    assert actor.user is not None
     award = Award.objects.create(
         case=case,
         stage="stage2",
@@ -258,7 +257,8 @@ def _waiting(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]
         total_pence=50000,
         reasoning=REASONING,
         approval_by=APPROVER.get(user, "emt"),
-        proposed_by=actor.user,
+        # Proposed by someone else: nobody decides an award they proposed.
+        proposed_by=User.objects.get_or_create(username="award-proposer")[0],
         proposed_at=timezone.now(),
     )
     return {"award_id": str(award.pk)}

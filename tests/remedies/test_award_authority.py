@@ -148,3 +148,29 @@ def test_a_pack_where_nobody_may_decide_above_a_role_is_refused(tmp_path):
 
 def test_the_built_in_packs_still_load():
     assert load_pack_file(BUILTIN_DIR / f"{SLH}.toml").id == SLH
+
+
+def test_nobody_decides_an_award_they_proposed(people):
+    """Four eyes: an award above its proposer's authority is decided by someone else."""
+    from putright.cases.errors import PolicyRuleError
+    from putright.remedies.services import award_decide
+
+    award = propose(people, a_case(people, "complaint"), "complaint_handler", 20000)
+    assert award.approval_by == "complaint_manager"
+    award.proposed_by = people["complaints_manager"]  # as if the complaints manager proposed it
+    award.save(update_fields=["proposed_by"])
+
+    assert "complaints_manager" not in deciders(people, award)
+    assert award not in awards_awaiting(people["complaints_manager"])
+    with pytest.raises(PolicyRuleError, match="You proposed this award: another Complaint"):
+        award_decide(award=award, actor=Actor(people["complaints_manager"]), approve=True)
+
+    colleague = User.objects.create_user("colleague")
+    Membership.objects.create(
+        user=colleague,
+        organisation=award.case.organisation,
+        role=Role.COMPLAINTS_MANAGER,
+    )
+    assert award in awards_awaiting(colleague)
+    decided = award_decide(award=award, actor=Actor(colleague), approve=True)
+    assert (decided.status, decided.decided_by) == (AwardStatus.APPROVED, colleague)
