@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("cases/<str:reference>/ombudsman-bundle/", letters.bundle, name="bundle"),
     path(
+        "cases/<str:reference>/files/<int:attachment_id>/",
+        letters.attachment,
+        name="attachment",
+    ),
+    path(
         "cases/<str:reference>/remedies/record/",
         remedy_views.record_remedy,
         name="remedy-record",

@@ -177,3 +177,51 @@ def test_a_search_never_confirms_a_postcode_the_reader_is_not_shown(panel_client
     # What the panel member is shown still finds it: the customer's name, the summary.
     assert case.reference in panel_client.get("/search/", {"q": "Robin Clarke"}).content.decode()
     assert case.reference in panel_client.get("/cases/", {"text": "damp"}).content.decode()
+
+
+def _attach(case: Case, user: User):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from putright.cases.services import case_attach
+
+    case_attach(
+        case=case,
+        actor=Actor(user),
+        upload=SimpleUploadedFile(
+            "boiler.pdf", b"%PDF-1.4 the boiler", content_type="application/pdf"
+        ),
+    )
+    return case.attachments.get()
+
+
+def test_staff_open_a_file_on_the_case_and_it_is_recorded(case, caseworker):
+    kept = _attach(case, caseworker)
+    handler = signed_in(caseworker)
+    page = handler.get(f"/cases/{case.reference}/").content.decode()
+    path = f"/cases/{case.reference}/files/{kept.pk}/"
+    assert f'href="{path}"' in page
+    opened = handler.get(path)
+    assert opened.status_code == 200
+    assert opened["Content-Disposition"].startswith("attachment;")  # never shown inline
+    assert b"".join(opened.streaming_content) == b"%PDF-1.4 the boiler"
+    (logged,) = AccessLog.objects.filter(action="opened a file")
+    assert (logged.user, logged.detail) == (caseworker, f"boiler.pdf (file {kept.pk})")
+
+
+def test_a_panel_member_sees_that_there_is_a_file_but_cannot_open_it(
+    panel_client, case, caseworker
+):
+    kept = _attach(case, caseworker)
+    page = panel_client.get(f"/cases/{case.reference}/").content.decode()
+    assert "boiler.pdf" in page
+    path = f"/cases/{case.reference}/files/{kept.pk}/"
+    assert path not in page
+    assert panel_client.get(path).status_code == 403
+    assert not AccessLog.objects.filter(action="opened a file").exists()
+
+
+def test_a_file_is_reached_only_through_its_own_case(case, conduct_case, caseworker):
+    kept = _attach(conduct_case, caseworker)
+    handler = signed_in(caseworker)
+    assert handler.get(f"/cases/{case.reference}/files/{kept.pk}/").status_code == 404
+    assert handler.get(f"/cases/{conduct_case.reference}/files/{kept.pk}/").status_code == 404

@@ -1,4 +1,5 @@
-"""Letters on the case page: preview what the chronology calls for, send it, download it."""
+"""Letters and files on the case page: preview what the chronology calls for, send it,
+download it; open the files attached to the case."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from putright.accounts.access import can_see_personal_data, may_act, record_access
 from putright.cases.errors import CaseError
+from putright.cases.models import Attachment
 from putright.cases.services import Actor
 from putright.letters.models import Correspondence
 from putright.letters.services import letter_preview, letter_send, ombudsman_bundle
@@ -94,6 +96,29 @@ def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> HttpResp
         as_attachment=False,
         filename=f"{case.reference}-{letter.pk}.pdf",
         content_type="application/pdf",
+    )
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
+    """A file attached to the case (a resident's evidence, say), for those who may see the
+    customer's personal data; always downloaded, never shown in the browser, and recorded."""
+    user = staff_user(request)
+    case = case_or_404(request, reference)
+    kept = Attachment.objects.filter(case=case, pk=attachment_id).first()
+    if kept is None:
+        raise Http404("There is no such file on this case.")
+    if not can_see_personal_data(user, case):
+        return render(
+            request, "staff/no_permission.html", {"what": "open the files on this case"}, status=403
+        )
+    record_access(user, "opened a file", case.reference, f"{kept.name} (file {kept.pk})")
+    return FileResponse(
+        kept.file.open("rb"),
+        as_attachment=True,
+        filename=kept.name,
+        content_type=kept.content_type or "application/octet-stream",
     )
 
 
