@@ -14,11 +14,9 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from putright.cases.services import check_attachment
 
@@ -28,31 +26,16 @@ MAX_FILES = 5
 
 def keep(upload: UploadedFile[bytes], token: str) -> dict[str, Any]:
     """Check the file and keep it; raises ``CaseInputError`` with the reason it is refused."""
-    stored = check_attachment(upload)  # the name with the extension of what it really is
+    # A safe name, with the extension of what the file really is ("@@@.pdf" -> "attachment.pdf").
+    stored = check_attachment(upload)
     original = (upload.name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    safe = storage_name(stored)
-    key = default_storage.save(f"{PENDING_DIR}/{token}/{secrets.token_hex(8)}-{safe}", upload)
+    key = default_storage.save(f"{PENDING_DIR}/{token}/{secrets.token_hex(8)}-{stored}", upload)
     return {
         "key": key,
         "name": original[:200],
         "content_type": (upload.content_type or "").split(";")[0].strip(),
         "size": upload.size,
     }
-
-
-def storage_name(original: str) -> str:
-    """A safe name to store the file under; ``evidence`` (with any extension) when the
-    name has no usable characters, such as ``@@@.pdf``."""
-    try:
-        safe = get_valid_filename(original)
-    except SuspiciousFileOperation:  # nothing usable left, as in "@@@"
-        safe = ""
-    stem, dot, extension = safe.rpartition(".")
-    if not dot:
-        stem, extension = safe, ""
-    if not stem.strip("._-"):
-        safe = "evidence" + (f".{extension}" if extension.strip("._-") else "")
-    return safe[-100:]
 
 
 def reopen(item: dict[str, Any]) -> UploadedFile[bytes]:

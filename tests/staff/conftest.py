@@ -90,3 +90,27 @@ def vulnerable_customer(code_org):
         authority=Authority.HELD,
     )
     return person, representative
+
+
+def contact_form(**extra) -> dict[str, str]:
+    """What a complaint handler fills in on "Record a contact", with ``extra`` changed."""
+    return {
+        "organisation": "hos-code-2024",
+        "channel": "phone",
+        "kind": "complaint",
+        "received_at": "",
+        "name": "Alex Kowalski",
+        "email": "alex@example.org",
+        "phone": "",
+        "address": "1 Hope Street",
+        "postcode": "l24 1aa",
+        "preferred_contact": "email",
+        "tenure": "tenant",
+        "accessibility_needs": "",
+        "summary": "Damp in the bedroom came back",
+        "details": "The damp was treated in January and has come back.",
+        "matter_occurred_on": "2026-01-20",
+        "desired_outcome": "Fix it properly",
+        "service_area": "Damp and mould",
+        **extra,
+    }

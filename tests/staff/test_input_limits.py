@@ -6,6 +6,7 @@ import pytest
 
 from putright.cases.models import Case
 
+from .conftest import contact_form
 from .html import parse
 
 pytestmark = pytest.mark.django_db
@@ -35,25 +36,13 @@ def test_queue_search_text_of_200_characters_is_searched(staff_client):
     assert "govuk-error-message" not in page.text
 
 
-def _contact(**extra):
-    return {
-        "organisation": "hos-code-2024",
-        "channel": "phone",
-        "kind": "complaint",
-        "received_at": "",
-        "name": "Alex Kowalski",
-        "preferred_contact": "email",
-        "tenure": "tenant",
-        "summary": "Damp in the bedroom came back",
-        **extra,
-    }
-
-
 @pytest.mark.parametrize("action", ["check", "record"])
 def test_a_contact_received_before_the_calendar_is_an_error_beside_the_time(
     staff_client, caseworker, code_org, action
 ):
-    page = staff_client.post("/record/", {**_contact(received_at="1900-01-01 10:00"), action: "1"})
+    page = staff_client.post(
+        "/record/", {**contact_form(received_at="1900-01-01 10:00"), action: "1"}
+    )
     assert page.status_code == 400
     error = _error_beside(page, "id_received_at")
     assert "Give a time the working-day calendar covers" in error

@@ -26,7 +26,7 @@ from putright.policies.registry import code_pack, get_pack
 from putright.staff.models import SavedQueue
 from putright.staff.views.queues import step_names
 
-from .conftest import PASSWORD, at, give_role
+from .conftest import PASSWORD, at, contact_form, give_role
 from .html import parse, radio_values
 
 pytestmark = pytest.mark.django_db
@@ -690,35 +690,12 @@ def test_search_by_reference_name_and_postcode(staff_client, caseworker, code_or
 # -- recording a contact ---------------------------------------------------------------------
 
 
-def _contact(**extra):
-    return {
-        "organisation": "hos-code-2024",
-        "channel": "phone",
-        "kind": "complaint",
-        "received_at": "",
-        "name": "Alex Kowalski",
-        "email": "alex@example.org",
-        "phone": "",
-        "address": "1 Hope Street",
-        "postcode": "l24 1aa",
-        "preferred_contact": "email",
-        "tenure": "tenant",
-        "accessibility_needs": "",
-        "summary": "Damp in the bedroom came back",
-        "details": "The damp was treated in January and has come back.",
-        "matter_occurred_on": "2026-01-20",
-        "desired_outcome": "Fix it properly",
-        "service_area": "Damp and mould",
-        **extra,
-    }
-
-
 def test_record_a_contact_checks_before_saving(staff_client, caseworker, code_org):
     form = staff_client.get("/record/")
     assert form.status_code == 200
     assert "Organisation" in form.text
 
-    checked = staff_client.post("/record/", {**_contact(), "check": "1"})
+    checked = staff_client.post("/record/", {**contact_form(), "check": "1"})
     assert checked.status_code == 200
     assert not Case.objects.exists()
     assert not Person.objects.filter(name="Alex Kowalski").exists()
@@ -733,7 +710,7 @@ def test_record_a_contact_checks_before_saving(staff_client, caseworker, code_or
     # What was typed is still there.
     assert parse(checked.content).find("input", id="id_name").attrs["value"] == "Alex Kowalski"
 
-    recorded = staff_client.post("/record/", {**_contact(), "record": "1"})
+    recorded = staff_client.post("/record/", {**contact_form(), "record": "1"})
     assert recorded.status_code == 302
     case = Case.objects.get()
     assert recorded["Location"] == f"/cases/{case.reference}/"
@@ -746,7 +723,7 @@ def test_record_a_contact_checks_before_saving(staff_client, caseworker, code_or
 
 def test_record_a_contact_flags_an_old_matter(staff_client, caseworker, code_org):
     checked = staff_client.post(
-        "/record/", {**_contact(matter_occurred_on="2024-01-10"), "check": "1"}
+        "/record/", {**contact_form(matter_occurred_on="2024-01-10"), "check": "1"}
     )
     check = parse(checked.content).find(id="check").text
     assert "May be excluded" in check
@@ -754,7 +731,7 @@ def test_record_a_contact_flags_an_old_matter(staff_client, caseworker, code_org
 
 
 def test_record_a_contact_shows_errors_beside_fields(staff_client, caseworker, code_org):
-    page = staff_client.post("/record/", {**_contact(name="", summary=""), "record": "1"})
+    page = staff_client.post("/record/", {**contact_form(name="", summary=""), "record": "1"})
     assert page.status_code == 400
     tree = parse(page.content)
     summary = tree.find(cls="govuk-error-summary").text
