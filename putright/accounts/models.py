@@ -1,15 +1,37 @@
-"""Staff users. Roles and organisation memberships live beside them."""
+"""Staff users, their roles per organisation, their directorate, line manager and teams."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+LINE_MANAGER_SELF = "Nobody can be their own line manager."
+
 
 class User(AbstractUser):
     """A member of staff, a panel member or an API client."""
 
     display_name = models.CharField(max_length=150, blank=True)
+    directorate = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Department or directorate, e.g. Property Services",
+    )
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    teams: models.ManyToManyField[Team, TeamMembership] = models.ManyToManyField(
+        "Team", through="TeamMembership", related_name="members", blank=True
+    )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(line_manager=models.F("pk")),
+                name="line_manager_not_self",
+                violation_error_message=LINE_MANAGER_SELF,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -78,3 +100,36 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.action} {self.case_reference}"
+
+
+class Team(models.Model):
+    """A team of one organisation (repairs, governance ...) that a pack can name as an owner."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="teams"
+    )
+    slug = models.SlugField(max_length=60, help_text="How packs name the team, e.g. repairs.")
+    name = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="team_slug_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.slug})"
+
+
+class TeamMembership(models.Model):
+    """A user's place in a team."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="team_membership_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
