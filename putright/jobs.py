@@ -39,6 +39,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         description="Chase, alert, convert and close cases as their policy packs say, once each.",
     ),
     PeriodicJob(
+        name="record-clocks-sweep",
+        task="putright.timeline.tasks.sweep_record_clocks",
+        every=timedelta(minutes=15),
+        description="Chase the owner once about each deadline on a record (not a case) that has passed.",
+    ),
+    PeriodicJob(
         name="overdue-remedy-actions",
         task="putright.remedies.tasks.alert_overdue_actions",
         every=timedelta(hours=1),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "putright.organisations",
     "putright.people",
     "putright.cases",
+    "putright.timeline",
     "putright.staff",
     "putright.letters",
     "putright.portal",

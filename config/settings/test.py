@@ -1,6 +1,16 @@
 """Settings for the test suite: the database comes from DATABASE_URL as in production."""
 
+import sys
+
 from .base import *  # noqa: F403
+from .base import BASE_DIR, INSTALLED_APPS
+
+# A kind of record that exists only in the tests, with a history and clocks of its own. The
+# tests' apps live in the checkout beside the project (the installed package holds only
+# putright and config), so the checkout is on the path before Django imports them.
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.timeline_sample"]
 
 SECRET_KEY = "test-only-secret-key-not-for-use-anywhere-else"
 DEBUG = False

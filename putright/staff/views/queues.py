@@ -39,6 +39,7 @@ from putright.cases.queries import (
 from putright.domain.errors import UnknownPackError
 from putright.policies.registry import get_pack
 from putright.staff.forms import choices_of
+from putright.timeline.selectors import clocks_owed_by
 
 from ..models import SavedQueue
 
@@ -195,7 +196,8 @@ def save_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def work(request: HttpRequest) -> HttpResponse:
-    """What is due today, this week and overdue, for me and for my team, and counts per stage."""
+    """What is due today, this week and overdue, for me and for my team, and counts per stage;
+    then my deadlines on other records (restrictions, hazards ...) that I may see."""
     user = _user(request)
     if not works_on_cases(user):  # e.g. the board member: awards to decide, or reports
         return redirect("staff:approvals" if awards_awaiting(user) else "reports:index")
@@ -239,6 +241,7 @@ def work(request: HttpRequest) -> HttpResponse:
             "mine_counts": workload.mine,
             "alerts": alerts,
             "alert_days": ALERT_DAYS,
+            "records": clocks_owed_by(user=user),
             # The team's "next 7 days" links to the queue's filter, which counts today in.
             "team_counts": {
                 "overdue": workload.team.overdue,
