@@ -97,7 +97,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "mark-step-done": CASEWORKERS,
     "add-member": MANAGERS,
     "remedy": CASEWORKERS,
+    "choose-route": CASEWORKERS,
     "award-propose": CASEWORKERS | {Role.PANEL_MEMBER},
+    # Offering an award and recording the customer's answer is contact with the customer:
+    # for those who may see their details, not the panel.
+    "award-offer": CASEWORKERS,
     "award-decide": MANAGERS | {Role.PANEL_MEMBER},
     "award-pay": CASEWORKERS,
 }

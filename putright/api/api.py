@@ -23,7 +23,13 @@ from .rendering import JsonRenderer
 logger = logging.getLogger(__name__)
 
 PARAMETER_SOURCES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
-STATUS_FOR_CODE = {"invalid": 400, "wrong_state": 409, "conflict": 409, "policy_rule": 422}
+STATUS_FOR_CODE = {
+    "forbidden": 403,
+    "invalid": 400,
+    "wrong_state": 409,
+    "conflict": 409,
+    "policy_rule": 422,
+}
 
 
 class JsonObjectParser(Parser):

@@ -5,7 +5,6 @@ import binascii
 import datetime
 import fcntl
 import threading
-from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import IO, Any, ClassVar
@@ -27,11 +26,12 @@ from putright.accounts.access import (
     can_see_personal_data,
     cases_visible_to,
     record_access,
-    require_action,
     require_organisation_role,
     roles_in,
 )
 from putright.accounts.models import User
+from putright.actions.cases import BY_NAME, CASE_ACTIONS
+from putright.actions.catalogue import CaseAction, perform
 from putright.cases import errors as case_errors
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, CaseLink, Event
@@ -39,30 +39,7 @@ from putright.cases.selectors import case_deadlines, case_events
 from putright.cases.services import (
     FLAGS,
     Actor,
-    IssueOutcome,
-    case_acknowledge,
-    case_add_member,
-    case_add_note,
-    case_assign,
-    case_attach,
-    case_chase,
-    case_classify,
-    case_close,
-    case_decide_eligibility,
-    case_escalate,
-    case_extend,
-    case_link,
-    case_make_formal,
-    case_mark_step_done,
     case_receive,
-    case_record_contact,
-    case_record_investigation,
-    case_refuse_escalation,
-    case_reopen,
-    case_request_investigation,
-    case_respond,
-    case_split,
-    case_withdraw,
 )
 from putright.domain.errors import CalendarError
 from putright.organisations.models import Organisation
@@ -73,34 +50,14 @@ from . import case_reads
 from .reference import person_out, user_of, valid_email
 from .rendering import JSON_CONTENT_TYPE, to_json
 from .schemas import (
-    AcknowledgeIn,
-    ActionIn,
-    AddMemberIn,
-    AssignIn,
+    AttachIn,
     CaseIn,
     CaseOut,
     CasePage,
-    ChaseIn,
-    ClassifyIn,
-    CloseIn,
-    ContactIn,
-    DecideEligibilityIn,
-    EscalateIn,
-    ExtendIn,
     In,
-    LinkIn,
-    MakeFormalIn,
-    MarkStepDoneIn,
-    NoteIn,
-    RecordInvestigationIn,
-    RefuseEscalationIn,
-    ReopenIn,
-    RequestInvestigationIn,
-    RespondIn,
     SplitIn,
     SplitOut,
     Text,
-    WithdrawIn,
     errors,
     plain_model,
 )
@@ -569,46 +526,9 @@ def _as_it_stands(reference: str) -> Case:
     ).get(reference=reference)
 
 
-def _required_user(organisation_id: int, username: str) -> User:
-    user = _user_named(organisation_id, username, "username")
-    assert user is not None
-    return user
-
-
-def _user_named(organisation_id: int, username: str | None, field: str) -> User | None:
-    if not username:
-        return None
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None or not roles_in(user, organisation_id):
-        raise CaseInputError(
-            f"There is no member of staff {username!r} here.", fields={field: "Unknown user."}
-        )
-    return user
-
-
-def _moment(payload: ActionIn) -> datetime.datetime | None:
-    return _aware(payload.occurred_at)
-
-
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """A time without a zone is local time; one that cannot be placed is refused."""
-    if moment is None:
-        return None
-    try:
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        timezone.localtime(moment)
-    except (OverflowError, ValueError):
-        message = "That time is outside the calendar."
-        raise CaseInputError(message, fields={"occurred_at": message}) from None
-    return moment
-
-
-Runner = Callable[[Case, Actor, Any, dict[str, Any]], Case]
-
-
-def _action(name: str, schema: type[ActionIn], run: Runner, summary: str) -> None:
-    """Register ``POST /cases/{reference}/{name}``: check access, run the service, return the case."""
+def _register(action: CaseAction) -> None:
+    """``POST /cases/{reference}/{name}``: see the case, take the action, answer with the case."""
+    schema = action.schema
 
     def endpoint(
         request: HttpRequest,
@@ -617,212 +537,22 @@ def _action(name: str, schema: type[ActionIn], run: Runner, summary: str) -> Non
     ) -> HttpResponse | Status[dict[str, Any]]:
         user = user_of(request)
         case = access_case(user, reference)
-        require_action(user, case, name)
-        body: ActionIn = payload
-        common = {"expected_version": body.version, "occurred_at": _moment(body)}
-        updated = run(case, Actor(user), body, common)
-        return _after_action(request, user, updated.reference)
+        perform(action, user=user, case=case, payload=payload)
+        return _after_action(request, user, case.reference)
 
-    endpoint.__name__ = f"case_{name.replace('-', '_')}"
-    endpoint.__doc__ = summary
+    endpoint.__name__ = f"case_{action.name.replace('-', '_')}"
+    endpoint.__doc__ = action.summary
     router.post(
-        f"/cases/{{reference}}/{name}",
+        f"/cases/{{reference}}/{action.name}",
         response={200: CaseOut, **errors(403, 404, 409, 422)},
         operation_id=endpoint.__name__,
-        summary=summary,
+        summary=action.summary,
     )(endpoint)
 
 
-_action(
-    "classify",
-    ClassifyIn,
-    lambda case, actor, p, c: case_classify(case=case, actor=actor, kind=p.kind, **c),
-    "Change what kind of case this is, before its stage has moved on",
-)
-_action(
-    "decide-eligibility",
-    DecideEligibilityIn,
-    lambda case, actor, p, c: case_decide_eligibility(
-        case=case,
-        actor=actor,
-        accepted=p.accepted,
-        reason=p.reason,
-        exclusion=p.exclusion,
-        exception=p.exception,
-        **c,
-    ),
-    "Accept the case, or refuse it under one of the policy's exclusions (it closes)",
-)
-_action(
-    "acknowledge",
-    AcknowledgeIn,
-    lambda case, actor, p, c: case_acknowledge(case=case, actor=actor, method=p.method, **c),
-    "Acknowledge the case at its current stage",
-)
-_action(
-    "assign",
-    AssignIn,
-    lambda case, actor, p, c: case_assign(
-        case=case,
-        actor=actor,
-        handler=_user_named(case.organisation_id, p.handler, "handler"),
-        investigator=_user_named(case.organisation_id, p.investigator, "investigator"),
-        **c,
-    ),
-    "Give the case a handler or an investigator",
-)
-_action(
-    "request-investigation",
-    RequestInvestigationIn,
-    lambda case, actor, p, c: case_request_investigation(
-        case=case,
-        actor=actor,
-        team=p.team,
-        investigator=_user_named(case.organisation_id, p.investigator, "investigator"),
-        **c,
-    ),
-    "Ask a team to investigate; the investigator deadline and chase ladder start",
-)
-_action(
-    "record-investigation",
-    RecordInvestigationIn,
-    lambda case, actor, p, c: case_record_investigation(
-        case=case, actor=actor, summary=p.summary, **c
-    ),
-    "Record the investigating team's reply",
-)
-_action(
-    "chase",
-    ChaseIn,
-    lambda case, actor, p, c: case_chase(case=case, actor=actor, note=p.note, **c),
-    "Record a chase",
-)
-_action(
-    "extend",
-    ExtendIn,
-    lambda case, actor, p, c: case_extend(
-        case=case, actor=actor, working_days=p.working_days, reason=p.reason, **c
-    ),
-    "Extend the response deadline with a reason the policy allows, within its cap",
-)
-_action(
-    "respond",
-    RespondIn,
-    lambda case, actor, p, c: case_respond(
-        case=case,
-        actor=actor,
-        outcome=p.outcome,
-        text=p.text,
-        issues=[IssueOutcome(i.description, i.outcome, i.reasons) for i in p.issues],
-        **c,
-    ),
-    "Send the response at this stage: outcome, per-issue outcomes and reasons",
-)
-
-
-def _escalate(case: Case, actor: Actor, p: EscalateIn, c: dict[str, Any]) -> Case:
-    if p.accept_late and actor.user is not None:
-        require_action(actor.user, case, "accept-late-escalation")
-    return case_escalate(
-        case=case,
-        actor=actor,
-        route=p.route or "",
-        reasons=p.reasons or "",
-        about=p.about,
-        accept_late=p.accept_late,
-        late_reason=p.late_reason,
-        **c,
-    )
-
-
-_action(
-    "escalate",
-    EscalateIn,
-    _escalate,
-    "Escalate at the customer's request to a route the policy allows",
-)
-_action(
-    "refuse-escalation",
-    RefuseEscalationIn,
-    lambda case, actor, p, c: case_refuse_escalation(
-        case=case, actor=actor, ground=p.ground, explanation=p.explanation, **c
-    ),
-    "Refuse to escalate on one of the policy's grounds (the case closes)",
-)
-_action(
-    "close",
-    CloseIn,
-    lambda case, actor, p, c: case_close(case=case, actor=actor, reason=p.reason, note=p.note, **c),
-    "Close the case",
-)
-_action(
-    "reopen",
-    ReopenIn,
-    lambda case, actor, p, c: case_reopen(case=case, actor=actor, reason=p.reason, **c),
-    "Reopen a closed case",
-)
-_action(
-    "withdraw",
-    WithdrawIn,
-    lambda case, actor, p, c: case_withdraw(case=case, actor=actor, note=p.note, **c),
-    "The customer withdraws the case",
-)
-_action(
-    "link",
-    LinkIn,
-    lambda case, actor, p, c: case_link(
-        case=case, actor=actor, other=_linkable(actor, p.other), kind=p.kind, **c
-    ),
-    "Link the case to another (a repeat may become a complaint)",
-)
-_action(
-    "make-formal",
-    MakeFormalIn,
-    lambda case, actor, p, c: case_make_formal(case=case, actor=actor, reason=p.reason, **c),
-    "Turn an informal case into a formal complaint",
-)
-_action(
-    "contact",
-    ContactIn,
-    lambda case, actor, p, c: case_record_contact(
-        case=case, actor=actor, summary=p.summary, direction=p.direction, **c
-    ),
-    "Record contact with the customer",
-)
-_action(
-    "mark-step-done",
-    MarkStepDoneIn,
-    lambda case, actor, p, c: case_mark_step_done(case=case, actor=actor, step=p.step, **c),
-    "Mark a milestone of the current stage as done (a panel meeting held, a report sent)",
-)
-_action(
-    "add-member",
-    AddMemberIn,
-    lambda case, actor, p, c: case_add_member(
-        case=case,
-        actor=actor,
-        user=_required_user(case.organisation_id, p.username),
-        role=p.role,
-        **c,
-    ),
-    "Name someone on the case (e.g. a panel member) so that they may see it",
-)
-_action(
-    "note",
-    NoteIn,
-    lambda case, actor, p, c: case_add_note(case=case, actor=actor, text=p.text, **c),
-    "Add a note to the chronology",
-)
-
-
-def _linkable(actor: Actor, reference: str) -> Case:
-    assert actor.user is not None
-    try:
-        return access_case(actor.user, reference, record=False)
-    except NotVisibleError:
-        raise CaseInputError(
-            f"There is no case {reference} that you can see.", fields={"other": "Not found."}
-        ) from None
+for _action in CASE_ACTIONS:
+    if _action.generic_api:
+        _register(_action)
 
 
 @router.post(
@@ -834,14 +564,7 @@ def _linkable(actor: Actor, reference: str) -> Case:
 def case_split_endpoint(request: HttpRequest, reference: Text, payload: SplitIn) -> dict[str, Any]:
     user = user_of(request)
     case = access_case(user, reference)
-    require_action(user, case, "split")
-    created = case_split(
-        case=case,
-        actor=Actor(user),
-        summaries=payload.summaries,
-        expected_version=payload.version,
-        occurred_at=_moment(payload),
-    )
+    created = perform(BY_NAME["split"], user=user, case=case, payload=payload)
     return {
         "case": case_detail(_as_it_stands(reference), user),
         "created": [c.reference for c in created],
@@ -863,14 +586,8 @@ def case_attach_endpoint(
 ) -> HttpResponse | Status[dict[str, Any]]:
     user = user_of(request)
     case = access_case(user, reference)
-    require_action(user, case, "attach")
     if version is not None and version < 1:
         raise CaseInputError("version is a positive number.", fields={"version": "At least 1."})
-    case_attach(
-        case=case,
-        actor=Actor(user),
-        upload=file,
-        expected_version=version,
-        occurred_at=_aware(occurred_at),
-    )
+    payload = AttachIn(file=file, version=version, occurred_at=occurred_at)
+    perform(BY_NAME["attach"], user=user, case=case, payload=payload)
     return _after_action(request, user, reference)

@@ -17,6 +17,7 @@ from putright.accounts.access import (
     roles_in,
 )
 from putright.accounts.models import User
+from putright.actions.catalogue import aware
 from putright.cases.errors import CaseError, CaseInputError
 from putright.cases.models import Case
 from putright.cases.services import Actor
@@ -36,7 +37,6 @@ from putright.remedies.services import (
     remedy_record,
 )
 
-from .cases import _aware
 from .reference import user_of
 from .schemas import ActionIn as CaseActionIn
 from .schemas import In, Text, errors
@@ -50,7 +50,7 @@ class Versioned(CaseActionIn):
 
 
 def _common(payload: Versioned) -> dict[str, Any]:
-    return {"expected_version": payload.version, "occurred_at": _aware(payload.occurred_at)}
+    return {"expected_version": payload.version, "occurred_at": aware(payload.occurred_at)}
 
 
 class RemedyIn(Versioned):
@@ -463,7 +463,7 @@ def awards_offer(
     request: HttpRequest, reference: Text, award_id: int, payload: OfferIn | None = None
 ) -> dict[str, Any]:
     """Offer an approved award to the customer (the body is optional)."""
-    user, award = _award(request, reference, award_id, "award-propose")
+    user, award = _award(request, reference, award_id, "award-offer")
     award = award_offer(award=award, actor=Actor(user), **(_common(payload) if payload else {}))
     return award_out(award, case_version=award.case.version)
 
@@ -477,7 +477,7 @@ def awards_answer(
     request: HttpRequest, reference: Text, award_id: int, payload: AnswerIn
 ) -> dict[str, Any]:
     """Record the customer's acceptance or refusal of the offer."""
-    user, award = _award(request, reference, award_id, "award-propose")
+    user, award = _award(request, reference, award_id, "award-offer")
     award = award_answer(
         award=award,
         actor=Actor(user),

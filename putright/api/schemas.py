@@ -5,6 +5,7 @@ import functools
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+from django.core.files.uploadedfile import UploadedFile
 from ninja import Field, Schema
 from pydantic import AfterValidator, BaseModel, ConfigDict, create_model, field_validator
 
@@ -368,6 +369,21 @@ class LinkIn(ActionIn):
 
 class NoteIn(ActionIn):
     text: str = Field(..., min_length=1, max_length=20000)
+
+
+class ChooseRouteIn(ActionIn):
+    route: str = Field(..., min_length=1, max_length=60)
+    about: list[Annotated[str, Field(max_length=60)]] = Field(
+        [], max_length=20, description="What the dissatisfaction is about (e.g. compensation)"
+    )
+
+
+class AttachIn(ActionIn):
+    """A file to attach; the API takes it as a multipart upload, the pages as a file field."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    file: UploadedFile  # type: ignore[type-arg]
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:

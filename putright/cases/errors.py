@@ -5,6 +5,7 @@ CaseError
 ├── CaseStateError     the action does not fit the case as it stands (HTTP 409)
 ├── ConflictError      someone else changed the case first (HTTP 409)
 └── PolicyRuleError    a rule of the policy forbids it, naming the rule (HTTP 422)
+    └── NotPermittedError  the rule gives this decision to someone else (HTTP 403)
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ class PolicyRuleError(CaseError):
         self.source = source
 
 
+class NotPermittedError(PolicyRuleError):
+    """The user may take the action, but this decision within it belongs to another role."""
+
+    code = "forbidden"
+
+
 STALE_VERSION = (
     "Someone else changed this case (it is now at version {current}; you were working on "
     "version {expected}). Nothing was saved: reload the case to see their change, then try again."
@@ -60,3 +67,10 @@ KIND_NOT_ACCEPTED = "This organisation's policy ({pack}) does not handle {kind} 
 NO_STAGES = "A {kind} has no stages under this policy: there is nothing to {action}."
 FINAL_STAGE = "{stage} is the final stage: there is no further stage to escalate to."
 NOT_INFORMAL = "The case is already a formal complaint."
+LATE_ESCALATION = (
+    "The window to escalate closed on {closed}. Accepting a late request is a manager's "
+    "decision; your role ({roles}) cannot make it."
+)
+SAME_RESPONDER = (
+    "{person} {did} this case at {earlier}; the policy says someone else considers {stage}."
+)

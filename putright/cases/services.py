@@ -20,18 +20,25 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from putright.accounts.access import may_act, roles_in
 from putright.accounts.models import User
 from putright.domain.actions import ActionKind, DueAction
 from putright.domain.deadlines import State, check_extension
 from putright.domain.errors import RuleViolationError
-from putright.domain.policy import Pack, Stage
+from putright.domain.policy import Escalation, Pack, Stage
 from putright.organisations.models import Organisation, ReferenceCounter
 from putright.organisations.services import organisation_calendar
 from putright.people.models import Person, Representative
 from putright.policies.registry import get_pack
 
 from . import errors
-from .errors import CaseInputError, CaseStateError, ConflictError, PolicyRuleError
+from .errors import (
+    CaseInputError,
+    CaseStateError,
+    ConflictError,
+    NotPermittedError,
+    PolicyRuleError,
+)
 from .models import (
     CLOSED_STAGE,
     Attachment,
@@ -548,6 +555,42 @@ def _check_different_handler(case: Case, handler: User) -> None:
             )
 
 
+def _check_different_responder(case: Case, user: User, events: Sequence[Event]) -> None:
+    """Where the pack says someone else considers this stage, whoever handled or answered an
+    earlier stage may not answer it (the Code, 6.13)."""
+    pack = get_pack(case.policy_pack)
+    rule = next(
+        (
+            s.escalation
+            for s in pack.stages
+            if s.escalation and s.escalation.different_handler and s.escalation.to == case.stage
+        ),
+        None,
+    )
+    if rule is None:
+        return
+    for event in events:
+        if event.stage == case.stage or event.stage not in {s.id for s in pack.stages}:
+            continue
+        answered = event.kind == EventKind.RESPONDED and event.actor_id == user.pk
+        handled = (
+            event.kind == EventKind.ASSIGNED and (event.data or {}).get("handler_id") == user.pk
+        )
+        if answered or handled:
+            message = errors.SAME_RESPONDER.format(
+                person=user,
+                did="answered" if answered else "handled",
+                earlier=pack.stage(event.stage).label,
+                stage=pack.stage(case.stage).label,
+            )
+            raise NotPermittedError(
+                message,
+                rule="escalation.different_handler",
+                source=rule.source,
+                fields={"outcome": "Someone who did not handle the earlier stage must answer."},
+            )
+
+
 @transaction.atomic
 def case_request_investigation(
     *,
@@ -703,13 +746,14 @@ def case_respond(
     if problems:
         raise CaseInputError("The response is incomplete.", fields=problems)
     moment = _moment(occurred_at, case)
-    done = next(
-        (e for e in stage_events(case, case_events(case)) if e.kind == EventKind.RESPONDED), None
-    )
+    events = list(case_events(case))
+    done = next((e for e in stage_events(case, events) if e.kind == EventKind.RESPONDED), None)
     if done is not None:
         raise CaseStateError(
             errors.ALREADY_RESPONDED.format(on=local_date(done.occurred_at).isoformat())
         )
+    if actor.user is not None:
+        _check_different_responder(case, actor.user, events)
     numbered = []
     first = case.issues.count() + 1
     for number, issue in enumerate(issues, start=first):
@@ -824,6 +868,8 @@ def case_escalate(
                 source=rule.source,
                 fields={"accept_late": "A manager's decision is needed."},
             )
+        if rule.late_requests == "discretion":
+            _require_decision(case, actor, "accept-late-escalation", rule, window.due)
     data: dict[str, Any] = {
         "to_stage": target.id,
         "route": route,
@@ -844,6 +890,22 @@ def case_escalate(
     case.status = Status.OPEN
     _save(case, "stage", "route", "status", "closure_reason", "closed_at")
     return case
+
+
+def _require_decision(
+    case: Case, actor: Actor, decision: str, rule: Escalation, closed: datetime.date
+) -> None:
+    """A late escalation is accepted only by a role the access rules give that decision to."""
+    if actor.user is None or may_act(actor.user, case, decision):
+        return
+    roles = ", ".join(sorted(roles_in(actor.user, case.organisation_id))) or "none"
+    message = errors.LATE_ESCALATION.format(closed=closed.isoformat(), roles=roles)
+    raise NotPermittedError(
+        message,
+        rule="escalation.late_requests",
+        source=rule.source,
+        fields={"accept_late": "A manager's decision."},
+    )
 
 
 def _require_escalatable(case: Case) -> None:

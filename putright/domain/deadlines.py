@@ -304,7 +304,15 @@ def _stage_deadlines(
             )
             skipped = (*skipped, *calendar.skipped_between(original, due))
         completion = step.completion()
-        if completion in _COMPLETION_FACT:
+        if completion is Completion.CONTACTED:
+            # A contact with the customer, or the step marked done by the handler (the lead
+            # petitioner identified, with no call needed).
+            contacted = run.first(FactKind.CONTACTED)
+            marked = (f for f in run.facts if f.kind is FactKind.STEP_DONE and f.step == step.id)
+            done = min(
+                (f for f in (contacted, next(marked, None)) if f), key=lambda f: f.on, default=None
+            )
+        elif completion in _COMPLETION_FACT:
             done = run.first(_COMPLETION_FACT[completion])
         elif completion is Completion.RECORDED:
             marked = (f for f in run.facts if f.kind is FactKind.STEP_DONE and f.step == step.id)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from putright.accounts.access import roles_in
+from putright.accounts.access import require_action, roles_in
 from putright.accounts.models import User
 from putright.cases.errors import CaseInputError, CaseStateError, PolicyRuleError
 from putright.cases.models import Case, CaseIssue, Event, EventKind
@@ -72,6 +72,12 @@ def _not_before(
     if earlier is not None and moment < earlier:
         message = BEFORE_STEP.format(what=what, step=step, on=local_date(earlier).isoformat())
         raise CaseInputError(message, fields={"occurred_at": message})
+
+
+def _require_role(actor: Actor, case: Case, action: str) -> None:
+    """A person's role must allow the action on the case, whichever interface they use."""
+    if actor.user is not None:
+        require_action(actor.user, case, action)
 
 
 def _user(actor: Actor) -> User:
@@ -279,6 +285,7 @@ def award_propose(
     approver to weigh the figure against.
     """
     user = _user(actor)
+    _require_role(actor, case, "award-propose")
     case, moment = _locked(case, expected_version, occurred_at)
     pack = get_pack(case.policy_pack)
     rules = pack.compensation
@@ -463,7 +470,8 @@ def award_offer(
     expected_version: int | None = None,
     occurred_at: datetime.datetime | None = None,
 ) -> Award:
-    """Offer an approved award to the customer."""
+    """Offer an approved award to the customer (someone who may see the customer's details)."""
+    _require_role(actor, award.case, "award-offer")
     award, moment = _lock_award(award, expected_version, occurred_at)
     if award.status == AwardStatus.REJECTED:
         raise CaseStateError(APPROVAL_REFUSED)
@@ -501,6 +509,7 @@ def award_answer(
 
     A refusal may open the pack's review route.
     """
+    _require_role(actor, award.case, "award-offer")
     award, moment = _lock_award(award, expected_version, occurred_at)
     if award.status != AwardStatus.OFFERED:
         raise CaseStateError(NOT_OFFERED)

@@ -12,9 +12,11 @@ from putright.accounts.models import User
 from putright.cases.models import Case, ClosureReason, EventKind, Outcome
 from putright.cases.selectors import stage_events
 from putright.cases.services import route_allowed
-from putright.domain.policy import Pack
+from putright.domain.policy import Completion, Pack, Step
 
 OUTCOME_CHOICES = [(o.value, o.label) for o in Outcome]
+#: The most points of a complaint one response answers in the form.
+MAX_POINTS = 30
 
 
 def choices_of(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -35,6 +37,8 @@ class ActionForm(forms.Form):
         widget=forms.TextInput(attrs={"data-width": "20", "autocomplete": "off"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+    #: Whether the form answers a complaint point by point ("Add another point").
+    adds_points = False
 
     def __init__(self, *args: Any, case: Case, pack: Pack, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +48,14 @@ class ActionForm(forms.Form):
         self.fields["version"].initial = case.version
         # "When" comes last: most actions happen now.
         self.order_fields([name for name in self.fields if name != "occurred_at"] + ["occurred_at"])
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The visible fields in the order shown, in groups (a legend, or "" for none)."""
+        return [("", list(self.visible_fields()))]
+
+    def to_input(self) -> dict[str, Any]:
+        """The answers as the action's input: the same names and shapes the API takes."""
+        return {k: v for k, v in self.cleaned_data.items() if v is not None or k == "version"}
 
     def clean_occurred_at(self) -> datetime.datetime | None:
         value: datetime.datetime | None = self.cleaned_data.get("occurred_at")
@@ -130,14 +142,95 @@ class ExtendForm(ActionForm):
 
 
 class RespondForm(ActionForm):
+    """The decision overall and on each point of the complaint, each with its reasons.
+
+    Starts with one point; "Add another point" shows one more without saving.
+    """
+
     outcome = forms.ChoiceField(
-        label="What is the decision?", choices=OUTCOME_CHOICES, widget=forms.RadioSelect
+        label="What is the decision overall?", choices=OUTCOME_CHOICES, widget=forms.RadioSelect
     )
     text = forms.CharField(
         label="Reasons for the decision",
         help_text="Address every point raised, with the policy, law or good practice it rests on.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    points = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_POINTS
+    )
+    adds_points = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        given = self.data.get("points") if self.is_bound else self.initial.get("points", 1)
+        try:
+            count = int(str(given))
+        except (TypeError, ValueError):
+            count = 1
+        self.point_count = max(0, min(count, MAX_POINTS))
+        self.fields["points"].initial = self.point_count
+        self.point_fields: list[list[str]] = []
+        for n in range(1, self.point_count + 1):
+            names = [f"point_{n}_description", f"point_{n}_outcome", f"point_{n}_reasons"]
+            self.fields[names[0]] = forms.CharField(
+                label="What the customer raised",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[names[1]] = forms.ChoiceField(
+                label="Decision on this point",
+                choices=OUTCOME_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[names[2]] = forms.CharField(
+                label="Reasons on this point",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.point_fields.append(names)
+        self.order_fields(
+            ["outcome", "text", *[n for names in self.point_fields for n in names], "occurred_at"]
+        )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            ("", [self["outcome"], self["text"]]),
+            *[
+                (f"Point {n} of the complaint", [self[name] for name in names])
+                for n, names in enumerate(self.point_fields, start=1)
+            ],
+            ("", [self["occurred_at"]]),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for description, outcome, _reasons in self.point_fields:
+            if data.get(description, "").strip() and not data.get(outcome):
+                self.add_error(outcome, "Choose the decision on this point.")
+            if data.get(outcome) and not data.get(description, "").strip():
+                self.add_error(description, "Say what the customer raised.")
+        return data
+
+    def to_input(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        issues = [
+            {
+                "description": data[description].strip(),
+                "outcome": data[outcome],
+                "reasons": data.get(reasons, ""),
+            }
+            for description, outcome, reasons in self.point_fields
+            if data.get(description, "").strip()
+        ]
+        return {
+            "outcome": data["outcome"],
+            "text": data["text"],
+            "issues": issues,
+            "version": data["version"],
+            "occurred_at": data.get("occurred_at"),
+        }
 
 
 class EscalateForm(ActionForm):
@@ -181,6 +274,11 @@ class EscalateForm(ActionForm):
             self.fields[
                 "reasons"
             ].help_text = "Optional: the customer does not have to give reasons."
+
+    def to_input(self) -> dict[str, Any]:
+        data = super().to_input()
+        data["about"] = ["compensation"] if data.pop("about_compensation", False) else []
+        return data
 
 
 def _last_outcome(case: Case) -> str:
@@ -269,3 +367,156 @@ class EligibilityForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices_of(self, "exclusion").choices = [(e.id, e.label) for e in self.pack.exclusions]
+
+    def to_input(self) -> dict[str, Any]:
+        data = super().to_input()
+        data["accepted"] = data["accepted"] == "yes"
+        return data
+
+
+class ClassifyForm(ActionForm):
+    kind = forms.ChoiceField(label="What kind of case is this?", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices_of(self, "kind").choices = [
+            (k.kind.value, k.label) for k in self.pack.kinds if k.kind.value != self.case.kind
+        ]
+        self.fields["kind"].help_text = (
+            f"It is recorded as: {self.case.get_kind_display().lower()}. The choices are the "
+            "kinds this organisation's policy handles."
+        )
+
+
+class ChaseForm(ActionForm):
+    note = forms.CharField(
+        label="Who was chased, and what for? (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LinkForm(ActionForm):
+    other = forms.CharField(
+        label="Reference of the other case",
+        max_length=30,
+        help_text="For example, SHG-2026-00042",
+        widget=forms.TextInput(attrs={"data-width": "20", "autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(
+        label="How are they linked?",
+        choices=[
+            ("related", "They are about related matters"),
+            ("repeat_of", "This case repeats the other (the same matter raised again)"),
+        ],
+        initial="related",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_other(self) -> str:
+        return str(self.cleaned_data["other"]).strip().upper()
+
+
+class SplitForm(ActionForm):
+    summaries = forms.CharField(
+        label="The matters to record as separate cases",
+        help_text="One per line, in a few words each (at most 20). Each becomes a case linked "
+        "to this one, with the same customer and dates.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_summaries(self) -> list[str]:
+        lines = [line.strip() for line in str(self.cleaned_data["summaries"]).splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise forms.ValidationError("Give at least one matter.")
+        if len(lines) > 20:
+            raise forms.ValidationError("Give at most 20 matters.")
+        if any(len(line) > 300 for line in lines):
+            raise forms.ValidationError("Keep each matter to 300 characters.")
+        return lines
+
+
+class AttachForm(ActionForm):
+    file = forms.FileField(
+        label="Choose a file",
+        help_text="A PDF, image, Office document or text file, at most 10 MB.",
+    )
+
+
+class MarkStepDoneForm(ActionForm):
+    step = forms.ChoiceField(label="Which step is done?", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices_of(self, "step").choices = [
+            (s.id, s.label) for s in milestones(self.case, self.pack)
+        ]
+
+
+def milestones(case: Case, pack: Pack) -> list[Step]:
+    """The steps of the case's stage that a person marks as done, not yet marked: milestones
+    (a meeting held, a report sent) and steps a contact would complete."""
+    if not case.stage or case.stage not in {s.id for s in pack.stages}:
+        return []
+    stage = pack.stage(case.stage)
+    done = {
+        str(e.data.get("step"))
+        for e in stage_events(case, list(case.events.order_by("sequence")))
+        if e.kind == EventKind.STEP_DONE
+    }
+    return [
+        s
+        for s in stage.steps_for(case.route or None)
+        if s.completion() in (Completion.RECORDED, Completion.CONTACTED) and s.id not in done
+    ]
+
+
+class AddMemberForm(ActionForm):
+    username = forms.ChoiceField(label="Who?")
+    role = forms.ChoiceField(
+        label="Their part in this case",
+        choices=[
+            ("panel_member", "Panel member"),
+            ("investigating_officer", "Investigating officer"),
+            ("complaint_handler", "Complaint handler"),
+            ("manager", "Manager"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="Being named lets them see the case; a panel member never sees the "
+        "customer's contact details.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices_of(self, "username").choices = _staff_choices(self.case)
+
+
+class ChooseRouteForm(ActionForm):
+    route = forms.ChoiceField(label="Which route does this stage take?", widget=forms.RadioSelect)
+    about_compensation = forms.BooleanField(
+        label="The customer's dissatisfaction is about compensation", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stage = self.pack.stage(self.case.stage) if self.case.stage else None
+        routes = stage.routes if stage else ()
+        responses = self.case.events.filter(kind=EventKind.RESPONDED).order_by("-sequence")
+        last = responses.first()
+        outcome = str(last.data.get("outcome", "")) if last else ""
+        choices_of(self, "route").choices = [
+            (r.id, r.label)
+            for r in routes
+            if stage is not None
+            and route_allowed(stage, r.id, previous_outcome=outcome, about=("compensation",))
+            is None
+        ]
+        if not any(r.when.about for r in routes):
+            del self.fields["about_compensation"]
+
+    def to_input(self) -> dict[str, Any]:
+        data = super().to_input()
+        data["about"] = ["compensation"] if data.pop("about_compensation", False) else []
+        return data

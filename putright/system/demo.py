@@ -222,7 +222,8 @@ def _demo_case(
             text="We have looked into what happened and explain our decision in this letter.",
             occurred_at=at,
         ),
-        lambda at: _escalate(case, handler, at),
+        # Recorded by the manager, whose decision it is to accept a request made late.
+        lambda at: _escalate(case, manager, at),
         lambda at: case_acknowledge(case=case, actor=Actor(manager), occurred_at=at),
         lambda at: case_close(case=case, actor=Actor(manager), reason="resolved", occurred_at=at),
     ]
@@ -238,7 +239,7 @@ def _demo_case(
     return case
 
 
-def _escalate(case: Case, handler: User | None, at: datetime.datetime) -> Case:
+def _escalate(case: Case, manager: User | None, at: datetime.datetime) -> Case:
     pack = get_pack(case.policy_pack)
     stage = pack.stage(case.stage)
     route = ""
@@ -256,7 +257,7 @@ def _escalate(case: Case, handler: User | None, at: datetime.datetime) -> Case:
         )
     return case_escalate(
         case=case,
-        actor=Actor(handler),
+        actor=Actor(manager),
         route=route,
         reasons="The repair is still not done.",
         accept_late=True,

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from putright.accounts.access import ACTION_ROLES
 from putright.accounts.models import AccessLog, Role, User
+from putright.actions.cases import CASE_ACTIONS
 from putright.api.api import api
 from putright.cases.models import Case, CaseMember, EventKind
 from putright.cases.services import (
@@ -107,8 +108,9 @@ def may(action: str, user: str) -> bool:
         return user in MANAGERS
     if action in {"record-investigation", "note", "attach"}:
         return user in CASEWORKERS | {OFFICER}
-    # A panel member proposes, offers and decides on compensation on the cases put to the
-    # panel (they see no other); paying and recording remedies is for caseworkers.
+    # A panel member proposes and decides on compensation on the cases put to the panel (they
+    # see no other); offering it to the customer, recording their answer, paying and
+    # recording remedies is for caseworkers, who may see the customer.
     if action == "award-propose":
         return user in CASEWORKERS | {PANEL}
     if action == "award-decide":
@@ -164,6 +166,12 @@ def _informal(case: Case, actor: Actor) -> Case:
     return case_classify(case=case, actor=actor, kind="dissatisfaction")
 
 
+def _awaiting_route(case: Case, actor: Actor) -> Case:
+    """At a stage 2 with routes to choose from, none chosen (a resident escalated online)."""
+    Case.objects.filter(pk=case.pk).update(policy_pack=ROUTES_PACK, stage="stage2", route="")
+    return Case.objects.get(pk=case.pk)
+
+
 # Each action: how to put the case in a state where it is allowed, and a valid body.
 ACTIONS: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "classify": (_same, {"kind": "service_request"}),
@@ -188,7 +196,10 @@ ACTIONS: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "mark-step-done": (_same, {"step": "acknowledge"}),
     "attach": (_same, {}),
     "add-member": (_same, {"username": DPO, "role": "panel_member"}),
+    "choose-route": (_awaiting_route, {"route": "senior_manager_review"}),
 }
+# A pack whose stage 2 has routes, for choose-route.
+ROUTES_PACK = "southern-housing-2020"
 
 
 # -- remedies, actions and awards: the thing each operation works on, prepared per row ------
@@ -378,8 +389,8 @@ EXPECTATIONS: dict[str, tuple[bool, Expect]] = {
     "awards_create": (True, _actor("award-propose", 201)),
     "awards_decide": (True, _decider),
     "awards_awaiting_approval": (False, _everyone),
-    "awards_offer": (True, _actor("award-propose")),
-    "awards_answer": (True, _actor("award-propose")),
+    "awards_offer": (True, _actor("award-offer")),
+    "awards_answer": (True, _actor("award-offer")),
     "awards_pay": (True, _actor("award-pay")),
 }
 
@@ -387,6 +398,7 @@ EXPECTATIONS: dict[str, tuple[bool, Expect]] = {
 ENDPOINT_FOR_ACTION = {
     "remedy": "remedies",
     "award-propose": "awards",
+    "award-offer": "offer",
     "award-decide": "decide",
     "award-pay": "pay",
 }
@@ -943,3 +955,88 @@ def test_a_handler_cannot_approve_an_award_above_their_limit(world, users):
     response = client.post(f"/cases/{case.reference}/awards/{award}/decide", {"approve": True})
     assert response.status_code == 403
     assert Award.objects.get(pk=award).status == AwardStatus.PENDING_APPROVAL
+
+
+# -- the staff pages: every declared case action, every role, the same answers -------------
+
+
+def test_every_declared_case_action_is_in_the_matrix():
+    """A new action in the catalogue must say here how to take it: its page and its endpoint."""
+    assert {action.name for action in CASE_ACTIONS} == set(ACTIONS) == set(STAFF_FORMS)
+
+
+def _milestone(case: Case, actor: Actor) -> Case:
+    """At a stage 2 route whose steps include a milestone the handler marks as done."""
+    Case.objects.filter(pk=case.pk).update(
+        policy_pack=ROUTES_PACK, stage="stage2", route="senior_manager_review"
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+# Each action's form, as a person fills it in (the same choices the API body makes), and what
+# to prepare when the page offers other choices than the API takes.
+STAFF_FORMS: dict[str, dict[str, Any]] = {
+    "classify": {"kind": "service_request"},
+    "decide-eligibility": {"accepted": "yes", "reason": "In time"},
+    "acknowledge": {"method": "email"},
+    "assign": {"handler": HANDLER},
+    "request-investigation": {"team": "Repairs"},
+    "record-investigation": {"summary": "Two missed visits"},
+    "chase": {"note": "Chased"},
+    "extend": {"working_days": "2", "reason": "actions_remaining"},
+    "respond": {"outcome": "upheld", "text": "Sorry", "points": "0"},
+    "escalate": {"reasons": "Not happy"},
+    "refuse-escalation": {"ground": "exclusion", "explanation": "Excluded"},
+    "make-formal": {"reason": "The customer asked"},
+    "close": {"reason": "resolved"},
+    "reopen": {"reason": "New evidence"},
+    "withdraw": {"note": "Withdrawn"},
+    "split": {"summaries": "One\nTwo"},
+    "link": {"kind": "related"},
+    "note": {"text": "A note"},
+    "contact": {"summary": "Phoned", "direction": "outbound"},
+    "mark-step-done": {"step": "senior_manager_call"},
+    "attach": {},
+    "add-member": {"username": DPO, "role": "panel_member"},
+    "choose-route": {"route": "senior_manager_review"},
+}
+STAFF_PREPARE: dict[str, Prepare] = {"mark-step-done": _milestone}
+
+
+def _staff_rows() -> list[Any]:
+    return [
+        pytest.param(action.name, user, target)
+        for action in CASE_ACTIONS
+        for user in USERS
+        for target in TARGETS
+    ]
+
+
+@pytest.mark.parametrize(("action", "user", "target"), _staff_rows())
+def test_staff_page_matrix(world, users, client, action, user, target):
+    """The page of each action answers as its endpoint does: 404 for a case the user may not
+    see, 403 for an action their role may not take, and otherwise the action is taken."""
+    expected = _actor(action)(user, target)
+    worker = Actor(users[COMPLAINTS_MANAGER])
+    prepare = STAFF_PREPARE.get(action, ACTIONS[action][0])
+    case = prepare(world[target], worker)
+    case.refresh_from_db()
+    client.force_login(users[user])
+    url = f"/cases/{case.reference}/{action}/"
+
+    shown = client.get(url)
+    assert shown.status_code == (200 if expected == 200 else expected), (user, shown.status_code)
+
+    form: dict[str, Any] = {**STAFF_FORMS[action], "version": str(case.version)}
+    if action == "link":
+        form["other"] = world["named" if target == "ordinary" else "ordinary"].reference
+    if action == "attach":
+        form["file"] = SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
+    sent = client.post(url, form)
+    if expected == 200:
+        assert sent.status_code == 302, (user, sent.content.decode()[-1500:])
+        assert sent["Location"] == f"/cases/{case.reference}/"
+        assert Case.objects.get(pk=case.pk).version > case.version
+    else:
+        assert sent.status_code == expected
+        assert Case.objects.get(pk=case.pk).version == case.version

@@ -854,6 +854,7 @@ VALID: dict[str, dict[str, Any]] = {
     "make-formal": {},
     "attach": {},
     "add-member": {"username": "panel_member", "role": "panel_member"},
+    "choose-route": {"route": "senior_manager_review"},
 }
 
 

@@ -519,7 +519,7 @@ def test_a_panel_award_above_its_authority_waits_for_the_emt(apis, users, receiv
     assert event["data"]["total"] == "£300"
 
     # Not offered, nor paid, before it is approved.
-    not_yet = error_of(step(panel, case, award, "offer"), 409, "wrong_state")
+    not_yet = error_of(step(apis[HANDLER], case, award, "offer"), 409, "wrong_state")
     assert not_yet["message"] == "This award has not been approved, so it cannot be offered."
     error_of(
         step(apis[HANDLER], case, award, "pay", {"method": "bank_transfer"}), 409, "wrong_state"
@@ -551,8 +551,9 @@ def test_a_panel_award_above_its_authority_waits_for_the_emt(apis, users, receiv
         step(apis[SENIOR], case, award, "decide", {"approve": False}), 409, "wrong_state"
     )
     assert twice["message"] == "This award is not waiting for approval (approved)."
-    # And now it may be offered.
-    assert ok(step(panel, case, award, "offer"))["status"] == "offered"
+    # And now it may be offered, by a caseworker: the panel does not contact the customer.
+    error_of(step(panel, case, award, "offer"), 403, "forbidden")
+    assert ok(step(apis[HANDLER], case, award, "offer"))["status"] == "offered"
     listed = ok(panel.get(f"/cases/{case.reference}/awards"))
     assert [(a["id"], a["status"]) for a in listed] == [(award["id"], "offered")]
 
@@ -596,12 +597,12 @@ def test_an_award_above_5000_needs_the_board(apis, users, receive):
     assert "with the approval of the SLH Board (policy 4.1.9)." in waiting["rule"]
     for secret in ("Pat Resident", "pat@example.org", "Ash Grove", "The repair never happened"):
         assert secret not in json.dumps(waiting)
-    # The board member approves it; the panel may then offer it. The case stays closed to them.
+    # The board member approves it; a caseworker may then offer it. The case stays closed to them.
     approved = ok(step(board, case, award, "decide", {"approve": True, "note": "Agreed"}))
     assert approved["status"] == "approved"
     assert board.get(f"/cases/{case.reference}").status_code == 404
     assert last_event(apis[PANEL], case)["kind"] == "award_approved"
-    assert ok(step(apis[PANEL], case, award, "offer"))["status"] == "offered"
+    assert ok(step(apis[HANDLER], case, award, "offer"))["status"] == "offered"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from putright.cases.errors import PolicyRuleError
+from putright.accounts.models import Membership
+from putright.cases.errors import NotPermittedError, PolicyRuleError
 from putright.cases.models import ClosureReason, Event, EventKind, Status
 from putright.cases.selectors import case_deadlines
 from putright.cases.services import (
@@ -195,6 +196,17 @@ def test_south_liverpool_homes_closes_the_case_when_the_ten_day_window_lapses(
     clock(2026, 3, 26, 10)
     with pytest.raises(PolicyRuleError, match="A manager may accept the request late"):
         case_escalate(case=case, actor=Actor(handler), reasons="I was in hospital")
+    # Ticking "accept late" is not enough: the decision is a manager's.
+    Membership.objects.create(
+        user=handler, organisation=case.organisation, role="complaint_handler"
+    )
+    with pytest.raises(
+        NotPermittedError, match="a manager's decision; your role \\(complaint_handler\\)"
+    ):
+        case_escalate(
+            case=case, actor=Actor(handler), reasons="I was in hospital", accept_late=True
+        )
+    Membership.objects.create(user=manager, organisation=case.organisation, role="manager")
     case = case_escalate(
         case=case,
         actor=Actor(manager),

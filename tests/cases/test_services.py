@@ -8,11 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from putright.accounts.models import User
 from putright.cases import errors
 from putright.cases.errors import (
     CaseInputError,
     CaseStateError,
     ConflictError,
+    NotPermittedError,
     PolicyRuleError,
 )
 from putright.cases.models import (
@@ -567,13 +569,32 @@ def test_the_final_stage_cannot_be_escalated(complaint, clock, handler):
     case = case_respond(case=case, actor=Actor(handler), outcome="upheld", text="Fixed")
     case = case_escalate(case=case, actor=Actor(handler))
     clock(2026, 3, 13, 11)
-    case = case_respond(case=case, actor=Actor(handler), outcome="upheld", text="Final")
+    reviewer = User.objects.create_user("reviewer")
+    case = case_respond(case=case, actor=Actor(reviewer), outcome="upheld", text="Final")
 
     assert case.status == Status.OPEN  # no further stage to wait for
     assert case.events.filter(kind=EventKind.RESPONDED).last().data["final"] is True
     with pytest.raises(CaseStateError) as refused:
         case_escalate(case=case, actor=Actor(handler))
     assert refused.value.message == errors.FINAL_STAGE.format(stage="Stage 2")
+
+
+def test_whoever_answered_stage_1_cannot_answer_stage_2(complaint, clock, handler):
+    """The Code (6.13), as the pack says it: someone else considers stage 2."""
+    case = acknowledged(complaint, clock, handler)
+    case = case_respond(case=case, actor=Actor(handler), outcome="upheld", text="Fixed")
+    case = case_escalate(case=case, actor=Actor(handler))
+
+    with pytest.raises(NotPermittedError) as refused:
+        case_respond(case=case, actor=Actor(handler), outcome="upheld", text="Final")
+
+    assert refused.value.rule == "escalation.different_handler"
+    assert refused.value.message == (
+        "Hana Handler answered this case at Stage 1; the policy says someone else considers "
+        "Stage 2."
+    )
+    case.refresh_from_db()
+    assert not case.events.filter(kind=EventKind.RESPONDED, stage="stage2").exists()
 
 
 def test_refusing_escalation_needs_an_explanation(receive, clock, handler):

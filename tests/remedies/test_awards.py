@@ -4,7 +4,7 @@ import pytest
 
 from putright.accounts.models import Membership, User
 from putright.cases.errors import CaseInputError, CaseStateError, PolicyRuleError
-from putright.cases.models import EventKind
+from putright.cases.models import CaseMember, EventKind
 from putright.cases.services import Actor, case_acknowledge, case_escalate, case_respond
 from putright.remedies.models import AwardStatus, RemedyKind
 from putright.remedies.services import (
@@ -94,6 +94,7 @@ def test_slh_stage2_award_waits_for_emt_then_can_be_offered_accepted_and_paid_wi
         receive, clock, "south-liverpool-homes-2021", outcome="not_upheld", escalate=True
     )
     panel = member("panel", case.organisation, "panel_member")
+    CaseMember.objects.create(case=case, user=panel, role="panel_member")  # put to the panel
     handler = member("h2", case.organisation, "complaint_handler")
     emt = member("emt", case.organisation, "senior_manager")
 
@@ -145,6 +146,7 @@ def test_a_refused_approval_cannot_be_offered_or_paid(receive, clock):
         receive, clock, "south-liverpool-homes-2021", outcome="not_upheld", escalate=True
     )
     panel = member("panel", case.organisation, "panel_member")
+    CaseMember.objects.create(case=case, user=panel, role="panel_member")  # put to the panel
     emt = member("emt", case.organisation, "senior_manager")
     award = award_propose(
         case=case, actor=Actor(panel), components=[distress(20000, "high")], reasoning="x"

@@ -67,8 +67,9 @@ def test_code_pack_year_through_the_services(now, actor):
     )
     b = case_escalate(case=b, actor=actor, occurred_at=at(2025, 7, 12))
     b = case_acknowledge(case=b, actor=actor, occurred_at=at(2025, 7, 15))
+    reviewer = Actor(User.objects.create_user("reviewer"))  # someone else considers stage 2
     b = case_respond(
-        case=b, actor=actor, outcome="not_upheld", text="Final", occurred_at=at(2025, 8, 19)
+        case=b, actor=reviewer, outcome="not_upheld", text="Final", occurred_at=at(2025, 8, 19)
     )
     # Refused under an exclusion; withdrawn; escalation refused.
     c = receive(org, actor, at(2025, 6, 2))

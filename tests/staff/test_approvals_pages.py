@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from putright.accounts.access import AccessDeniedError
 from putright.accounts.models import Role, User
 from putright.cases.models import Case, CaseMember, EventKind
 from putright.cases.services import (
@@ -22,7 +23,7 @@ from putright.cases.services import (
 )
 from putright.people.models import Person
 from putright.remedies.models import Award, AwardStatus
-from putright.remedies.services import ComponentIn, award_propose
+from putright.remedies.services import ComponentIn, award_offer, award_propose
 
 from .conftest import at, give_role
 from .html import parse
@@ -180,12 +181,34 @@ def test_a_refused_award_is_never_offered(client, staff, board_award, stage2_cas
     assert (
         "not waiting for approval" in parse(response.content).find(cls="govuk-error-summary").text
     )
-    client.force_login(staff["panel"])
+    client.force_login(staff["handler"])
     response = client.post(
         reverse("staff:award-offer", args=[stage2_case.reference, board_award.pk]), {}
     )
     assert response.status_code == 400
     assert "Approval for this award was refused" in response.content.decode()
+
+
+def test_a_panel_member_neither_offers_an_award_nor_records_the_answer(
+    client, staff, board_award, stage2_case
+):
+    """Offering compensation and recording the customer's answer is contact with the customer,
+    whose details the panel does not see: refused in the pages as in the API."""
+    CaseMember.objects.get_or_create(
+        case=stage2_case, user=staff["panel"], defaults={"role": "panel_member"}
+    )
+    board_award.status = AwardStatus.APPROVED
+    board_award.save(update_fields=["status"])
+    client.force_login(staff["panel"])
+    for name in ("award-offer", "award-accepted"):
+        response = client.post(
+            reverse(f"staff:{name}", args=[stage2_case.reference, board_award.pk]), {}
+        )
+        assert response.status_code == 403, name
+    board_award.refresh_from_db()
+    assert board_award.status == AwardStatus.APPROVED
+    with pytest.raises(AccessDeniedError):
+        award_offer(award=board_award, actor=Actor(staff["panel"]))
 
 
 def test_a_decision_over_someone_elses_change_is_refused(client, staff, board_award, stage2_case):

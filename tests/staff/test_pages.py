@@ -808,7 +808,8 @@ def test_a_case_moves_through_its_stages_on_the_page(staff_client, caseworker, c
     assert "Complaint, Stage 2" in tree.find(cls="govuk-summary-list").text
     assert buttons() == ["Acknowledge", "Request investigation", "Respond"]
     case = case_acknowledge(case=case, actor=Actor(caseworker))
-    case = case_respond(case=case, actor=Actor(caseworker), outcome="upheld", text="Fixed.")
+    reviewer = User.objects.create_user("reviewer")  # someone else considers stage 2
+    case = case_respond(case=case, actor=Actor(reviewer), outcome="upheld", text="Fixed.")
     # The final response is sent: closing comes first, and nothing offers to respond again.
     assert buttons()[0] == "Close"
     page = staff_client.get(f"/cases/{case.reference}/").text

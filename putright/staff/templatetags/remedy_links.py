@@ -25,10 +25,11 @@ def remedy_permissions(context: Any, case: Case) -> dict[str, bool]:
     """Which remedy and award actions the signed-in user may take on this case."""
     user = _user(context)
     if user is None:
-        return {"remedy": False, "propose": False, "decide": False, "pay": False}
+        return dict.fromkeys(("remedy", "propose", "offer", "decide", "pay"), False)
     return {
         "remedy": may_act(user, case, "remedy"),
         "propose": may_act(user, case, "award-propose"),
+        "offer": may_act(user, case, "award-offer"),
         "decide": may_act(user, case, "award-decide"),
         "pay": may_act(user, case, "award-pay"),
     }

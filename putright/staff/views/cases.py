@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,30 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
+from pydantic import ValidationError
 
-from putright.accounts.access import can_see_case, can_see_personal_data, may_act
+from putright.accounts.access import AccessDeniedError, can_see_case, can_see_personal_data, may_act
 from putright.accounts.models import User
+from putright.actions.cases import BY_NAME, offered_actions
+from putright.actions.catalogue import CaseAction, perform
 from putright.cases.errors import CaseError, ConflictError
-from putright.cases.models import Case, CaseLink, EventKind, Status
-from putright.cases.selectors import case_deadlines, case_events, stage_events
-from putright.cases.services import (
-    Actor,
-    case_acknowledge,
-    case_add_note,
-    case_assign,
-    case_close,
-    case_decide_eligibility,
-    case_escalate,
-    case_extend,
-    case_make_formal,
-    case_record_contact,
-    case_record_investigation,
-    case_refuse_escalation,
-    case_reopen,
-    case_request_investigation,
-    case_respond,
-    case_withdraw,
-)
+from putright.cases.models import Case, CaseLink, EventKind
+from putright.cases.selectors import case_deadlines, case_events
 from putright.domain.deadlines import Deadline, State
 from putright.letters.models import Correspondence
 from putright.letters.rendering import letters_called_for
@@ -43,216 +26,16 @@ from putright.people.models import ContactRestriction
 from putright.policies.registry import get_pack
 from putright.remedies.models import Award, Remedy, RemedyAction
 
-from .. import forms as f
 from .common import case_or_404, staff_user
 
-
-def _by_username(username: str) -> User | None:
-    return User.objects.filter(username=username).first() if username else None
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    form: type[f.ActionForm]
-    run: Callable[[Case, Actor, dict[str, Any], dict[str, Any]], Case]
-    done: str
-    button: str = "Save"
-    warning: bool = False
+#: How many next steps the case page shows as buttons; the rest are listed below them.
+BUTTONS = 3
 
 
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in [
-        Action(
-            "acknowledge",
-            "Acknowledge",
-            f.AcknowledgeForm,
-            lambda case, actor, d, c: case_acknowledge(
-                case=case, actor=actor, method=d["method"], **c
-            ),
-            "Acknowledged.",
-        ),
-        Action(
-            "assign",
-            "Assign",
-            f.AssignForm,
-            lambda case, actor, d, c: case_assign(
-                case=case,
-                actor=actor,
-                handler=_by_username(d["handler"]),
-                investigator=_by_username(d["investigator"]),
-                **c,
-            ),
-            "Assigned.",
-        ),
-        Action(
-            "request-investigation",
-            "Request investigation",
-            f.RequestInvestigationForm,
-            lambda case, actor, d, c: case_request_investigation(
-                case=case,
-                actor=actor,
-                team=d["team"],
-                investigator=_by_username(d["investigator"]),
-                **c,
-            ),
-            "Investigation requested.",
-        ),
-        Action(
-            "record-investigation",
-            "Record investigation reply",
-            f.RecordInvestigationForm,
-            lambda case, actor, d, c: case_record_investigation(
-                case=case, actor=actor, summary=d["summary"], **c
-            ),
-            "Investigation reply recorded.",
-        ),
-        Action(
-            "extend",
-            "Extend",
-            f.ExtendForm,
-            lambda case, actor, d, c: case_extend(
-                case=case, actor=actor, working_days=d["working_days"], reason=d["reason"], **c
-            ),
-            "Deadline extended. Tell the customer the new date.",
-        ),
-        Action(
-            "respond",
-            "Respond",
-            f.RespondForm,
-            lambda case, actor, d, c: case_respond(
-                case=case, actor=actor, outcome=d["outcome"], text=d["text"], **c
-            ),
-            "Response recorded.",
-        ),
-        Action(
-            "escalate",
-            "Escalate",
-            f.EscalateForm,
-            lambda case, actor, d, c: case_escalate(
-                case=case,
-                actor=actor,
-                route=d.get("route") or "",
-                reasons=d.get("reasons") or "",
-                about=["compensation"] if d.get("about_compensation") else [],
-                accept_late=bool(d.get("accept_late")),
-                late_reason=d.get("late_reason") or "",
-                **c,
-            ),
-            "Escalated.",
-        ),
-        Action(
-            "refuse-escalation",
-            "Refuse escalation",
-            f.RefuseEscalationForm,
-            lambda case, actor, d, c: case_refuse_escalation(
-                case=case, actor=actor, ground=d["ground"], explanation=d["explanation"], **c
-            ),
-            "Escalation refused; the case is closed.",
-            warning=True,
-        ),
-        Action(
-            "make-formal",
-            "Make a formal complaint",
-            f.MakeFormalForm,
-            lambda case, actor, d, c: case_make_formal(
-                case=case, actor=actor, reason=d["reason"], **c
-            ),
-            "Now a formal complaint.",
-        ),
-        Action(
-            "decide-eligibility",
-            "Decide eligibility",
-            f.EligibilityForm,
-            lambda case, actor, d, c: case_decide_eligibility(
-                case=case,
-                actor=actor,
-                accepted=d["accepted"] == "yes",
-                exclusion=d.get("exclusion") or "",
-                reason=d.get("reason") or "",
-                **c,
-            ),
-            "Eligibility decided.",
-        ),
-        Action(
-            "contact",
-            "Record contact",
-            f.ContactForm,
-            lambda case, actor, d, c: case_record_contact(
-                case=case, actor=actor, summary=d["summary"], direction=d["direction"], **c
-            ),
-            "Contact recorded.",
-        ),
-        Action(
-            "note",
-            "Add a note",
-            f.NoteForm,
-            lambda case, actor, d, c: case_add_note(case=case, actor=actor, text=d["text"], **c),
-            "Note added.",
-        ),
-        Action(
-            "close",
-            "Close",
-            f.CloseForm,
-            lambda case, actor, d, c: case_close(
-                case=case, actor=actor, reason=d["reason"], note=d["note"], **c
-            ),
-            "Case closed.",
-            warning=True,
-        ),
-        Action(
-            "reopen",
-            "Reopen",
-            f.ReopenForm,
-            lambda case, actor, d, c: case_reopen(case=case, actor=actor, reason=d["reason"], **c),
-            "Case reopened.",
-        ),
-        Action(
-            "withdraw",
-            "Withdraw",
-            f.WithdrawForm,
-            lambda case, actor, d, c: case_withdraw(case=case, actor=actor, note=d["note"], **c),
-            "Case withdrawn and closed.",
-            warning=True,
-        ),
-    ]
-}
-
-
-def available_actions(case: Case, user: User, events: list[Any]) -> list[Action]:
-    """The actions that fit the case as it stands and the user's role, most likely first."""
-    here = {e.kind for e in stage_events(case, events)} if case.stage else set()
-    pack = get_pack(case.policy_pack)
-    stage = pack.stage(case.stage) if case.stage else None
-    names: list[str] = []
-    if case.is_closed:
-        names = ["reopen", "note"]
-    else:
-        if case.stage and EventKind.ACKNOWLEDGED not in here:
-            names.append("acknowledge")
-        if case.status == Status.AWAITING_ESCALATION:
-            names += ["escalate", "refuse-escalation"]
-        elif case.stage and EventKind.RESPONDED in here:
-            # The (final) response is sent: nothing is left to investigate, extend or answer.
-            names.append("close")
-        elif case.stage:
-            if EventKind.INVESTIGATION_REQUESTED not in here:
-                names.append("request-investigation")
-            elif EventKind.INVESTIGATOR_REPLIED not in here:
-                names.append("record-investigation")
-            names += ["respond", "extend"]
-        if stage is not None and not stage.formal:
-            names.append("make-formal")
-        if case.eligibility == "pending":
-            names.append("decide-eligibility")
-        names += ["assign", "contact", "note", "close", "withdraw"]
-    return [ACTIONS[n] for n in dict.fromkeys(names) if may_act(user, case, _permission(n))]
-
-
-def _permission(name: str) -> str:
-    return {"decide-eligibility": "decide-eligibility"}.get(name, name)
+def available_actions(case: Case, user: User, events: list[Any]) -> list[CaseAction]:
+    """The actions the case offers now that the user may take, next steps first."""
+    next_steps, others = offered_actions(case, events, lambda name: may_act(user, case, name))
+    return next_steps + others
 
 
 def display_state(deadline: Deadline, today: Any) -> str:
@@ -311,6 +94,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         for d in case_deadlines(case, today=today, events=events)
     ]
     pack = get_pack(case.policy_pack)
+    actions = available_actions(case, user, events)
     tab = request.GET.get("tab", "details")
     if tab not in {"details", "correspondence", "remedies", "linked"}:
         tab = "details"
@@ -355,7 +139,8 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "stage": pack.stage(case.stage) if case.stage else None,
             "deadlines": deadlines,
             "events": list(reversed(events)),
-            "actions": available_actions(case, user, events),
+            "buttons": actions[:BUTTONS],
+            "more_actions": actions[BUTTONS:],
             "personal": can_see_personal_data(user, case),
             "representative": case.representative,
             "tab": tab,
@@ -381,22 +166,37 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    """One action's form; saving runs the service, or shows the errors beside the fields."""
+    """One action's form; saving takes the action, or shows the errors beside the fields."""
     user = staff_user(request)
-    chosen = ACTIONS.get(action)
+    chosen = BY_NAME.get(action)
     if chosen is None:
         raise Http404("There is no such action.")
     case = case_or_404(request, reference)
-    if not may_act(user, case, _permission(action)):
+    if not may_act(user, case, chosen.needs):
         return render(request, "staff/forbidden.html", {"case": case, "action": chosen}, status=403)
     pack = get_pack(case.policy_pack)
-    form = chosen.form(request.POST or None, case=case, pack=pack, user=user)
+    made: dict[str, Any] = {"case": case, "pack": pack, "user": user}
     error = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        common = {"expected_version": data["version"], "occurred_at": data.get("occurred_at")}
+    if request.method == "POST" and "add_point" in request.POST:
+        # One more point of the complaint to answer: shown again, nothing saved.
+        initial: dict[str, Any] = request.POST.dict()
+        initial["points"] = _number(initial.get("points")) + 1
+        form = chosen.form(initial=initial, **made)
+    else:
+        form = chosen.form(request.POST or None, request.FILES or None, **made)
+    if request.method == "POST" and "add_point" not in request.POST and form.is_valid():
         try:
-            chosen.run(case, Actor(user), data, common)
+            payload = chosen.schema.model_validate(form.to_input())
+            perform(chosen, user=user, case=case, payload=payload)
+        except ValidationError as problem:
+            error = "Check the answers below."
+            for item in problem.errors():
+                name = str(item["loc"][0]) if item["loc"] else ""
+                message = str(item["msg"]).removeprefix("Value error, ")
+                if name in form.fields:
+                    form.add_error(name, message)
+                else:
+                    error = message
         except ConflictError as problem:
             # Keep what they entered; let them save again once they have seen the change.
             error = (
@@ -405,20 +205,29 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             )
             data = request.POST.copy()
             data["version"] = str(Case.objects.values_list("version", flat=True).get(pk=case.pk))
-            form = chosen.form(data, case=case, pack=pack, user=user)
+            form = chosen.form(data, request.FILES or None, **made)
             form.is_valid()
         except CaseError as problem:
             error = problem.message
             for field, message in problem.fields.items():
                 if field in form.fields:
                     form.add_error(field, message)
+        except AccessDeniedError as problem:
+            error = str(problem)
         else:
             messages.success(request, chosen.done)
             return redirect("staff:case", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and "add_point" not in request.POST else 200
     return render(
         request,
         "staff/action.html",
         {"case": case, "action": chosen, "form": form, "error": error},
         status=status,
     )
+
+
+def _number(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0

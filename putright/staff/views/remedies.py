@@ -273,7 +273,7 @@ def _offer(case: Case, actor: Actor, d: dict[str, Any]) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Offer compensation", "award-propose", button="Record the offer")
+    page = Page("Offer compensation", "award-offer", button="Record the offer")
     return _form_page(request, reference, page, rf.OfferForm, _offer, award_id=award_id)
 
 
@@ -293,14 +293,14 @@ def _answer(accepted: bool) -> Callable[[Case, Actor, dict[str, Any]], str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def accept_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Customer accepted the offer", "award-propose", button="Record acceptance")
+    page = Page("Customer accepted the offer", "award-offer", button="Record acceptance")
     return _form_page(request, reference, page, rf.AnswerForm, _answer(True), award_id=award_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decline_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Customer refused the offer", "award-propose", button="Record refusal")
+    page = Page("Customer refused the offer", "award-offer", button="Record refusal")
     return _form_page(request, reference, page, rf.AnswerForm, _answer(False), award_id=award_id)
 
 

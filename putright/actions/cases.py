@@ -1,0 +1,451 @@
+"""Every action on a case, declared once, in the order the case page offers them.
+
+``POST /api/v1/cases/{reference}/{name}`` and the staff page ``/cases/{reference}/{name}/``
+are both made from these declarations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from putright.accounts.access import NotVisibleError, access_case
+from putright.api import schemas
+from putright.cases.errors import CaseInputError
+from putright.cases.models import Case, ClosureReason, Eligibility, EventKind, Status
+from putright.cases.selectors import stage_events
+from putright.cases.services import (
+    Actor,
+    IssueOutcome,
+    case_acknowledge,
+    case_add_member,
+    case_add_note,
+    case_assign,
+    case_attach,
+    case_chase,
+    case_choose_route,
+    case_classify,
+    case_close,
+    case_decide_eligibility,
+    case_escalate,
+    case_extend,
+    case_link,
+    case_make_formal,
+    case_mark_step_done,
+    case_record_contact,
+    case_record_investigation,
+    case_refuse_escalation,
+    case_reopen,
+    case_request_investigation,
+    case_respond,
+    case_split,
+    case_withdraw,
+)
+from putright.policies.registry import get_pack
+from putright.staff import forms as f
+
+from .catalogue import CaseAction, Offer, Situation, staff_member
+
+# -- when each action is offered -----------------------------------------------------------
+
+_STEPS_BEFORE_PROGRESS = frozenset(
+    {EventKind.RECEIVED, EventKind.CLASSIFIED, EventKind.NOTE, EventKind.ASSIGNED}
+)
+
+
+def situation(case: Case, events: list[Any]) -> Situation:
+    """The case as the actions see it."""
+    pack = get_pack(case.policy_pack)
+    known = {stage.id for stage in pack.stages}
+    stage = pack.stage(case.stage) if case.stage in known else None
+    here = frozenset(e.kind for e in stage_events(case, events)) if stage else frozenset()
+    return Situation(case=case, pack=pack, stage=stage, events=events, here=here)
+
+
+def _working(s: Situation) -> bool:
+    """Open at a stage, answer not yet sent, not waiting for the customer to escalate."""
+    return (
+        s.open
+        and s.stage is not None
+        and EventKind.RESPONDED not in s.here
+        and s.case.status != Status.AWAITING_ESCALATION
+    )
+
+
+def _escalation_open(s: Situation) -> bool:
+    lapsed = s.case.is_closed and s.case.closure_reason == ClosureReason.WINDOW_LAPSED
+    awaiting = s.open and s.case.status == Status.AWAITING_ESCALATION
+    return s.stage is not None and s.stage.escalation is not None and (awaiting or lapsed)
+
+
+def _investigating(s: Situation) -> bool:
+    return (
+        _working(s)
+        and EventKind.INVESTIGATION_REQUESTED in s.here
+        and EventKind.INVESTIGATOR_REPLIED not in s.here
+    )
+
+
+def _next(condition: bool) -> Offer:
+    return Offer.NEXT if condition else Offer.NO
+
+
+def _also(condition: bool) -> Offer:
+    return Offer.ALSO if condition else Offer.NO
+
+
+def _offer_acknowledge(s: Situation) -> Offer:
+    return _next(s.open and s.stage is not None and EventKind.ACKNOWLEDGED not in s.here)
+
+
+def _offer_choose_route(s: Situation) -> Offer:
+    return _next(s.open and s.stage is not None and bool(s.stage.routes) and not s.case.route)
+
+
+def _offer_request_investigation(s: Situation) -> Offer:
+    return _next(_working(s) and EventKind.INVESTIGATION_REQUESTED not in s.here)
+
+
+def _offer_mark_step_done(s: Situation) -> Offer:
+    return _also(_working(s) and bool(f.milestones(s.case, s.pack)))
+
+
+def _offer_classify(s: Situation) -> Offer:
+    progressed = any(e.kind not in _STEPS_BEFORE_PROGRESS for e in s.events)
+    return _also(s.open and not progressed)
+
+
+def _offer_close(s: Situation) -> Offer:
+    if not s.open:
+        return Offer.NO
+    # Once the stage's answer is sent and nothing waits for the customer, closing is next.
+    answered = EventKind.RESPONDED in s.here and s.case.status != Status.AWAITING_ESCALATION
+    return Offer.NEXT if answered else Offer.ALSO
+
+
+# -- what each runs ---------------------------------------------------------------------
+
+
+def _linkable(actor: Actor, reference: str) -> Case:
+    assert actor.user is not None
+    try:
+        return access_case(actor.user, reference, record=False)
+    except NotVisibleError:
+        raise CaseInputError(
+            f"There is no case {reference} that you can see.", fields={"other": "Not found."}
+        ) from None
+
+
+CASE_ACTIONS: tuple[CaseAction, ...] = (
+    CaseAction(
+        "acknowledge",
+        "Acknowledge",
+        "Acknowledge the case at its current stage",
+        schemas.AcknowledgeIn,
+        f.AcknowledgeForm,
+        lambda case, actor, p, c: case_acknowledge(case=case, actor=actor, method=p.method, **c),
+        "Acknowledged.",
+        offered=_offer_acknowledge,
+    ),
+    CaseAction(
+        "choose-route",
+        "Choose the route",
+        "Choose the route of the current stage among those the policy allows for this case",
+        schemas.ChooseRouteIn,
+        f.ChooseRouteForm,
+        lambda case, actor, p, c: case_choose_route(
+            case=case, actor=actor, route=p.route, about=p.about, **c
+        ),
+        "Route chosen.",
+        offered=_offer_choose_route,
+    ),
+    CaseAction(
+        "escalate",
+        "Escalate",
+        "Escalate at the customer's request to a route the policy allows",
+        schemas.EscalateIn,
+        f.EscalateForm,
+        lambda case, actor, p, c: case_escalate(
+            case=case,
+            actor=actor,
+            route=p.route or "",
+            reasons=p.reasons or "",
+            about=p.about,
+            accept_late=p.accept_late,
+            late_reason=p.late_reason,
+            **c,
+        ),
+        "Escalated.",
+        offered=lambda s: _next(_escalation_open(s)),
+    ),
+    CaseAction(
+        "refuse-escalation",
+        "Refuse escalation",
+        "Refuse to escalate on one of the policy's grounds (the case closes)",
+        schemas.RefuseEscalationIn,
+        f.RefuseEscalationForm,
+        lambda case, actor, p, c: case_refuse_escalation(
+            case=case, actor=actor, ground=p.ground, explanation=p.explanation, **c
+        ),
+        "Escalation refused; the case is closed.",
+        offered=lambda s: _next(_escalation_open(s)),
+        warning=True,
+    ),
+    CaseAction(
+        "decide-eligibility",
+        "Decide eligibility",
+        "Accept the case, or refuse it under one of the policy's exclusions (it closes)",
+        schemas.DecideEligibilityIn,
+        f.EligibilityForm,
+        lambda case, actor, p, c: case_decide_eligibility(
+            case=case,
+            actor=actor,
+            accepted=p.accepted,
+            reason=p.reason,
+            exclusion=p.exclusion,
+            exception=p.exception,
+            **c,
+        ),
+        "Eligibility decided.",
+        offered=lambda s: _also(s.open and s.case.eligibility == Eligibility.PENDING),
+    ),
+    CaseAction(
+        "request-investigation",
+        "Request investigation",
+        "Ask a team to investigate; the investigator deadline and chase ladder start",
+        schemas.RequestInvestigationIn,
+        f.RequestInvestigationForm,
+        lambda case, actor, p, c: case_request_investigation(
+            case=case,
+            actor=actor,
+            team=p.team,
+            investigator=staff_member(case.organisation_id, p.investigator, "investigator"),
+            **c,
+        ),
+        "Investigation requested.",
+        offered=_offer_request_investigation,
+    ),
+    CaseAction(
+        "record-investigation",
+        "Record investigation reply",
+        "Record the investigating team's reply",
+        schemas.RecordInvestigationIn,
+        f.RecordInvestigationForm,
+        lambda case, actor, p, c: case_record_investigation(
+            case=case, actor=actor, summary=p.summary, **c
+        ),
+        "Investigation reply recorded.",
+        offered=lambda s: _next(_investigating(s)),
+    ),
+    CaseAction(
+        "chase",
+        "Record a chase",
+        "Record a chase",
+        schemas.ChaseIn,
+        f.ChaseForm,
+        lambda case, actor, p, c: case_chase(case=case, actor=actor, note=p.note, **c),
+        "Chase recorded.",
+        offered=lambda s: _also(_investigating(s)),
+    ),
+    CaseAction(
+        "respond",
+        "Respond",
+        "Send the response at this stage: outcome, per-issue outcomes and reasons",
+        schemas.RespondIn,
+        f.RespondForm,
+        lambda case, actor, p, c: case_respond(
+            case=case,
+            actor=actor,
+            outcome=p.outcome,
+            text=p.text,
+            issues=[IssueOutcome(i.description, i.outcome, i.reasons) for i in p.issues],
+            **c,
+        ),
+        "Response recorded.",
+        offered=lambda s: _next(_working(s)),
+    ),
+    CaseAction(
+        "extend",
+        "Extend",
+        "Extend the response deadline with a reason the policy allows, within its cap",
+        schemas.ExtendIn,
+        f.ExtendForm,
+        lambda case, actor, p, c: case_extend(
+            case=case, actor=actor, working_days=p.working_days, reason=p.reason, **c
+        ),
+        "Deadline extended. Tell the customer the new date.",
+        offered=lambda s: _next(_working(s)),
+    ),
+    CaseAction(
+        "mark-step-done",
+        "Mark a step done",
+        "Mark a milestone of the current stage as done (a panel meeting held, a report sent)",
+        schemas.MarkStepDoneIn,
+        f.MarkStepDoneForm,
+        lambda case, actor, p, c: case_mark_step_done(case=case, actor=actor, step=p.step, **c),
+        "Step marked as done.",
+        offered=_offer_mark_step_done,
+    ),
+    CaseAction(
+        "make-formal",
+        "Make a formal complaint",
+        "Turn an informal case into a formal complaint",
+        schemas.MakeFormalIn,
+        f.MakeFormalForm,
+        lambda case, actor, p, c: case_make_formal(case=case, actor=actor, reason=p.reason, **c),
+        "Now a formal complaint.",
+        offered=lambda s: _also(s.open and s.stage is not None and not s.stage.formal),
+    ),
+    CaseAction(
+        "classify",
+        "Change the kind of case",
+        "Change what kind of case this is, before its stage has moved on",
+        schemas.ClassifyIn,
+        f.ClassifyForm,
+        lambda case, actor, p, c: case_classify(case=case, actor=actor, kind=p.kind, **c),
+        "Kind of case changed.",
+        offered=_offer_classify,
+    ),
+    CaseAction(
+        "assign",
+        "Assign",
+        "Give the case a handler or an investigator",
+        schemas.AssignIn,
+        f.AssignForm,
+        lambda case, actor, p, c: case_assign(
+            case=case,
+            actor=actor,
+            handler=staff_member(case.organisation_id, p.handler, "handler"),
+            investigator=staff_member(case.organisation_id, p.investigator, "investigator"),
+            **c,
+        ),
+        "Assigned.",
+        offered=lambda s: _also(s.open),
+    ),
+    CaseAction(
+        "add-member",
+        "Name someone on the case",
+        "Name someone on the case (e.g. a panel member) so that they may see it",
+        schemas.AddMemberIn,
+        f.AddMemberForm,
+        lambda case, actor, p, c: case_add_member(
+            case=case,
+            actor=actor,
+            user=_named(case, p.username),
+            role=p.role,
+            **c,
+        ),
+        "Named on the case.",
+        offered=lambda s: _also(s.open),
+    ),
+    CaseAction(
+        "contact",
+        "Record contact",
+        "Record contact with the customer",
+        schemas.ContactIn,
+        f.ContactForm,
+        lambda case, actor, p, c: case_record_contact(
+            case=case, actor=actor, summary=p.summary, direction=p.direction, **c
+        ),
+        "Contact recorded.",
+        offered=lambda s: _also(s.open),
+    ),
+    CaseAction(
+        "note",
+        "Add a note",
+        "Add a note to the chronology",
+        schemas.NoteIn,
+        f.NoteForm,
+        lambda case, actor, p, c: case_add_note(case=case, actor=actor, text=p.text, **c),
+        "Note added.",
+    ),
+    CaseAction(
+        "attach",
+        "Attach a file",
+        "Attach a document (PDF, image, Office document or text; at most 10 MB)",
+        schemas.AttachIn,
+        f.AttachForm,
+        lambda case, actor, p, c: case_attach(case=case, actor=actor, upload=p.file, **c),
+        "File attached.",
+        generic_api=False,  # a multipart upload
+    ),
+    CaseAction(
+        "link",
+        "Link to another case",
+        "Link the case to another (a repeat may become a complaint)",
+        schemas.LinkIn,
+        f.LinkForm,
+        lambda case, actor, p, c: case_link(
+            case=case, actor=actor, other=_linkable(actor, p.other), kind=p.kind, **c
+        ),
+        "Cases linked.",
+    ),
+    CaseAction(
+        "split",
+        "Split into separate cases",
+        "Split a contact that raises several issues into linked cases",
+        schemas.SplitIn,
+        f.SplitForm,
+        lambda case, actor, p, c: case_split(case=case, actor=actor, summaries=p.summaries, **c),
+        "Split: the new cases are linked to this one.",
+        offered=lambda s: _also(s.open),
+        generic_api=False,  # answers with the new cases' references too
+    ),
+    CaseAction(
+        "close",
+        "Close",
+        "Close the case",
+        schemas.CloseIn,
+        f.CloseForm,
+        lambda case, actor, p, c: case_close(
+            case=case, actor=actor, reason=p.reason, note=p.note, **c
+        ),
+        "Case closed.",
+        offered=_offer_close,
+        warning=True,
+    ),
+    CaseAction(
+        "reopen",
+        "Reopen",
+        "Reopen a closed case",
+        schemas.ReopenIn,
+        f.ReopenForm,
+        lambda case, actor, p, c: case_reopen(case=case, actor=actor, reason=p.reason, **c),
+        "Case reopened.",
+        offered=lambda s: _next(not s.open),
+    ),
+    CaseAction(
+        "withdraw",
+        "Withdraw",
+        "The customer withdraws the case",
+        schemas.WithdrawIn,
+        f.WithdrawForm,
+        lambda case, actor, p, c: case_withdraw(case=case, actor=actor, note=p.note, **c),
+        "Case withdrawn and closed.",
+        offered=lambda s: _also(s.open),
+        warning=True,
+    ),
+)
+
+
+def _named(case: Case, username: str) -> Any:
+    user = staff_member(case.organisation_id, username, "username")
+    assert user is not None  # the input requires a username
+    return user
+
+
+BY_NAME: dict[str, CaseAction] = {action.name: action for action in CASE_ACTIONS}
+
+
+def offered_actions(
+    case: Case, events: list[Any], may: Any
+) -> tuple[list[CaseAction], list[CaseAction]]:
+    """The next steps and the other actions the case offers now that ``may(name)`` allows."""
+    now = situation(case, events)
+    next_steps: list[CaseAction] = []
+    others: list[CaseAction] = []
+    for action in CASE_ACTIONS:
+        offer = action.offered(now)
+        if offer is Offer.NO or not may(action.needs):
+            continue
+        (next_steps if offer is Offer.NEXT else others).append(action)
+    return next_steps, others
