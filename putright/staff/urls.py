@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import auth, cases, contacts, letters, organisations, queues
+from .views import people as people_views
 from .views import remedies as remedy_views
 
 app_name = "staff"
@@ -74,6 +75,7 @@ urlpatterns = [
         remedy_views.pay_award,
         name="award-pay",
     ),
+    path("people/<int:person_id>/", people_views.person_page, name="person"),
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("approvals/", remedy_views.approvals, name="approvals"),
     path(
