@@ -10,6 +10,7 @@ answers become that same input. Every interface takes it through ``perform``.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -25,7 +26,7 @@ from putright.cases.services import Actor
 from putright.domain.policy import Pack, Stage
 
 if TYPE_CHECKING:
-    from putright.api.schemas import ActionIn
+    from putright.api.schemas import ActionIn, In
     from putright.staff.forms import ActionForm
 
 
@@ -75,6 +76,42 @@ class CaseAction:
     @property
     def needs(self) -> str:
         return self.permission or self.name
+
+
+NestedRunner = Callable[[Case, Any, Actor, Any, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class NestedAction:
+    """An action on something under a case (a remedy, an award), or on another record."""
+
+    name: str  # unique in the catalogue; the staff URL's name
+    label: str
+    path: str  # the API's path under /api/v1, e.g. /cases/{reference}/awards/{award_id}/offer
+    schema: type[In]
+    run: NestedRunner  # (case, the record the path names or None, actor, input, common)
+    done: Callable[[Any], str]  # told to the person, from what the service returned
+    permission: str = ""  # a key of ACTION_ROLES; blank: the service and access rules decide
+    button: str = ""
+    warning: bool = False
+    target: str = ""  # what the path's id names: "award", "remedy_action", or nothing
+
+    @property
+    def staff_path(self) -> str:
+        """The staff page's URL pattern: the API's path, with a trailing slash."""
+        path = self.path.removeprefix("/").replace("{reference}", "<str:reference>")
+        return re.sub(r"\{(\w+_id)\}", r"<int:\1>", path) + "/"
+
+
+def perform_nested(
+    action: NestedAction, *, user: User, case: Case, target: Any, payload: In
+) -> Any:
+    """Take a nested action as ``user``; its role check, then its service, decide."""
+    if action.permission:
+        require_action(user, case, action.permission)
+    occurred_at = aware(getattr(payload, "occurred_at", None))
+    common = {"expected_version": getattr(payload, "version", None), "occurred_at": occurred_at}
+    return action.run(case, target, Actor(user), payload, common)
 
 
 def perform(action: CaseAction, *, user: User, case: Case, payload: ActionIn) -> Any:

@@ -2,7 +2,7 @@
 
 import datetime
 import re
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -17,55 +17,30 @@ from putright.accounts.access import (
     roles_in,
 )
 from putright.accounts.models import User
-from putright.actions.catalogue import aware
+from putright.actions.catalogue import perform_nested
+from putright.actions.remedies import NESTED_BY_NAME
 from putright.cases.errors import CaseError, CaseInputError
 from putright.cases.models import Case
-from putright.cases.services import Actor
 from putright.domain.compensation import pounds, suggest_band
 from putright.policies.registry import get_pack
 from putright.remedies.models import Award, RemedyAction
 from putright.remedies.selectors import awaiting_award
-from putright.remedies.services import (
-    ComponentIn,
-    action_add,
-    action_complete,
-    award_answer,
-    award_decide,
-    award_offer,
-    award_pay,
-    award_propose,
-    remedy_record,
-)
 
 from .reference import user_of
-from .schemas import ActionIn as CaseActionIn
-from .schemas import In, Text, errors
+from .remedy_inputs import (
+    ActionIn,
+    AnswerIn,
+    AwardIn,
+    CompleteIn,
+    DecideIn,
+    OfferIn,
+    PayIn,
+    RemedyIn,
+)
+from .schemas import Text, errors
 
 router = Router(tags=["remedies"])
 COMPONENT = re.compile(r"^components\[(\d+)\]")
-
-
-class Versioned(CaseActionIn):
-    """When it happened (never in the future) and the case version you saw (409 if it changed)."""
-
-
-def _common(payload: Versioned) -> dict[str, Any]:
-    return {"expected_version": payload.version, "occurred_at": aware(payload.occurred_at)}
-
-
-class RemedyIn(Versioned):
-    kind: Literal[
-        "acknowledgement",
-        "apology",
-        "explanation",
-        "action",
-        "reconsidered_decision",
-        "amended_record",
-        "changed_policy",
-        "financial",
-    ]
-    description: str = Field(..., min_length=1, max_length=5000)
-    issue: int | None = Field(None, ge=1, le=1000)
 
 
 CASE_VERSION = "The case's version after this change: send it with your next change."
@@ -79,13 +54,6 @@ class RemedyOut(Schema):
     case_version: int | None = Field(None, description=CASE_VERSION)
 
 
-class ActionIn(Versioned):
-    description: str = Field(..., min_length=1, max_length=5000)
-    owner: str = Field(..., min_length=1, max_length=150, description="username")
-    due_on: datetime.date
-    remedy: int | None = Field(None, ge=1)
-
-
 class ActionOut(Schema):
     id: int
     description: str
@@ -94,30 +62,6 @@ class ActionOut(Schema):
     completed_on: datetime.date | None = None
     evidence: str = ""
     case_version: int | None = Field(None, description=CASE_VERSION)
-
-
-class CompleteIn(Versioned):
-    evidence: str = Field(..., min_length=1, max_length=5000)
-
-
-class ComponentSchema(In):
-    kind: Literal["time_trouble_distress", "financial_loss", "statutory", "goodwill", "non_cash"]
-    amount_pence: int = Field(0, ge=0, le=100_000_000)
-    band: str = Field("", max_length=60)
-    description: str = Field("", max_length=500)
-    evidence: str = Field("", max_length=5000)
-    days_late: int | None = Field(None, ge=0, le=3650)
-
-
-class AwardIn(Versioned):
-    components: list[ComponentSchema] = Field(..., min_length=1, max_length=20)
-    reasoning: str = Field(..., min_length=1, max_length=20000)
-    occasions: int = Field(
-        1, ge=1, le=1000, description="How often the failure happened (for the calculator)."
-    )
-    months_affected: int = Field(
-        0, ge=0, le=1200, description="How long the customer was affected (for the calculator)."
-    )
 
 
 class SuggestionOut(Schema):
@@ -177,30 +121,9 @@ class AwaitingOut(Schema):
     case_visible: bool = Field(..., description="Whether you may open the case itself.")
 
 
-class DecideIn(Versioned):
-    approve: bool
-    note: str = Field("", max_length=5000)
-
-
-class AnswerIn(Versioned):
-    accepted: bool
-    note: str = Field("", max_length=5000)
-
-
-class OfferIn(Versioned):
-    """Nothing to give but when and the version: the offer is the award as approved."""
-
-
-class PayIn(Versioned):
-    method: Literal["bank_transfer", "cheque", "rent_credit", "voucher", "non_cash"]
-    arrears_offset_pence: int = Field(0, ge=0, le=100_000_000)
-
-
-def _case(request: HttpRequest, reference: str, action: str) -> tuple[User, Case]:
+def _case(request: HttpRequest, reference: str) -> tuple[User, Case]:
     user = user_of(request)
-    case = access_case(user, reference)
-    require_action(user, case, action)
-    return user, case
+    return user, access_case(user, reference)
 
 
 def award_out(award: Award, *, case_version: int | None = None) -> dict[str, Any]:
@@ -255,14 +178,9 @@ def remedies_create(
     request: HttpRequest, reference: Text, payload: RemedyIn
 ) -> Status[dict[str, Any]]:
     """Record a remedy (apology, explanation, action, changed decision ...), optionally for one issue."""
-    user, case = _case(request, reference, "remedy")
-    remedy = remedy_record(
-        case=case,
-        actor=Actor(user),
-        kind=payload.kind,
-        description=payload.description,
-        issue_number=payload.issue,
-        **_common(payload),
+    user, case = _case(request, reference)
+    remedy = perform_nested(
+        NESTED_BY_NAME["remedy-record"], user=user, case=case, target=None, payload=payload
     )
     return Status(
         201,
@@ -285,18 +203,9 @@ def remedy_actions_create(
     request: HttpRequest, reference: Text, payload: ActionIn
 ) -> Status[dict[str, Any]]:
     """Add an action to put things right, with its owner and due date."""
-    user, case = _case(request, reference, "remedy")
-    remedy = case.remedies.filter(pk=payload.remedy).first() if payload.remedy else None
-    if payload.remedy and remedy is None:
-        raise CaseInputError("The case has no such remedy.", fields={"remedy": "Not found."})
-    action = action_add(
-        case=case,
-        actor=Actor(user),
-        description=payload.description,
-        owner=_owner(case, payload.owner),
-        due_on=payload.due_on,
-        remedy=remedy,
-        **_common(payload),
+    user, case = _case(request, reference)
+    action = perform_nested(
+        NESTED_BY_NAME["remedy-action-add"], user=user, case=case, target=None, payload=payload
     )
     return Status(201, _action_out(action, case_version=action.case.version))
 
@@ -322,15 +231,16 @@ def remedy_actions_complete(
     request: HttpRequest, reference: Text, action_id: int, payload: CompleteIn
 ) -> dict[str, Any]:
     """Mark an action done, with the evidence that shows it."""
-    user = user_of(request)
-    case = access_case(user, reference)
+    user, case = _case(request, reference)
     action = RemedyAction.objects.filter(case=case, pk=action_id).first()
     if action is None:
         raise NotVisibleError("The case has no such action.")
-    if action.owner_id != user.pk:
-        require_action(user, case, "remedy")
-    done = action_complete(
-        action=action, actor=Actor(user), evidence=payload.evidence, **_common(payload)
+    done = perform_nested(
+        NESTED_BY_NAME["remedy-action-complete"],
+        user=user,
+        case=case,
+        target=action,
+        payload=payload,
     )
     return _action_out(done, case_version=done.case.version)
 
@@ -403,16 +313,10 @@ def awards_create(
     request: HttpRequest, reference: Text, payload: AwardIn
 ) -> Status[dict[str, Any]]:
     """Propose an award; above your authority it waits for the approval the policy names."""
-    user, case = _case(request, reference, "award-propose")
+    user, case = _case(request, reference)
     try:
-        award = award_propose(
-            case=case,
-            actor=Actor(user),
-            components=[ComponentIn(**c.dict()) for c in payload.components],
-            reasoning=payload.reasoning,
-            occasions=payload.occasions,
-            months_affected=payload.months_affected,
-            **_common(payload),
+        award = perform_nested(
+            NESTED_BY_NAME["award-propose"], user=user, case=case, target=None, payload=payload
         )
     except CaseError as error:
         # The services name a part "components[0]"; the API names fields "components.0".
@@ -421,12 +325,19 @@ def awards_create(
     return Status(201, award_out(award, case_version=award.case.version))
 
 
-def _award(request: HttpRequest, reference: str, award_id: int, action: str) -> tuple[User, Award]:
-    user, case = _case(request, reference, action)
+def _on_award(
+    request: HttpRequest, reference: str, award_id: int, name: str, payload: Any
+) -> Award:
+    """Take the declared action ``name`` on one of the case's awards."""
+    user, case = _case(request, reference)
+    action = NESTED_BY_NAME[name]
+    if action.permission:
+        require_action(user, case, action.permission)  # before revealing whether it exists
     award = case.awards.filter(pk=award_id).first()
     if award is None:
         raise NotVisibleError("The case has no such award.")
-    return user, award
+    done: Award = perform_nested(action, user=user, case=case, target=award, payload=payload)
+    return done
 
 
 @router.post(
@@ -444,12 +355,8 @@ def awards_decide(
     """
     user = user_of(request)
     award = access_award_decision(user, award_id, reference=reference)
-    award = award_decide(
-        award=award,
-        actor=Actor(user),
-        approve=payload.approve,
-        note=payload.note,
-        **_common(payload),
+    award = perform_nested(
+        NESTED_BY_NAME["award-decide"], user=user, case=award.case, target=award, payload=payload
     )
     return award_out(award, case_version=award.case.version)
 
@@ -463,8 +370,7 @@ def awards_offer(
     request: HttpRequest, reference: Text, award_id: int, payload: OfferIn | None = None
 ) -> dict[str, Any]:
     """Offer an approved award to the customer (the body is optional)."""
-    user, award = _award(request, reference, award_id, "award-offer")
-    award = award_offer(award=award, actor=Actor(user), **(_common(payload) if payload else {}))
+    award = _on_award(request, reference, award_id, "award-offer", payload or OfferIn(version=None))
     return award_out(award, case_version=award.case.version)
 
 
@@ -477,14 +383,7 @@ def awards_answer(
     request: HttpRequest, reference: Text, award_id: int, payload: AnswerIn
 ) -> dict[str, Any]:
     """Record the customer's acceptance or refusal of the offer."""
-    user, award = _award(request, reference, award_id, "award-offer")
-    award = award_answer(
-        award=award,
-        actor=Actor(user),
-        accepted=payload.accepted,
-        note=payload.note,
-        **_common(payload),
-    )
+    award = _on_award(request, reference, award_id, "award-answer", payload)
     return award_out(award, case_version=award.case.version)
 
 
@@ -497,14 +396,7 @@ def awards_pay(
     request: HttpRequest, reference: Text, award_id: int, payload: PayIn
 ) -> dict[str, Any]:
     """Record payment, once, by a method the policy allows, offsetting arrears where it says so."""
-    user, award = _award(request, reference, award_id, "award-pay")
-    award = award_pay(
-        award=award,
-        actor=Actor(user),
-        method=payload.method,
-        arrears_offset_pence=payload.arrears_offset_pence,
-        **_common(payload),
-    )
+    award = _on_award(request, reference, award_id, "award-pay", payload)
     return award_out(award, case_version=award.case.version)
 
 

@@ -181,7 +181,12 @@ def action_complete(
     expected_version: int | None = None,
     occurred_at: datetime.datetime | None = None,
 ) -> RemedyAction:
-    """Mark an action done, with the evidence that shows it; done on the day it happened."""
+    """Mark an action done, with the evidence that shows it; done on the day it happened.
+
+    Its owner may, whatever their role; anyone else needs the role that records remedies.
+    """
+    if actor.user is not None and action.owner_id != actor.user.pk:
+        _require_role(actor, action.case, "remedy")
     case, moment = _locked(action.case, expected_version, occurred_at)
     action = RemedyAction.objects.select_for_update().get(pk=action.pk)
     if action.completed_on is not None:

@@ -103,6 +103,11 @@ class RemedyForm(CaseForm):
         else:
             del self.fields["issue"]
 
+    def to_input(self) -> dict[str, Any]:
+        data = super().to_input()
+        data["issue"] = int(data["issue"]) if data.get("issue") else None
+        return data
+
 
 def owner_choices(case: Case) -> list[tuple[str, str]]:
     """Active staff of the landlord who can see the case (the owner must, to complete it)."""
@@ -140,12 +145,17 @@ class AddActionForm(CaseForm):
         else:
             del self.fields["remedy"]
 
-    def clean_owner(self) -> User:
-        username = self.cleaned_data["owner"]
+    def clean_owner(self) -> str:
+        username = str(self.cleaned_data["owner"])
         owner = User.objects.filter(username=username, is_active=True).first()
         if owner is None or not can_see_case(owner, self.case):
             raise forms.ValidationError("Choose someone who can see this case.")
-        return owner
+        return username
+
+    def to_input(self) -> dict[str, Any]:
+        data = super().to_input()
+        data["remedy"] = int(data["remedy"]) if data.get("remedy") else None
+        return data
 
 
 class CompleteActionForm(CaseForm):
@@ -242,16 +252,41 @@ class DecideForm(CaseForm):
     )
 
 
+class AwardDecisionForm(DecideForm):
+    """Approve or refuse, on the case's own page for the award."""
+
+    approve = forms.ChoiceField(
+        label="Do you approve this compensation?",
+        choices=[("yes", "Yes, approve it"), ("no", "No, refuse approval")],
+        widget=forms.RadioSelect,
+    )
+
+    def to_input(self) -> dict[str, Any]:
+        data = super().to_input()
+        data["approve"] = data["approve"] == "yes"
+        return data
+
+
 class OfferForm(CaseForm):
     """Nothing to enter: the offer is the award as approved."""
 
 
 class AnswerForm(CaseForm):
+    accepted = forms.ChoiceField(
+        label="Did the customer accept the offer?",
+        choices=[("yes", "Yes, they accepted it"), ("no", "No, they refused it")],
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(
         label="What did the customer say? (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def to_input(self) -> dict[str, Any]:
+        data = super().to_input()
+        data["accepted"] = data["accepted"] == "yes"
+        return data
 
 
 class PayForm(CaseForm):
@@ -270,3 +305,8 @@ class PayForm(CaseForm):
         _choice(self, "method").choices = [(m, labels.get(m, m)) for m in allowed]
         if not (rules and rules.arrears_offset):
             del self.fields["arrears_offset"]
+
+    def to_input(self) -> dict[str, Any]:
+        data = super().to_input()
+        data["arrears_offset_pence"] = data.pop("arrears_offset", None) or 0
+        return data

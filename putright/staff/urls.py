@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from putright.actions.remedies import REMEDY_ACTIONS
+
 from .views import auth, cases, contacts, letters, organisations, queues
 from .views import people as people_views
 from .views import remedies as remedy_views
@@ -25,56 +27,13 @@ urlpatterns = [
         letters.attachment,
         name="attachment",
     ),
-    path(
-        "cases/<str:reference>/remedies/record/",
-        remedy_views.record_remedy,
-        name="remedy-record",
-    ),
-    path(
-        "cases/<str:reference>/remedies/add-action/",
-        remedy_views.add_action,
-        name="remedy-action-add",
-    ),
-    path(
-        "cases/<str:reference>/remedies/actions/<int:action_id>/complete/",
-        remedy_views.complete_action,
-        name="remedy-action-complete",
-    ),
-    path(
-        "cases/<str:reference>/remedies/propose/",
-        remedy_views.propose_award,
-        name="award-propose",
-    ),
-    path(
-        "cases/<str:reference>/awards/<int:award_id>/approve/",
-        remedy_views.approve_award,
-        name="award-approve",
-    ),
-    path(
-        "cases/<str:reference>/awards/<int:award_id>/refuse/",
-        remedy_views.refuse_award,
-        name="award-refuse",
-    ),
-    path(
-        "cases/<str:reference>/awards/<int:award_id>/offer/",
-        remedy_views.offer_award,
-        name="award-offer",
-    ),
-    path(
-        "cases/<str:reference>/awards/<int:award_id>/accepted/",
-        remedy_views.accept_award,
-        name="award-accepted",
-    ),
-    path(
-        "cases/<str:reference>/awards/<int:award_id>/refused/",
-        remedy_views.decline_award,
-        name="award-refused",
-    ),
-    path(
-        "cases/<str:reference>/awards/<int:award_id>/pay/",
-        remedy_views.pay_award,
-        name="award-pay",
-    ),
+    # Remedies and awards: each declared action's page at its API path (see putright.actions).
+    *[
+        path(action.staff_path, remedy_views.PAGES[action.name], name=action.name)
+        for action in REMEDY_ACTIONS
+        if action.name in remedy_views.PAGES
+    ],
+    path("cases/<str:reference>/awards/", remedy_views.propose_award, name="award-propose"),
     path("people/<int:person_id>/", people_views.person_page, name="person"),
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("approvals/", remedy_views.approvals, name="approvals"),

@@ -28,11 +28,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from putright.accounts.access import ACTION_ROLES
 from putright.accounts.models import AccessLog, Role, User
 from putright.actions.cases import CASE_ACTIONS
+from putright.actions.remedies import REMEDY_ACTIONS
 from putright.api.api import api
 from putright.cases.models import Case, CaseMember, EventKind
 from putright.cases.services import (
@@ -1040,3 +1042,88 @@ def test_staff_page_matrix(world, users, client, action, user, target):
     else:
         assert sent.status_code == expected
         assert Case.objects.get(pk=case.pk).version == case.version
+
+
+# -- the staff pages of remedies and awards: declared once, at their API paths ---------------
+
+#: Each declared nested action: its API operation, and its form as a person fills it in.
+NESTED_STAFF: dict[str, tuple[str, dict[str, Any]]] = {
+    "remedy-record": ("remedies_create", {"kind": "apology", "description": "We are sorry"}),
+    "remedy-action-add": (
+        "remedy_actions_create",
+        {"description": "Replace the boiler", "owner": "", "due_on": ACTION_DUE},
+    ),
+    "remedy-action-complete": ("remedy_actions_complete", {"evidence": "Job sheet 1234"}),
+    "award-propose": (
+        "awards_create",
+        {
+            "rows": "1",
+            "occasions": "1",
+            "months_affected": "0",
+            "reasoning": REASONING,
+            "components-0-kind": "goodwill",
+            "components-0-amount": "50.00",
+        },
+    ),
+    "award-decide": ("awards_decide", {"approve": "yes", "note": "Agreed"}),
+    "award-offer": ("awards_offer", {}),
+    "award-answer": ("awards_answer", {"accepted": "yes"}),
+    "award-pay": ("awards_pay", {"method": "bank_transfer"}),
+}
+
+
+def test_every_nested_action_is_declared_at_its_api_path_and_in_the_matrix():
+    paths = {path for _, _, path in operations()}
+    assert set(NESTED_STAFF) == {a.name for a in REMEDY_ACTIONS}
+    for action in REMEDY_ACTIONS:
+        assert action.path in paths, action.name
+        assert reverse_path(action) == "/" + action.staff_path.replace(
+            "<str:reference>", "R"
+        ).replace("<int:award_id>", "1").replace("<int:action_id>", "1")
+
+
+def reverse_path(action: Any) -> str:
+    kwargs: dict[str, Any] = {"reference": "R"}
+    if "award_id" in action.staff_path:
+        kwargs["award_id"] = 1
+    if "action_id" in action.staff_path:
+        kwargs["action_id"] = 1
+    return reverse(f"staff:{action.name}", kwargs=kwargs)
+
+
+def _nested_rows() -> list[Any]:
+    return [
+        pytest.param(name, user, target)
+        for name in NESTED_STAFF
+        for user in USERS
+        for target in TARGETS
+    ]
+
+
+@pytest.mark.parametrize(("name", "user", "target"), _nested_rows())
+def test_staff_nested_action_matrix(world, users, client, name, user, target):
+    """Each remedy and award page answers as its endpoint does; deciding an award through the
+    case is for those who work it (the board member decides from their approvals list)."""
+    operation_id, form = NESTED_STAFF[name]
+    expected = EXPECTATIONS[operation_id][1](user, target)
+    if name == "award-decide" and user == BOARD:
+        expected = 404  # the case page is closed to the board; its approvals page is not
+    expected = 302 if expected in (200, 201) else expected
+    worker = Actor(users[COMPLAINTS_MANAGER])
+    case = world[target]
+    prepare_ids = REMEDY_CALLS[operation_id][0]
+    ids = {k: int(v) for k, v in prepare_ids(case, worker, user, target).items()}
+    case = Case.objects.get(pk=case.pk)
+    url = reverse(f"staff:{name}", kwargs={"reference": case.reference, **ids})
+    body = {**form, "version": str(case.version)}
+    if "owner" in body:
+        body["owner"] = action_owner(target)
+    client.force_login(users[user])
+
+    shown = client.get(url)
+    assert shown.status_code == (200 if expected == 302 else expected), user
+
+    sent = client.post(url, body)
+    assert sent.status_code == expected, (user, sent.content.decode()[-800:])
+    changed = Case.objects.get(pk=case.pk).version > case.version
+    assert changed is (expected == 302)

@@ -488,7 +488,46 @@ HAPPY: dict[str, tuple[Prepare, dict[str, Any], Check]] = {
 }
 # Tested on their own below: split answers with the new cases, attach takes a file,
 # make-formal needs an informal stage (another policy), add-member needs a manager.
-SEPARATE = {"split", "attach", "make-formal", "add-member"}
+SEPARATE = {"split", "attach", "make-formal", "add-member", "choose-route"}
+
+
+def test_a_route_is_chosen_after_a_resident_escalates_without_one(db, clock):
+    """A resident escalating in the portal names no route; staff choose one the policy allows."""
+    southern = organisation_create(
+        slug="southern", name="Southern", policy_pack="southern-housing-2020"
+    )
+    handler = make_user("southern_handler", southern, Role.COMPLAINT_HANDLER)
+    case = case_receive(
+        organisation=southern,
+        kind="complaint",
+        channel="phone",
+        received_at=at(2026, 3, 2, 10),
+        summary="The repair never happened",
+        service_area="Repairs and Maintenance",
+        category="Delay",
+        customer=Person.objects.create(organisation=southern, name="Pat Resident"),
+        actor=Actor(handler),
+    )
+    case = case_respond(case=case, actor=Actor(handler), outcome="upheld", text="Sorry.")
+    case = case_escalate(case=case, actor=Actor.system("portal"), reasons="Still broken")
+    assert (case.stage, case.route) == ("stage2", "")
+    client = api_for(handler)
+
+    refused = client.post(
+        f"/cases/{case.reference}/choose-route", {"route": "complaint_review_panel"}
+    )
+    assert refused.status_code == 422
+    assert "only for cases whose earlier outcome was" in refused.json()["error"]["message"]
+
+    chosen = client.post(
+        f"/cases/{case.reference}/choose-route", {"route": "senior_manager_review"}
+    )
+    assert chosen.status_code == 200, chosen.content
+    body = chosen.json()
+    assert body["route"] == "senior_manager_review"
+    assert body["events"][-1]["kind"] == "route_chosen"
+    steps = {d["step"] for d in body["deadlines"] if d["stage"] == "stage2"}
+    assert "senior_manager_call" in steps
 
 
 def test_a_manager_names_a_panel_member_who_then_sees_the_case(apis, cases):

@@ -200,7 +200,7 @@ def test_a_panel_member_neither_offers_an_award_nor_records_the_answer(
     board_award.status = AwardStatus.APPROVED
     board_award.save(update_fields=["status"])
     client.force_login(staff["panel"])
-    for name in ("award-offer", "award-accepted"):
+    for name in ("award-offer", "award-answer"):
         response = client.post(
             reverse(f"staff:{name}", args=[stage2_case.reference, board_award.pk]), {}
         )

@@ -132,7 +132,7 @@ def test_downloading_a_letter_is_recorded(manager_client, case, complaints_manag
 
 @pytest.mark.parametrize(
     "page",
-    ["remedies/record/", "note/", "remedies/propose/"],
+    ["remedies/", "note/", "awards/"],
 )
 def test_reading_a_restricted_case_on_any_of_its_pages_is_recorded(
     manager_client, conduct_case, complaints_manager, page

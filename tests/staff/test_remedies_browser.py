@@ -138,10 +138,10 @@ def test_the_remedies_pages_pass_axe(live_server, monkeypatch, caseworker, organ
                 assert page.locator(".govuk-error-summary").count() == 1
                 audit(page, axe)
 
-            page.goto(f"{live_server.url}{base}/remedies/actions/{action.pk}/complete/")
+            page.goto(f"{live_server.url}{base}/remedy-actions/{action.pk}/complete/")
             audit(page, axe)
 
-            page.goto(f"{live_server.url}{base}/remedies/propose/")
+            page.goto(f"{live_server.url}{base}/awards/")
             audit(page, axe)
             page.get_by_role("button", name="Add another part").click()
             audit(page, axe)

@@ -366,22 +366,27 @@ def test_an_award_above_the_handlers_authority_waits_for_the_right_role(
     assert sorted(award.components.values_list("amount_pence", flat=True)) == [2010, 5000]
 
     # The handler may not approve it: no link, and the page refuses.
-    assert not tab(client, slh_case).has("a", href=url("award-approve", slh_case, award.pk))
-    assert client.get(url("award-approve", slh_case, award.pk)).status_code == 403
+    assert not tab(client, slh_case).has(
+        "a", href=url("award-decide", slh_case, award.pk) + "?approve=yes"
+    )
+    assert client.get(url("award-decide", slh_case, award.pk)).status_code == 403
 
     client.force_login(complaints_manager)
     page = tab(client, slh_case)
-    assert page.has("a", href=url("award-approve", slh_case, award.pk))
-    assert page.has("a", href=url("award-refuse", slh_case, award.pk))
-    page = parse(client.get(url("award-approve", slh_case, award.pk)).content)
+    assert page.has("a", href=url("award-decide", slh_case, award.pk) + "?approve=yes")
+    assert page.has("a", href=url("award-decide", slh_case, award.pk) + "?approve=no")
+    page = parse(client.get(url("award-decide", slh_case, award.pk) + "?approve=yes").content)
+    assert "checked" in page.find("input", name="approve", value="yes").attrs
     assert "Receipt for a heater" in page.text
-    response = client.post(url("award-approve", slh_case, award.pk), {"note": "Fair."})
+    response = client.post(
+        url("award-decide", slh_case, award.pk), {"approve": "yes", "note": "Fair."}
+    )
     assert_back_on_the_tab(response, slh_case)
     award.refresh_from_db()
     assert (award.status, award.decided_by) == (AwardStatus.APPROVED, complaints_manager)
 
     # Deciding again is refused with the service's reason.
-    response = client.post(url("award-refuse", slh_case, award.pk), {"note": ""})
+    response = client.post(url("award-decide", slh_case, award.pk), {"approve": "no", "note": ""})
     assert response.status_code == 400
     assert "not waiting for approval" in summary_errors(parse(response.content))
 
@@ -400,10 +405,12 @@ def test_offer_acceptance_and_payment_with_an_arrears_offset(
     assert_back_on_the_tab(response, slh_case)
     assert "£50 offered to the customer" in banner(client, response)
     page = tab(client, slh_case)
-    assert page.has("a", href=url("award-accepted", slh_case, award.pk))
-    assert page.has("a", href=url("award-refused", slh_case, award.pk))
+    assert page.has("a", href=url("award-answer", slh_case, award.pk) + "?accepted=yes")
+    assert page.has("a", href=url("award-answer", slh_case, award.pk) + "?accepted=no")
 
-    response = client.post(url("award-accepted", slh_case, award.pk), {"note": "Happy"})
+    response = client.post(
+        url("award-answer", slh_case, award.pk), {"accepted": "yes", "note": "Happy"}
+    )
     assert_back_on_the_tab(response, slh_case)
     award.refresh_from_db()
     assert award.status == AwardStatus.ACCEPTED
@@ -447,7 +454,9 @@ def test_offer_acceptance_and_payment_with_an_arrears_offset(
 def test_a_refused_approval_can_never_be_paid(client, caseworker, complaints_manager, slh_case):
     award = slh_award(slh_case, caseworker)
     client.force_login(complaints_manager)
-    response = client.post(url("award-refuse", slh_case, award.pk), {"note": "Too much"})
+    response = client.post(
+        url("award-decide", slh_case, award.pk), {"approve": "no", "note": "Too much"}
+    )
     assert_back_on_the_tab(response, slh_case)
     page = tab(client, slh_case)
     assert not page.has("a", href=url("award-pay", slh_case, award.pk))
@@ -483,7 +492,9 @@ def test_right_to_repair_and_payment_only_after_acceptance(client, caseworker, o
     assert "only once the customer has accepted" in summary_errors(parse(response.content))
 
     client.post(url("award-offer", case, award.pk), {})
-    response = client.post(url("award-refused", case, award.pk), {"note": "Not enough"})
+    response = client.post(
+        url("award-answer", case, award.pk), {"accepted": "no", "note": "Not enough"}
+    )
     assert_back_on_the_tab(response, case)
     award.refresh_from_db()
     assert award.status == AwardStatus.REFUSED
@@ -644,8 +655,8 @@ def test_when_it_happened_is_recorded_on_the_event_and_the_award(
     )
     assert_back_on_the_tab(response, slh_case)
     response = client.post(
-        url("award-accepted", slh_case, award.pk),
-        {"note": "On the phone", "occurred_at": "2026-03-05 15:30"},
+        url("award-answer", slh_case, award.pk),
+        {"accepted": "yes", "note": "On the phone", "occurred_at": "2026-03-05 15:30"},
     )
     assert_back_on_the_tab(response, slh_case)
     award.refresh_from_db()

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from pydantic import ValidationError
 
 from putright.accounts.access import (
     AccessDeniedError,
@@ -29,6 +30,8 @@ from putright.accounts.access import (
     may_approve_awards,
 )
 from putright.accounts.models import User
+from putright.actions.catalogue import NestedAction, perform_nested
+from putright.actions.remedies import NESTED_BY_NAME
 from putright.cases.errors import CaseError, ConflictError, PolicyRuleError
 from putright.cases.models import Case
 from putright.cases.services import Actor
@@ -38,15 +41,7 @@ from putright.policies.registry import get_pack
 from putright.remedies.models import Award
 from putright.remedies.selectors import awaiting_award, missed_deadlines
 from putright.remedies.services import (
-    ComponentIn,
-    action_add,
-    action_complete,
-    award_answer,
     award_decide,
-    award_offer,
-    award_pay,
-    award_propose,
-    remedy_record,
 )
 
 from .. import remedies_forms as rf
@@ -77,7 +72,7 @@ def _award_or_404(case: Case, award_id: int) -> Award:
     return award
 
 
-def _forbidden(request: HttpRequest, case: Case, page: Page) -> HttpResponse:
+def _forbidden(request: HttpRequest, case: Case, page: Any) -> HttpResponse:
     return render(request, "staff/forbidden.html", {"case": case, "action": page}, status=403)
 
 
@@ -115,57 +110,91 @@ def _show_fields(form: forms.Form, problem: CaseError) -> None:
             form.add_error(name, message)
 
 
+def _show_invalid(form: forms.Form, problem: ValidationError) -> str:
+    """The input's own checks (the same as the API's), beside the fields they concern."""
+    summary = "Check the answers below."
+    for item in problem.errors():
+        name = FIELD_NAMES.get(str(item["loc"][0]), str(item["loc"][0])) if item["loc"] else ""
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if name in form.fields:
+            form.add_error(name, message)
+        else:
+            summary = message
+    return summary
+
+
+def _target(case: Case, action: NestedAction, target_id: int | None) -> Any:
+    """The award or the action to put things right that the page's path names, or 404."""
+    if action.target == "award":
+        return _award_or_404(case, int(target_id or 0))
+    if action.target == "remedy_action":
+        found = case.remedy_actions.select_related("owner").filter(pk=target_id or 0).first()
+        if found is None:
+            raise Http404("The case has no such action.")
+        return found
+    return None
+
+
+def may_take(user: User, case: Case, action: NestedAction, target: Any) -> bool:
+    """Whether the page offers the action to the user (the service decides again on saving)."""
+    if action.name == "remedy-action-complete":
+        return bool(target.owner_id == user.pk or may_act(user, case, "remedy"))
+    if action.name == "award-decide":
+        return may_act(user, case, "award-decide")
+    return may_act(user, case, action.permission)
+
+
 def _form_page(
     request: HttpRequest,
     reference: str,
-    page: Page,
+    name: str,
     form_class: type[rf.CaseForm],
-    run: Callable[[Case, Actor, dict[str, Any]], str],
     *,
-    award_id: int | None = None,
-    action_id: int | None = None,
+    target_id: int | None = None,
 ) -> HttpResponse:
-    """One form: check access, run the service on saving, or show its errors by the fields."""
+    """One declared action's form: check access, take the action on saving, or show why not."""
+    action = NESTED_BY_NAME[name]
     user = staff_user(request)
     case = case_or_404(request, reference)
-    award = _award_or_404(case, award_id) if award_id is not None else None
-    remedy_action = None
-    if action_id is not None:
-        remedy_action = case.remedy_actions.select_related("owner").filter(pk=action_id).first()
-        if remedy_action is None:
-            raise Http404("The case has no such action.")
-    if not may_act(user, case, page.permission):
-        return _forbidden(request, case, page)
+    target = _target(case, action, target_id)
+    if not may_take(user, case, action, target):
+        return _forbidden(request, case, action)
     pack = get_pack(case.policy_pack)
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, case=case, pack=pack, user=user)
+    made: dict[str, Any] = {"case": case, "pack": pack, "user": user}
+    form = form_class(data, initial=request.GET.dict(), **made)
     error = ""
     if request.method == "POST" and form.is_valid():
-        cleaned = dict(form.cleaned_data, award=award, remedy_action=remedy_action)
         try:
-            done = run(case, Actor(user), cleaned)
+            payload = action.schema.model_validate(form.to_input())
+            done = perform_nested(action, user=user, case=case, target=target, payload=payload)
+        except ValidationError as problem:
+            error = _show_invalid(form, problem)
         except ConflictError as problem:
             # Keep what they entered, now on the current version: saving again is deliberate.
             error = _conflict(problem)
             kept = request.POST.copy()
             kept["version"] = _current_version(case)
-            form = form_class(kept, case=case, pack=pack, user=user)
+            form = form_class(kept, **made)
             form.is_valid()
         except CaseError as problem:
             error = _explain(problem)
             _show_fields(form, problem)
+        except AccessDeniedError as problem:
+            error = str(problem)
         else:
-            return _back(request, case, done)
+            return _back(request, case, action.done(done))
+    award = target if action.target == "award" else None
     return render(
         request,
         "staff/remedies/form.html",
         {
             "case": case,
-            "action": page,
+            "action": action,
             "form": form,
             "error": error,
             "award": award,
-            "remedy_action": remedy_action,
+            "remedy_action": target if action.target == "remedy_action" else None,
             "pack": pack,
             "approval_title": pack.role_title(award.approval_by)
             if award and award.approval_by
@@ -175,154 +204,63 @@ def _form_page(
     )
 
 
-# -- remedies and actions ---------------------------------------------------------------------
-
-
-def _record_remedy(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-    issue = d.get("issue")
-    remedy_record(
-        case=case,
-        actor=actor,
-        kind=d["kind"],
-        description=d["description"],
-        issue_number=int(issue) if issue else None,
-        **_common(d),
-    )
-    return "Remedy recorded."
+# -- remedies, actions and awards: one page for each declared action ---------------------------
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_remedy(request: HttpRequest, reference: str) -> HttpResponse:
-    page = Page("Record a remedy", "remedy")
-    return _form_page(request, reference, page, rf.RemedyForm, _record_remedy)
-
-
-def _add_action(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-    remedy = case.remedies.filter(pk=d["remedy"]).first() if d.get("remedy") else None
-    action = action_add(
-        case=case,
-        actor=actor,
-        description=d["description"],
-        owner=d["owner"],
-        due_on=d["due_on"],
-        remedy=remedy,
-        **_common(d),
-    )
-    return f"Action added for {action.owner}, due {action.due_on:%-d %B %Y}."
+    return _form_page(request, reference, "remedy-record", rf.RemedyForm)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_action(request: HttpRequest, reference: str) -> HttpResponse:
-    page = Page("Add an action", "remedy")
-    return _form_page(request, reference, page, rf.AddActionForm, _add_action)
-
-
-def _complete_action(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-    action = action_complete(
-        action=d["remedy_action"], actor=actor, evidence=d["evidence"], **_common(d)
-    )
-    late = " (late)" if action.completed_on and action.completed_on > action.due_on else ""
-    return f"Action completed{late}."
+    return _form_page(request, reference, "remedy-action-add", rf.AddActionForm)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def complete_action(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
-    page = Page("Complete an action", "remedy", button="Complete the action")
     return _form_page(
-        request, reference, page, rf.CompleteActionForm, _complete_action, action_id=action_id
+        request, reference, "remedy-action-complete", rf.CompleteActionForm, target_id=action_id
     )
 
 
-# -- awards -----------------------------------------------------------------------------------
-
-
-def _decide(approve: bool) -> Callable[[Case, Actor, dict[str, Any]], str]:
-    def run(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-        award = award_decide(
-            award=d["award"], actor=actor, approve=approve, note=d["note"], **_common(d)
-        )
-        verb = "approved" if approve else "refused approval"
-        return f"You {verb}: {pounds(award.total_pence)} compensation."
-
-    return run
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def approve_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Approve compensation", "award-decide", button="Approve")
-    return _form_page(request, reference, page, rf.DecideForm, _decide(True), award_id=award_id)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def refuse_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Refuse approval for compensation", "award-decide", button="Refuse", warning=True)
-    return _form_page(request, reference, page, rf.DecideForm, _decide(False), award_id=award_id)
-
-
-def _offer(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-    award = award_offer(award=d["award"], actor=actor, **_common(d))
-    final = " in full and final settlement" if award.full_and_final else ""
-    return f"{pounds(award.total_pence)} offered to the customer{final}."
+def decide_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
+    return _form_page(request, reference, "award-decide", rf.AwardDecisionForm, target_id=award_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Offer compensation", "award-offer", button="Record the offer")
-    return _form_page(request, reference, page, rf.OfferForm, _offer, award_id=award_id)
-
-
-def _answer(accepted: bool) -> Callable[[Case, Actor, dict[str, Any]], str]:
-    def run(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-        award_answer(award=d["award"], actor=actor, accepted=accepted, note=d["note"], **_common(d))
-        if accepted:
-            return "The customer accepted the offer."
-        pack = get_pack(case.policy_pack)
-        route = pack.compensation.refusal_opens_route if pack.compensation else None
-        opens = f" They may ask for a {route.replace('_', ' ')}." if route else ""
-        return f"The customer refused the offer.{opens}"
-
-    return run
+    return _form_page(request, reference, "award-offer", rf.OfferForm, target_id=award_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def accept_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Customer accepted the offer", "award-offer", button="Record acceptance")
-    return _form_page(request, reference, page, rf.AnswerForm, _answer(True), award_id=award_id)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def decline_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Customer refused the offer", "award-offer", button="Record refusal")
-    return _form_page(request, reference, page, rf.AnswerForm, _answer(False), award_id=award_id)
-
-
-def _pay(case: Case, actor: Actor, d: dict[str, Any]) -> str:
-    award = award_pay(
-        award=d["award"],
-        actor=actor,
-        method=d["method"],
-        arrears_offset_pence=d.get("arrears_offset") or 0,
-        **_common(d),
-    )
-    done = f"Payment of {pounds(award.paid_pence)} recorded."
-    if award.arrears_offset_pence:
-        done += f" Tell the customer {pounds(award.arrears_offset_pence)} went to their arrears."
-    return done
+def answer_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
+    return _form_page(request, reference, "award-answer", rf.AnswerForm, target_id=award_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def pay_award(request: HttpRequest, reference: str, award_id: int) -> HttpResponse:
-    page = Page("Record payment", "award-pay", button="Record payment")
-    return _form_page(request, reference, page, rf.PayForm, _pay, award_id=award_id)
+    return _form_page(request, reference, "award-pay", rf.PayForm, target_id=award_id)
+
+
+#: Each declared action's staff page, by the action's name (the URL's name too).
+PAGES: dict[str, Callable[..., HttpResponse]] = {
+    "remedy-record": record_remedy,
+    "remedy-action-add": add_action,
+    "remedy-action-complete": complete_action,
+    "award-decide": decide_award,
+    "award-offer": offer_award,
+    "award-answer": answer_award,
+    "award-pay": pay_award,
+}
 
 
 # -- proposing an award, with the calculator --------------------------------------------------
@@ -350,16 +288,16 @@ def _parts(pack: Pack, rows: int, data: Any = None, *, initial: bool = False) ->
     return parts
 
 
-def _component(form: rf.ComponentForm) -> ComponentIn:
+def _component(form: rf.ComponentForm) -> dict[str, Any]:
     d = form.cleaned_data
-    return ComponentIn(
-        kind=d["kind"],
-        amount_pence=d.get("amount") or 0,
-        band=d.get("band") or "",
-        description=d.get("description") or "",
-        evidence=d.get("evidence") or "",
-        days_late=d.get("days_late"),
-    )
+    return {
+        "kind": d["kind"],
+        "amount_pence": d.get("amount") or 0,
+        "band": d.get("band") or "",
+        "description": d.get("description") or "",
+        "evidence": d.get("evidence") or "",
+        "days_late": d.get("days_late"),
+    }
 
 
 def _show_part_errors(
@@ -409,15 +347,21 @@ def propose_award(request: HttpRequest, reference: str) -> HttpResponse:
             error = "Add at least one part to the award."
         elif valid:
             try:
-                award = award_propose(
-                    case=case,
-                    actor=Actor(user),
-                    components=[_component(parts[i]) for i in used],
-                    reasoning=facts.cleaned_data["reasoning"],
-                    occasions=facts.cleaned_data["occasions"],
-                    months_affected=facts.cleaned_data["months_affected"],
-                    **_common(facts.cleaned_data),
+                payload = NESTED_BY_NAME["award-propose"].schema.model_validate(
+                    {
+                        **facts.to_input(),
+                        "components": [_component(parts[i]) for i in used],
+                    }
                 )
+                award = perform_nested(
+                    NESTED_BY_NAME["award-propose"],
+                    user=user,
+                    case=case,
+                    target=None,
+                    payload=payload,
+                )
+            except ValidationError as problem:
+                error = _show_invalid(facts, problem)
             except ConflictError as problem:
                 error = _conflict(problem)
                 values = post.copy()
@@ -428,14 +372,7 @@ def propose_award(request: HttpRequest, reference: str) -> HttpResponse:
                 error = _explain(problem)
                 _show_part_errors(facts, parts, used, problem)
             else:
-                if award.approval_by:
-                    done = (
-                        f"{pounds(award.total_pence)} compensation proposed: it is above your "
-                        f"authority, so it waits for approval by the {pack.role_title(award.approval_by)}."
-                    )
-                else:
-                    done = f"{pounds(award.total_pence)} compensation proposed and approved."
-                return _back(request, case, done)
+                return _back(request, case, NESTED_BY_NAME["award-propose"].done(award))
     source: Any = post or {}
     occasions = _number(source.get("occasions"), 1, 1, 1000)
     months = _number(source.get("months_affected"), 0, 0, 1200)
