@@ -232,10 +232,16 @@ def may_act(user: User, case: Case, action: str) -> bool:
     return True
 
 
+def role_names(user: User, organisation_id: int) -> str:
+    """The user's roles in the organisation, in words, for a refusal they will read."""
+    labels = dict(Role.choices)
+    return ", ".join(sorted(labels.get(r, r) for r in roles_in(user, organisation_id))) or "none"
+
+
 def require_action(user: User, case: Case, action: str) -> None:
     """Refuse (403) an action the user's role does not allow on this case."""
     if not may_act(user, case, action):
-        roles = ", ".join(sorted(roles_in(user, case.organisation_id))) or "none"
+        roles = role_names(user, case.organisation_id)
         raise AccessDeniedError(FORBIDDEN.format(roles=roles, action=action.replace("-", " ")))
 
 
@@ -246,7 +252,9 @@ def require_organisation_role(user: User, organisation: Organisation, action: st
         raise NotVisibleError(NO_ORGANISATION.format(organisation=organisation.slug))
     if not roles & ACTION_ROLES[action]:
         raise AccessDeniedError(
-            FORBIDDEN.format(roles=", ".join(sorted(roles)), action=action.replace("-", " "))
+            FORBIDDEN.format(
+                roles=role_names(user, organisation.pk), action=action.replace("-", " ")
+            )
         )
 
 

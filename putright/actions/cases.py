@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from putright.accounts.access import NotVisibleError, access_case
+from putright.accounts.access import NotVisibleError, access_case, may_act
+from putright.accounts.models import User
 from putright.api import schemas
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, ClosureReason, Eligibility, EventKind, Status
@@ -39,6 +40,7 @@ from putright.cases.services import (
     case_respond,
     case_split,
     case_withdraw,
+    may_answer,
 )
 from putright.policies.registry import get_pack
 from putright.staff import forms as f
@@ -262,6 +264,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         ),
         "Response recorded.",
         offered=lambda s: _next(_working(s)),
+        allowed=lambda s, user: may_answer(s.case, user, s.events),
     ),
     CaseAction(
         "extend",
@@ -437,15 +440,17 @@ BY_NAME: dict[str, CaseAction] = {action.name: action for action in CASE_ACTIONS
 
 
 def offered_actions(
-    case: Case, events: list[Any], may: Any
+    case: Case, events: list[Any], user: User
 ) -> tuple[list[CaseAction], list[CaseAction]]:
-    """The next steps and the other actions the case offers now that ``may(name)`` allows."""
+    """The next steps and the other actions the case offers the user now."""
     now = situation(case, events)
     next_steps: list[CaseAction] = []
     others: list[CaseAction] = []
     for action in CASE_ACTIONS:
         offer = action.offered(now)
-        if offer is Offer.NO or not may(action.needs):
+        if offer is Offer.NO or not may_act(user, case, action.needs):
+            continue
+        if action.allowed is not None and not action.allowed(now, user):
             continue
         (next_steps if offer is Offer.NEXT else others).append(action)
     return next_steps, others

@@ -72,6 +72,9 @@ class CaseAction:
     permission: str = ""  # a key of ACTION_ROLES; the name when blank
     warning: bool = False  # it closes or ends something
     generic_api: bool = True  # False: the API writes its endpoint by hand (files, other answers)
+    #: Whether the rules let this person take it now, beyond their role (e.g. someone else
+    #: answers stage 2): the page does not offer what the service would refuse.
+    allowed: Callable[[Situation, User], bool] | None = None
 
     @property
     def needs(self) -> str:

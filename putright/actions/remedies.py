@@ -172,6 +172,7 @@ REMEDY_ACTIONS: tuple[NestedAction, ...] = (
         ),
         _decided,
         permission="",  # the role the pack names, never the proposer: access and service decide
+        button="Record the decision",
         target="award",
     ),
     NestedAction(

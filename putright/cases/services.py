@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from putright.accounts.access import may_act, roles_in
+from putright.accounts.access import may_act, role_names
 from putright.accounts.models import User
 from putright.domain.actions import ActionKind, DueAction
 from putright.domain.deadlines import State, check_extension
@@ -555,6 +555,15 @@ def _check_different_handler(case: Case, handler: User) -> None:
             )
 
 
+def may_answer(case: Case, user: User, events: Sequence[Event]) -> bool:
+    """Whether the user may answer the case at its stage (see ``_check_different_responder``)."""
+    try:
+        _check_different_responder(case, user, events)
+    except NotPermittedError:
+        return False
+    return True
+
+
 def _check_different_responder(case: Case, user: User, events: Sequence[Event]) -> None:
     """Where the pack says someone else considers this stage, whoever handled or answered an
     earlier stage may not answer it (the Code, 6.13)."""
@@ -898,7 +907,7 @@ def _require_decision(
     """A late escalation is accepted only by a role the access rules give that decision to."""
     if actor.user is None or may_act(actor.user, case, decision):
         return
-    roles = ", ".join(sorted(roles_in(actor.user, case.organisation_id))) or "none"
+    roles = role_names(actor.user, case.organisation_id)
     message = errors.LATE_ESCALATION.format(closed=closed.isoformat(), roles=roles)
     raise NotPermittedError(
         message,
@@ -1593,10 +1602,12 @@ __all__ = [
     "Actor",
     "IssueOutcome",
     "case_acknowledge",
+    "case_add_member",
     "case_add_note",
     "case_assign",
     "case_attach",
     "case_chase",
+    "case_choose_route",
     "case_classify",
     "case_close",
     "case_decide_eligibility",
@@ -1604,6 +1615,7 @@ __all__ = [
     "case_extend",
     "case_link",
     "case_make_formal",
+    "case_mark_step_done",
     "case_receive",
     "case_record_contact",
     "case_record_investigation",
@@ -1613,6 +1625,7 @@ __all__ = [
     "case_respond",
     "case_split",
     "case_withdraw",
+    "may_answer",
     "refresh_cached_dates",
     "sweep",
     "sweep_case",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from putright.accounts.models import User
 from putright.cases.models import Case, ClosureReason, EventKind, Outcome
-from putright.cases.selectors import stage_events
+from putright.cases.selectors import case_deadlines, stage_events
 from putright.cases.services import route_allowed
 from putright.domain.policy import Completion, Pack, Step
 
@@ -162,9 +162,19 @@ class RespondForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # At a later stage, the points answered before are answered again: shown to start with.
+        earlier = (
+            []
+            if self.is_bound or "points" in self.initial
+            else list(
+                self.case.issues.exclude(stage=self.case.stage)
+                .order_by("number")
+                .values_list("description", flat=True)
+            )
+        )
         given = self.data.get("points") if self.is_bound else self.initial.get("points", 1)
         try:
-            count = int(str(given))
+            count = len(earlier) if earlier else int(str(given))
         except (TypeError, ValueError):
             count = 1
         self.point_count = max(0, min(count, MAX_POINTS))
@@ -190,6 +200,8 @@ class RespondForm(ActionForm):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.point_fields.append(names)
+            if n <= len(earlier):
+                self.fields[names[0]].initial = earlier[n - 1]
         self.order_fields(
             ["outcome", "text", *[n for names in self.point_fields for n in names], "occurred_at"]
         )
@@ -267,6 +279,10 @@ class EscalateForm(ActionForm):
                 is None
             ]
             self.fields["route"].required = True
+        if not _window_closed(self.case):
+            # Accepting a late request is a decision only once the window has closed.
+            del self.fields["accept_late"]
+            del self.fields["late_reason"]
         if stage and stage.escalation and stage.escalation.reasons_required:
             self.fields["reasons"].required = True
             self.fields["reasons"].help_text = "This policy asks for the customer's reasons."
@@ -279,6 +295,15 @@ class EscalateForm(ActionForm):
         data = super().to_input()
         data["about"] = ["compensation"] if data.pop("about_compensation", False) else []
         return data
+
+
+def _window_closed(case: Case) -> bool:
+    """Whether the window to escalate the case's stage closed before today."""
+    today = timezone.localdate()
+    return any(
+        d.stage == case.stage and d.step == "escalation_window" and d.due < today
+        for d in case_deadlines(case, today=today)
+    )
 
 
 def _last_outcome(case: Case) -> str:

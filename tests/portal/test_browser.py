@@ -17,6 +17,7 @@ from django.db import connections
 from django.utils import timezone
 
 import putright.staff
+from putright.accounts.models import User
 from putright.cases.models import Case, EventKind
 from putright.cases.services import Actor, case_acknowledge, case_close, case_respond
 from putright.letters.models import Correspondence
@@ -233,7 +234,8 @@ def test_resident_makes_follows_and_escalates_a_complaint(
 
     # -- after the final response and closure: feedback ----------------------------------------
     case = case_acknowledge(case=case, actor=actor)
-    case = case_respond(case=case, actor=actor, outcome="upheld", text="We replaced the tap.")
+    reviewer = Actor(User.objects.create_user("reviewer"))  # someone else considers stage 2
+    case = case_respond(case=case, actor=reviewer, outcome="upheld", text="We replaced the tap.")
     case = case_close(case=case, actor=actor, reason="resolved")
     resident.go("/resident/follow/case/")
     resident.click("Give feedback", role="button")

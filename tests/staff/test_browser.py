@@ -181,8 +181,17 @@ def due_text(deadline) -> str:
     return deadline.due.strftime("%a %-d %b %Y")
 
 
+def sign_in_again(handler: Handler, username: str) -> None:
+    """Sign out whoever is signed in, and sign in as ``username``."""
+    handler.page.locator("button", has_text="Sign out").first.click()
+    handler.page.get_by_label("Username").fill(username)
+    handler.page.get_by_label("Password").fill(PASSWORD)
+    handler.click("Sign in")
+    assert handler.heading() == "My work"
+
+
 def test_a_handler_takes_a_complaint_from_contact_to_closure(
-    chromium, live_server, caseworker, code_org
+    chromium, live_server, caseworker, complaints_manager, code_org
 ):
     handler = Handler(chromium, live_server.url)
     page = chromium
@@ -312,11 +321,15 @@ def test_a_handler_takes_a_complaint_from_contact_to_closure(
         d for d in case_deadlines(Case.objects.get()) if d.stage == "stage1" and d.step == "respond"
     )
     assert after["due"] == due_text(extended)
-    assert "Reason: third_party" in page.locator(".moj-timeline__item").first.inner_text()
+    assert (
+        "Reason: We are waiting for information from a third party"
+        in page.locator(".moj-timeline__item").first.inner_text()
+    )
 
     # -- respond at stage 1 ---------------------------------------------------------------------
     handler.action("Respond")
-    page.get_by_label("Partly upheld").check()
+    overall = page.get_by_role("group", name="What is the decision overall?")
+    overall.get_by_label("Partly upheld").check()
     page.get_by_label("Reasons for the decision").fill(
         "The damp treatment was not done properly. We will re-treat the wall this month."
     )
@@ -340,7 +353,8 @@ def test_a_handler_takes_a_complaint_from_contact_to_closure(
     assert handler.stage() == "Complaint, Stage 2 · Open"
     stage2_ack = handler.deadline("Stage 2: Acknowledge, define and log the escalation")
     assert stage2_ack["status"] == "On track"
-    assert handler.buttons() == ["Acknowledge", "Request investigation", "Respond"]
+    # Not "Respond": the policy has someone else consider stage 2.
+    assert handler.buttons() == ["Acknowledge", "Request investigation", "Extend"]
 
     # -- acknowledge at stage 2 ------------------------------------------------------------------
     handler.action("Acknowledge")
@@ -352,10 +366,17 @@ def test_a_handler_takes_a_complaint_from_contact_to_closure(
         handler.deadline("Stage 2: Acknowledge, define and log the escalation")["status"] == "Done"
     )
     assert handler.deadline("Stage 2: Send the stage 2 (final) response")["status"] == "On track"
+    # Someone other than the stage 1 responder answers stage 2 (the Code, 6.13).
+    assert "Respond" not in handler.buttons()
 
-    # -- respond at stage 2 -----------------------------------------------------------------------
+    # -- respond at stage 2, as the complaints manager ---------------------------------------------
+    complaints_manager.set_password(PASSWORD)
+    complaints_manager.save()
+    sign_in_again(handler, "manager")
+    handler.go(f"/cases/{case.reference}/")
     handler.action("Respond")
-    page.get_by_label("Upheld", exact=True).check()
+    overall = page.get_by_role("group", name="What is the decision overall?")
+    overall.get_by_label("Upheld", exact=True).check()
     page.get_by_label("Reasons for the decision").fill(
         "We should have fixed the cause. A surveyor will visit and the work is booked."
     )
@@ -364,6 +385,8 @@ def test_a_handler_takes_a_complaint_from_contact_to_closure(
     assert handler.timeline()[0] == "Responded"
     assert handler.deadline("Stage 2: Send the stage 2 (final) response")["status"] == "Done"
     assert handler.buttons()[0] == "Close"
+    sign_in_again(handler, "handler")
+    handler.go(f"/cases/{case.reference}/")
 
     # -- close ---------------------------------------------------------------------------------
     handler.action("Close")
@@ -373,7 +396,8 @@ def test_a_handler_takes_a_complaint_from_contact_to_closure(
     assert "Case closed." in handler.banner()
     assert handler.timeline()[0] == "Closed"
     assert handler.stage() == "Complaint, Stage 2 · Closed: resolved"
-    assert handler.buttons() == ["Reopen", "Add a note"]
+    assert handler.buttons() == ["Reopen"]
+    assert "Add a note" in page.locator("main").inner_text()
     case = Case.objects.get()
     assert case.status == Status.CLOSED
     assert [e.kind for e in case.events.order_by("sequence")] == [

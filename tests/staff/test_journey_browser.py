@@ -261,10 +261,13 @@ def test_a_southern_complaint_goes_from_contact_to_a_stage_2_answer_by_someone_e
     assert Case.objects.get().route == "complaint_review_panel"
 
     # -- 5. the stage 1 handler may not answer stage 2 ----------------------------------------
+    # The case page does not offer it to them; reached by its address, it is refused.
     before = Case.objects.get()
-    handler.action("Respond")
+    assert "Respond" not in handler.buttons()
+    handler.go(f"/cases/{reference}/respond/")
     decide_overall(page, "Not upheld", "We have nothing to add to our stage 1 answer.")
     fill_point(page, 1, "The boiler is still not fixed", "Not upheld", "It was fixed.")
+    fill_point(page, 2, "The boiler was not serviced", "Not upheld", "It was serviced.")
     handler.click("Respond")
     assert handler.heading() == "Respond"
     refusal = handler.errors()
@@ -298,6 +301,15 @@ def test_a_southern_complaint_goes_from_contact_to_a_stage_2_answer_by_someone_e
     assert "Acknowledged." in manager.banner()
 
     manager.action("Respond")
+    # The points answered at stage 1 are there to answer again.
+    for number, raised in (
+        (1, "The engineer missed two appointments"),
+        (2, "The boiler broke because it was not serviced"),
+    ):
+        point = manager_page.get_by_role(
+            "group", name=f"Point {number} of the complaint", exact=True
+        )
+        assert point.get_by_label("What the customer raised").input_value() == raised
     decide_overall(
         manager_page,
         "Upheld",
@@ -306,25 +318,24 @@ def test_a_southern_complaint_goes_from_contact_to_a_stage_2_answer_by_someone_e
     fill_point(
         manager_page,
         1,
-        "The boiler is still not fixed",
+        "The engineer missed two appointments",
         "Upheld",
-        "The part was not replaced; an engineer is booked.",
+        "Both were missed; we offer £50 for them.",
     )
-    manager.click("Add another point")
     fill_point(
         manager_page,
         2,
-        "No compensation was offered for the missed days",
+        "The boiler broke because it was not serviced",
         "Upheld",
-        "We offer £50 for the two missed appointments.",
+        "The service record shows the part was never checked.",
     )
     manager.click("Respond")
     assert "Response recorded." in manager.banner()
     case = Case.objects.get()
     stage2 = [(i.description, i.outcome) for i in case.issues.filter(stage="stage2")]
     assert stage2 == [
-        ("The boiler is still not fixed", "upheld"),
-        ("No compensation was offered for the missed days", "upheld"),
+        ("The engineer missed two appointments", "upheld"),
+        ("The boiler broke because it was not serviced", "upheld"),
     ]
     answer = case.events.get(kind=EventKind.RESPONDED, stage="stage2")
     assert answer.actor_id == reviewer.pk
@@ -410,7 +421,7 @@ def test_a_handler_ticking_accept_late_is_refused_with_the_rule(
         "The window to escalate closed on 2026-03-17. Accepting a late request is a manager"
         in text.replace("&#x27;", "'")
     ), text
-    assert "your role (complaint_handler) cannot make it" in text
+    assert "your role (Complaint handler) cannot make it" in text
     # The reason is given beside the box too.
     assert 'id="id_accept_late-error"' in text
     assert "A manager&#x27;s decision." in text

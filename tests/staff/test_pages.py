@@ -806,7 +806,8 @@ def test_a_case_moves_through_its_stages_on_the_page(staff_client, caseworker, c
     case = case_escalate(case=case, actor=Actor(caseworker))
     tree = parse(staff_client.get(f"/cases/{case.reference}/").content)
     assert "Complaint, Stage 2" in tree.find(cls="govuk-summary-list").text
-    assert buttons() == ["Acknowledge", "Request investigation", "Respond"]
+    # Not "Respond" for the stage 1 responder: someone else considers stage 2.
+    assert buttons() == ["Acknowledge", "Request investigation", "Extend"]
     case = case_acknowledge(case=case, actor=Actor(caseworker))
     reviewer = User.objects.create_user("reviewer")  # someone else considers stage 2
     case = case_respond(case=case, actor=Actor(reviewer), outcome="upheld", text="Fixed.")

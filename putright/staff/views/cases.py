@@ -32,10 +32,14 @@ from .common import case_or_404, staff_user
 BUTTONS = 3
 
 
-def available_actions(case: Case, user: User, events: list[Any]) -> list[CaseAction]:
-    """The actions the case offers now that the user may take, next steps first."""
-    next_steps, others = offered_actions(case, events, lambda name: may_act(user, case, name))
-    return next_steps + others
+def available_actions(
+    case: Case, user: User, events: list[Any]
+) -> tuple[list[CaseAction], list[CaseAction]]:
+    """The actions the case offers the user now: its next steps as buttons (or, with none,
+    the first other action), and the rest listed under them."""
+    next_steps, others = offered_actions(case, events, user)
+    buttons = next_steps[:BUTTONS] or others[:1]
+    return buttons, [a for a in next_steps + others if a not in buttons]
 
 
 def display_state(deadline: Deadline, today: Any) -> str:
@@ -94,7 +98,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         for d in case_deadlines(case, today=today, events=events)
     ]
     pack = get_pack(case.policy_pack)
-    actions = available_actions(case, user, events)
+    buttons, more_actions = available_actions(case, user, events)
     tab = request.GET.get("tab", "details")
     if tab not in {"details", "correspondence", "remedies", "linked"}:
         tab = "details"
@@ -139,8 +143,8 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "stage": pack.stage(case.stage) if case.stage else None,
             "deadlines": deadlines,
             "events": list(reversed(events)),
-            "buttons": actions[:BUTTONS],
-            "more_actions": actions[BUTTONS:],
+            "buttons": buttons,
+            "more_actions": more_actions,
             "personal": can_see_personal_data(user, case),
             "representative": case.representative,
             "tab": tab,
