@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from putright.actions.portal import RESIDENT, resident_may, resident_take
 from putright.cases.models import EventKind
 from putright.cases.services import Actor, case_acknowledge, case_close, case_respond
 from putright.people.models import Authority
-from putright.portal.models import SatisfactionResponse
+from putright.portal.models import FollowerRole, SatisfactionResponse
 
 from .test_portal import ANSWERS, follow, send, text, walk
 
@@ -114,3 +115,19 @@ def test_with_authority_a_representative_can_give_feedback(represented, handler)
     assert "Give feedback" in page
     assert sent["Location"] == "/resident/follow/case/"
     assert SatisfactionResponse.objects.get(case=case).score == 2
+
+
+def test_the_portal_takes_its_actions_from_the_catalogue(represented):
+    """Whichever page calls it, an action the customer's authority is needed for is refused
+    to a representative without it, and nothing changes."""
+    case = represented
+    for name in ("escalate", "feedback", "see-letters"):
+        assert RESIDENT[name].needs_authority
+        assert not resident_may(RESIDENT[name], case, FollowerRole.REPRESENTATIVE)
+        assert resident_may(RESIDENT[name], case, FollowerRole.CUSTOMER)
+    with pytest.raises(PermissionError, match="authority is needed"):
+        resident_take("escalate", case, FollowerRole.REPRESENTATIVE, reasons="Not fixed")
+    case.refresh_from_db()
+    assert case.stage == "stage1"
+    resident_take("message", case, FollowerRole.REPRESENTATIVE, message="Any news?")
+    assert case.events.filter(kind=EventKind.CONTACTED).count() == 1

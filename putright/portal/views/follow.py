@@ -8,13 +8,12 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from putright.actions.portal import RESIDENT, resident_may, resident_take
 from putright.cases.errors import CaseError
 from putright.cases.models import Case
-from putright.cases.services import case_escalate, case_record_contact
 from putright.domain.calendar import describe
 from putright.letters.models import Correspondence
 from putright.organisations.models import Organisation
@@ -31,7 +30,7 @@ from ..codes import (
 )
 from ..forms import CodeForm, EscalateForm, FeedbackForm, FollowForm, MessageForm
 from ..models import TP09_QUESTION, FollowerRole, SatisfactionResponse
-from ..services import PORTAL, case_view, letters_for, noun_for, promised_dates, record_feedback
+from ..services import case_view, letters_for, noun_for, promised_dates
 from .common import (
     ORGANISATION_KEY,
     render_page,
@@ -183,14 +182,6 @@ def _followed(request: HttpRequest) -> tuple[Case, str] | None:
     return case, str(access.get("role", FollowerRole.CUSTOMER))
 
 
-def _has_authority(case: Case, role: str) -> bool:
-    """Whether this follower may see letters and act on the case: the customer, or a
-    representative with the customer's authority (or a legal representative)."""
-    if role != FollowerRole.REPRESENTATIVE:
-        return True
-    return case.representative is not None and case.representative.may_receive_case_details
-
-
 def _expired(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
@@ -226,13 +217,13 @@ def follow_case(request: HttpRequest) -> HttpResponse:
         return _expired(request)
     case, role = followed
     context = case_view(case)
-    may_see = _has_authority(case, role)
+    may_see = resident_may(RESIDENT["see-letters"], case, role)
     feedback_due = case.is_closed and not SatisfactionResponse.objects.filter(case=case).exists()
     context.update(
         case=case,
         letters=letters_for(case) if may_see else [],
         may_see_letters=may_see,
-        may_act=may_see,
+        may_act=resident_may(RESIDENT["escalate"], case, role),
         representative=role == FollowerRole.REPRESENTATIVE,
         feedback_due=feedback_due,
         feedback_given=case.is_closed and not feedback_due,
@@ -252,7 +243,7 @@ def follow_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     if (
         letter is None
         or letter.channel == "internal"
-        or not _has_authority(case, role)
+        or not resident_may(RESIDENT["see-letters"], case, role)
         or not letter.pdf
     ):
         raise Http404
@@ -280,7 +271,7 @@ def follow_escalate(request: HttpRequest) -> HttpResponse:
     offer = view["escalation"]
     if offer is None or not offer.open:
         return redirect("portal:follow-case")
-    if not _has_authority(case, role):
+    if not resident_may(RESIDENT["escalate"], case, role):
         return _needs_authority(request, case, "escalate", offer=offer)
     form = EscalateForm(
         request.POST if request.method == "POST" else None, reasons_required=offer.reasons_required
@@ -293,7 +284,7 @@ def follow_escalate(request: HttpRequest) -> HttpResponse:
             return too_many_requests(request, case.organisation)
         if form.is_valid():
             try:
-                case = case_escalate(case=case, actor=PORTAL, reasons=form.cleaned_data["reasons"])
+                case = resident_take("escalate", case, role, reasons=form.cleaned_data["reasons"])
             except CaseError as problem:
                 if "reasons" in problem.fields:
                     form.add_error("reasons", "Tell us why you are unhappy with our response.")
@@ -328,7 +319,7 @@ def follow_feedback(request: HttpRequest) -> HttpResponse:
     case, role = followed
     if not case.is_closed or SatisfactionResponse.objects.filter(case=case).exists():
         return redirect("portal:follow-case")
-    if not _has_authority(case, role):
+    if not resident_may(RESIDENT["feedback"], case, role):
         return _needs_authority(request, case, "feedback")
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -337,8 +328,12 @@ def follow_feedback(request: HttpRequest) -> HttpResponse:
         if not security.allow(request, "submit"):
             return too_many_requests(request, case.organisation)
         if form.is_valid():
-            record_feedback(
-                case, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+            resident_take(
+                "feedback",
+                case,
+                role,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
             )
             _flash(request, "Thank you for your feedback. It helps us to improve.")
             return redirect("portal:follow-case")
@@ -366,18 +361,7 @@ def follow_message(request: HttpRequest) -> HttpResponse:
         if not security.allow(request, "submit"):
             return too_many_requests(request, case.organisation)
         if form.is_valid():
-            who = (
-                "the customer's representative"
-                if role == FollowerRole.REPRESENTATIVE
-                else "the customer"
-            )
-            case_record_contact(
-                case=case,
-                actor=PORTAL,
-                summary=f"Message from {who} through the portal:\n{form.cleaned_data['message']}",
-                direction="inbound",
-                occurred_at=timezone.now(),
-            )
+            resident_take("message", case, role, message=form.cleaned_data["message"])
             _flash(request, "We have your message. We will reply as soon as we can.")
             return redirect("portal:follow-case")
     view = case_view(case)
