@@ -201,7 +201,7 @@ def test_south_liverpool_homes_closes_the_case_when_the_ten_day_window_lapses(
         user=handler, organisation=case.organisation, role="complaint_handler"
     )
     with pytest.raises(
-        NotPermittedError, match="a manager.s decision; your role \\(Complaint handler\\)"
+        NotPermittedError, match=r"a manager.s decision; your role \(Complaint handler\)"
     ):
         case_escalate(
             case=case, actor=Actor(handler), reasons="I was in hospital", accept_late=True
