@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from putright.domain.policy import Pack
 from putright.organisations.models import Organisation
 
 from .models import Membership, Team, TeamMembership, User
@@ -125,3 +126,48 @@ def _entries(
         StaffEntry(user=user, roles=roles.get(user.pk, {}), teams=teams.get(user.pk, {}))
         for user in users
     ]
+
+
+#: Raised when a service asks for a role its organisation's pack does not name.
+UNKNOWN_PACK_ROLE = "the policy {pack!r} names no role {role!r}; its roles are: {known}"
+
+
+def _directorate(user: User) -> str:
+    return user.directorate.strip().casefold()
+
+
+def people_for_role(
+    *,
+    organisation: Organisation,
+    pack: Pack,
+    role_id: str,
+    case_handlers: Iterable[User] = (),
+) -> list[User]:
+    """The active staff who may hold a pack role on a case, given who handled it, by name."""
+    role = next((r for r in pack.roles if r.id == role_id), None)
+    if role is None:
+        known = ", ".join(r.id for r in pack.roles) or "none"
+        raise ValueError(UNKNOWN_PACK_ROLE.format(pack=pack.id, role=role_id, known=known))
+    if role.team is not None:
+        users = User.objects.filter(
+            is_active=True,
+            team_memberships__team__organisation=organisation,
+            team_memberships__team__slug=role.team,
+        )
+    elif role.acts_as:
+        users = User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role__in=role.acts_as,
+        )
+    else:
+        return []
+    found = list(users.distinct())
+    handlers = list(case_handlers)
+    if role.independence == "not_involved":
+        involved = {user.pk for user in handlers}
+        found = [user for user in found if user.pk not in involved]
+    elif role.independence == "other_directorate":
+        theirs = {_directorate(user) for user in handlers}
+        found = [user for user in found if _directorate(user) and _directorate(user) not in theirs]
+    return _by_name(found)

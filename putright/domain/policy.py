@@ -148,10 +148,25 @@ SystemRole = Literal[
 ]
 
 
+#: How a team is named in a pack: its slug in the organisation, as ``putright user
+#: --team`` and the admin write it (lower-case letters, digits, hyphens and underscores).
+TeamSlug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+
+#: Who may hold a role on a case, given who has handled the case before:
+#: ``none``, anyone holding it; ``not_involved``, nobody who has handled the case;
+#: ``other_directorate``, only someone whose recorded directorate differs from that of
+#: everyone who has handled it (someone with no directorate recorded does not qualify).
+Independence = Literal["none", "other_directorate", "not_involved"]
+
+
 class Role(Strict):
+    """A role the policy names, and how PutRight finds the people who hold it."""
+
     id: Identifier
     title: str
     acts_as: tuple[SystemRole, ...] = ()  # which PutRight roles hold this role's authority
+    team: TeamSlug | None = None  # its holders are this team's members, not acts_as holders
+    independence: Independence = "none"
     source: str = ""
 
 
