@@ -114,7 +114,8 @@ def organisation_add_closure_day(
 
 def organisation_calendar_changed(organisation: Organisation) -> None:
     """The organisation's closure days, region or cut-off changed: a new calendar version,
-    and its open cases' cached dates recomputed in the background once this commits.
+    and its open cases' cached dates and its records' open clocks recomputed in the
+    background once this commits.
 
     The version is a fresh random number, not the next one, so a version rolled back with
     its transaction is never reused for a different calendar (calendars are cached by it).
@@ -126,8 +127,10 @@ def organisation_calendar_changed(organisation: Organisation) -> None:
     Organisation.objects.filter(pk=organisation.pk).update(calendar_version=version)
     organisation.calendar_version = version
     from putright.cases.tasks import refresh_organisation_dates
+    from putright.timeline.tasks import recalculate_organisation_clocks
 
     transaction.on_commit(lambda: refresh_organisation_dates.enqueue(organisation.pk))
+    transaction.on_commit(lambda: recalculate_organisation_clocks.enqueue(organisation.pk))
 
 
 _calendars: dict[tuple[object, ...], WorkingCalendar] = {}

@@ -98,6 +98,7 @@ def remedy_record(
     occurred_at: datetime.datetime | None = None,
 ) -> Remedy:
     """Record a remedy, optionally against one issue of the response."""
+    _require_role(actor, case, "remedy")
     case, moment = _locked(case, expected_version, occurred_at)
     if kind not in RemedyKind.values:
         raise CaseInputError(
@@ -146,6 +147,7 @@ def action_add(
 
     The due date may not be before the day the action was agreed (today, or ``occurred_at``).
     """
+    _require_role(actor, case, "remedy")
     case, moment = _locked(case, expected_version, occurred_at)
     if not description.strip():
         raise CaseInputError("Describe the action.", fields={"description": "Required."})
@@ -545,6 +547,7 @@ def award_pay(
     occurred_at: datetime.datetime | None = None,
 ) -> Award:
     """Pay an award once, by a method the pack allows, offsetting arrears only where it says so."""
+    _require_role(actor, award.case, "award-pay")
     award, moment = _lock_award(award, expected_version, occurred_at)
     pack = get_pack(award.case.policy_pack)
     rules = pack.compensation

@@ -92,12 +92,47 @@ class AssignForm(ActionForm):
         choices = _staff_choices(self.case)
         choices_of(self, "handler").choices = choices
         choices_of(self, "investigator").choices = choices
+        role_id, suggested = policy_suggestion(self.case, self.pack)
+        if role_id and suggested:
+            names = ", ".join(str(u) for u in suggested)
+            self.fields[
+                "handler"
+            ].help_text = (
+                f"The policy gives this stage to the {self.pack.role_title(role_id)}: {names}."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("handler") and not data.get("investigator"):
             raise forms.ValidationError("Choose a handler or an investigator.")
         return data
+
+
+def policy_suggestion(case: Case, pack: Pack) -> tuple[str, list[User]]:
+    """Who the pack says handles the case's stage (its route's decider, or the stage's
+    handler role), found among the staff as the role's team and independence require."""
+    from putright.accounts.selectors import people_for_role
+
+    if not case.stage or case.stage not in {s.id for s in pack.stages}:
+        return "", []
+    stage = pack.stage(case.stage)
+    route = stage.route(case.route) if case.route else None
+    role_id = (route.decided_by if route else None) or stage.handled_by
+    if not role_id or role_id not in {r.id for r in pack.roles}:
+        return "", []
+    earlier: set[int] = set()
+    for event in case.events.exclude(stage=case.stage).filter(
+        kind__in=[EventKind.ASSIGNED, EventKind.RESPONDED]
+    ):
+        if event.kind == EventKind.RESPONDED and event.actor_id:
+            earlier.add(event.actor_id)
+        elif (event.data or {}).get("handler_id"):
+            earlier.add(int(event.data["handler_id"]))
+    handlers = list(User.objects.filter(pk__in=earlier))
+    people = people_for_role(
+        organisation=case.organisation, pack=pack, role_id=role_id, case_handlers=handlers
+    )
+    return role_id, people
 
 
 class RequestInvestigationForm(ActionForm):

@@ -201,3 +201,26 @@ def test_a_panel_member_is_named_on_the_case_in_the_page(
     assert response.status_code == 302
     client.force_login(panel)
     assert client.get(f"/cases/{case.reference}/").status_code == 200
+
+
+def test_the_assign_page_names_whom_the_policy_gives_the_stage_to(
+    staff_client, caseworker, organisation_on
+):
+    """Housing Plus Group's stages are handled by its complaints team: its members named."""
+    from putright.accounts.models import Team, TeamMembership
+
+    hpg = organisation_on("housing-plus-group-2021")
+    give_role(caseworker, hpg, Role.COMPLAINT_HANDLER)
+    team = Team.objects.create(
+        organisation=hpg, slug="customer-complaints-and-feedback", name="Complaints and feedback"
+    )
+    officer = User.objects.create_user("cora", display_name="Cora Officer")
+    give_role(officer, hpg, Role.COMPLAINT_HANDLER)
+    TeamMembership.objects.create(user=officer, team=team)
+    case = received(hpg, caseworker)
+
+    page = parse(staff_client.get(f"/cases/{case.reference}/assign/").content)
+
+    hint = page.find(id="id_handler-hint").text
+    assert "Cora Officer" in hint
+    assert "Hana Handler" not in hint  # not in the team

@@ -98,7 +98,7 @@ def test_the_owner_of_an_action_that_slipped_sees_it(swept_case, people, handler
 
     action_add(
         case=swept_case,
-        actor=Actor(handler),
+        actor=Actor(people["manager"]),
         description="Replace the guttering",
         owner=people["colleague"],
         due_on=datetime.date(2026, 4, 2),
@@ -172,11 +172,11 @@ def test_owning_another_action_on_the_case_does_not_bring_its_alerts(
         User.objects.create_user("olu"), organisation_on("rooftop-2023"), Role.COMPLAINT_HANDLER
     )
     action_add(
-        case=swept_case, actor=Actor(handler), description="Replace the guttering",
+        case=swept_case, actor=Actor(people["manager"]), description="Replace the guttering",
         owner=people["colleague"], due_on=datetime.date(2026, 4, 2),
     )  # fmt: skip
     action_add(
-        case=swept_case, actor=Actor(handler), description="Write to the neighbour",
+        case=swept_case, actor=Actor(people["manager"]), description="Write to the neighbour",
         owner=other, due_on=datetime.date(2026, 5, 1),
     )  # fmt: skip
     clock(2026, 4, 3, 9)

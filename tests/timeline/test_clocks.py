@@ -73,6 +73,19 @@ def test_open_clocks_move_when_the_calendar_changes(start_review, sample, clock)
     assert clock_timing(review).due_at == review.due_at
 
 
+def test_a_new_closure_day_moves_open_clocks_once_it_is_saved(
+    start_review, sample, clock, django_capture_on_commit_callbacks
+):
+    clock(2026, 3, 2, 11)
+    review = start_review(at(2026, 3, 2, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_add_closure_day(
+            organisation=sample.organisation, date=D(2026, 3, 4), name="Staff training day"
+        )
+    review.refresh_from_db()
+    assert review.due_on == D(2026, 3, 10)
+
+
 def test_a_clock_in_hours_runs_through_the_weekend(start_review, clock):
     clock(2026, 3, 6, 17)
 
