@@ -24,7 +24,7 @@ from putright.accounts.models import User
 from putright.cases.errors import CaseInputError, CaseStateError, PolicyRuleError
 from putright.cases.models import Case, CaseIssue, Event, EventKind
 from putright.cases.selectors import local_date
-from putright.cases.services import Actor, _lock, _moment, case_record_event
+from putright.cases.services import Actor, case_record_event, lock_for_change
 from putright.domain.compensation import authority_for, may_approve, pounds, right_to_repair_payment
 from putright.domain.errors import RuleViolationError
 from putright.policies.registry import get_pack
@@ -61,8 +61,7 @@ def _locked(
     case: Case, expected_version: int | None, occurred_at: datetime.datetime | None
 ) -> tuple[Case, datetime.datetime]:
     """The case locked (refused if its version moved on) and when the change happened."""
-    locked = _lock(case, expected_version)
-    return locked, _moment(occurred_at, locked)
+    return lock_for_change(case, expected_version=expected_version, occurred_at=occurred_at)
 
 
 def _not_before(

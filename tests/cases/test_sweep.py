@@ -6,7 +6,6 @@ from collections import Counter
 
 import pytest
 
-from putright.cases import services
 from putright.cases.errors import ConflictError
 from putright.cases.models import Case, ClosureReason, Event, EventKind, Status, SweepAction
 from putright.cases.selectors import local_date
@@ -20,6 +19,7 @@ from putright.cases.services import (
     sweep,
     sweep_case,
 )
+from putright.cases.services import deadline_sweep as services
 
 from .conftest import at
 

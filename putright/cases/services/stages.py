@@ -1,0 +1,441 @@
+"""The steps of a stage: acknowledge, assign, investigate, chase, extend, respond, make formal, mark a step done."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from putright.accounts.models import User
+from putright.domain.deadlines import check_extension
+from putright.domain.errors import RuleViolationError
+from putright.domain.policy import Stage
+from putright.policies.registry import get_pack
+
+from .. import errors
+from ..errors import (
+    CaseInputError,
+    CaseStateError,
+    NotPermittedError,
+    PolicyRuleError,
+)
+from ..models import (
+    Case,
+    CaseIssue,
+    Event,
+    EventKind,
+    Kind,
+    Outcome,
+    Status,
+)
+from ..selectors import case_deadlines, case_events, local_date, stage_events
+from ._common import (
+    Actor,
+    IssueOutcome,
+    _append,
+    _lock,
+    _moment,
+    _require_open,
+    _rule_error,
+    _save,
+    _stage,
+)
+
+# -- the steps of a stage ---------------------------------------------------------------
+
+
+@transaction.atomic
+def case_acknowledge(
+    *,
+    case: Case,
+    actor: Actor,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+    method: str = "",
+) -> Case:
+    """Acknowledge the case at its current stage (once per stage)."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    _stage(case)
+    moment = _moment(occurred_at, case)
+    done = next(
+        (e for e in stage_events(case, case_events(case)) if e.kind == EventKind.ACKNOWLEDGED), None
+    )
+    if done is not None:
+        raise CaseStateError(
+            errors.ALREADY_ACKNOWLEDGED.format(on=local_date(done.occurred_at).isoformat())
+        )
+    _append(case, EventKind.ACKNOWLEDGED, actor, moment, {"method": method} if method else {})
+    _save(case)
+    return case
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    actor: Actor,
+    handler: User | None = None,
+    investigator: User | None = None,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Give the case a handler or an investigator; stage 2 may need someone new."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    if handler is None and investigator is None:
+        raise CaseInputError(
+            "Choose a handler or an investigator.", fields={"handler": "Required."}
+        )
+    moment = _moment(occurred_at, case)
+    if handler is not None:
+        _check_different_handler(case, handler)
+    data: dict[str, Any] = {}
+    fields = []
+    if handler is not None:
+        case.handler = handler
+        data["handler_id"] = handler.pk
+        fields.append("handler")
+    if investigator is not None:
+        case.investigator = investigator
+        data["investigator_id"] = investigator.pk
+        fields.append("investigator")
+    _append(case, EventKind.ASSIGNED, actor, moment, data)
+    _save(case, *fields)
+    return case
+
+
+def _earlier_handlers(case: Case) -> set[int]:
+    """Everyone who handled the case at an earlier stage."""
+    handlers: set[int] = set()
+    for event in case_events(case):
+        if event.kind == EventKind.ASSIGNED and event.stage != case.stage:
+            handler_id = (event.data or {}).get("handler_id")
+            if handler_id:
+                handlers.add(int(handler_id))
+    return handlers
+
+
+def _check_different_handler(case: Case, handler: User) -> None:
+    pack = get_pack(case.policy_pack)
+    for stage in pack.stages:
+        rule = stage.escalation
+        if (
+            rule
+            and rule.different_handler
+            and rule.to == case.stage
+            and handler.pk in _earlier_handlers(case)
+        ):
+            raise PolicyRuleError(
+                f"{handler} handled this case at {stage.label}; the policy says someone "
+                f"else considers {pack.stage(case.stage).label}.",
+                rule="escalation.different_handler",
+                source=rule.source,
+                fields={"handler": "Choose someone who did not handle the earlier stage."},
+            )
+
+
+def may_answer(case: Case, user: User, events: Sequence[Event]) -> bool:
+    """Whether the user may answer the case at its stage (see ``_check_different_responder``)."""
+    try:
+        _check_different_responder(case, user, events)
+    except NotPermittedError:
+        return False
+    return True
+
+
+def _check_different_responder(case: Case, user: User, events: Sequence[Event]) -> None:
+    """Where the pack says someone else considers this stage, whoever handled or answered an
+    earlier stage may not answer it (the Code, 6.13)."""
+    pack = get_pack(case.policy_pack)
+    rule = next(
+        (
+            s.escalation
+            for s in pack.stages
+            if s.escalation and s.escalation.different_handler and s.escalation.to == case.stage
+        ),
+        None,
+    )
+    if rule is None:
+        return
+    for event in events:
+        if event.stage == case.stage or event.stage not in {s.id for s in pack.stages}:
+            continue
+        answered = event.kind == EventKind.RESPONDED and event.actor_id == user.pk
+        handled = (
+            event.kind == EventKind.ASSIGNED and (event.data or {}).get("handler_id") == user.pk
+        )
+        if answered or handled:
+            message = errors.SAME_RESPONDER.format(
+                person=user,
+                did="answered" if answered else "handled",
+                earlier=pack.stage(event.stage).label,
+                stage=pack.stage(case.stage).label,
+            )
+            raise NotPermittedError(
+                message,
+                rule="escalation.different_handler",
+                source=rule.source,
+                fields={"outcome": "Someone who did not handle the earlier stage must answer."},
+            )
+
+
+@transaction.atomic
+def case_request_investigation(
+    *,
+    case: Case,
+    actor: Actor,
+    team: str,
+    investigator: User | None = None,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Ask a team to investigate; the pack's investigator deadline and chase ladder start."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    _stage(case)
+    if not team.strip():
+        raise CaseInputError("Name the team asked to investigate.", fields={"team": "Required."})
+    moment = _moment(occurred_at, case)
+    case.investigating_team = team.strip()
+    fields = ["investigating_team"]
+    data: dict[str, Any] = {"team": case.investigating_team}
+    if investigator is not None:
+        case.investigator = investigator
+        data["investigator_id"] = investigator.pk
+        fields.append("investigator")
+    _append(case, EventKind.INVESTIGATION_REQUESTED, actor, moment, data)
+    _save(case, *fields)
+    return case
+
+
+@transaction.atomic
+def case_record_investigation(
+    *,
+    case: Case,
+    actor: Actor,
+    summary: str = "",
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Record the investigating team's reply to the request at this stage."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    _stage(case)
+    moment = _moment(occurred_at, case)
+    kinds = [e.kind for e in stage_events(case, case_events(case))]
+    if EventKind.INVESTIGATION_REQUESTED not in kinds:
+        raise CaseStateError(errors.NO_INVESTIGATION)
+    _append(case, EventKind.INVESTIGATOR_REPLIED, actor, moment, {"summary": summary})
+    _save(case)
+    return case
+
+
+@transaction.atomic
+def case_chase(
+    *,
+    case: Case,
+    actor: Actor,
+    note: str = "",
+    roles: Sequence[str] = (),
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Record a chase of whoever owes the next step."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    moment = _moment(occurred_at, case)
+    _append(case, EventKind.CHASED, actor, moment, {"note": note, "roles": list(roles)})
+    _save(case)
+    return case
+
+
+@transaction.atomic
+def case_extend(
+    *,
+    case: Case,
+    actor: Actor,
+    working_days: int,
+    reason: str,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Extend the response deadline with a reason the pack allows, never past its cap."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    pack, stage = _stage(case)
+    moment = _moment(occurred_at, case)
+    events = list(case_events(case))
+    here = stage_events(case, events)
+    if any(e.kind == EventKind.RESPONDED for e in here):
+        raise CaseStateError(
+            "The response at this stage has been sent; there is nothing to extend."
+        )
+    already = sum(int(e.data.get("working_days", 0)) for e in here if e.kind == EventKind.EXTENDED)
+    try:
+        check_extension(
+            pack,
+            stage_id=stage.id,
+            route=case.route or None,
+            already=already,
+            requested=working_days,
+            reason=reason,
+        )
+    except RuleViolationError as error:
+        field = "reason" if error.rule == "extension.reasons" else "working_days"
+        raise _rule_error(error, field) from None
+    before = _response_due(case, events)
+    data: dict[str, Any] = {"working_days": working_days, "reason": reason}
+    planned = Event(
+        case=case, kind=EventKind.EXTENDED, stage=case.stage, occurred_at=moment, data=data
+    )
+    after = _response_due(case, [*events, planned])
+    rule = stage.extension_for(case.route or None)
+    data.update(
+        new_due=after.isoformat() if after else None,
+        previous_due=before.isoformat() if before else None,
+        tell=list(rule.tell) if rule else [],
+        source=rule.source if rule else "",
+    )
+    _append(case, EventKind.EXTENDED, actor, moment, data)
+    _save(case)
+    return case
+
+
+def _response_due(case: Case, events: Sequence[Event]) -> datetime.date | None:
+    for deadline in case_deadlines(case, events=events):
+        if deadline.stage == case.stage and deadline.step == "respond":
+            return deadline.due
+    return None
+
+
+@transaction.atomic
+def case_respond(
+    *,
+    case: Case,
+    actor: Actor,
+    outcome: str,
+    text: str,
+    issues: Sequence[IssueOutcome] = (),
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Send the response at this stage with an outcome (overall and per issue) and reasons."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    _pack, stage = _stage(case)
+    problems: dict[str, str] = {}
+    if outcome not in Outcome.values:
+        problems["outcome"] = "Choose upheld, partly_upheld or not_upheld."
+    if not text.strip():
+        problems["text"] = "Give the reasons for the decision."
+    for index, issue in enumerate(issues):
+        if issue.outcome not in Outcome.values:
+            problems[f"issues[{index}].outcome"] = "Choose upheld, partly_upheld or not_upheld."
+    if problems:
+        raise CaseInputError("The response is incomplete.", fields=problems)
+    moment = _moment(occurred_at, case)
+    events = list(case_events(case))
+    done = next((e for e in stage_events(case, events) if e.kind == EventKind.RESPONDED), None)
+    if done is not None:
+        raise CaseStateError(
+            errors.ALREADY_RESPONDED.format(on=local_date(done.occurred_at).isoformat())
+        )
+    if actor.user is not None:
+        _check_different_responder(case, actor.user, events)
+    numbered = []
+    first = case.issues.count() + 1
+    for number, issue in enumerate(issues, start=first):
+        CaseIssue.objects.create(
+            case=case,
+            number=number,
+            description=issue.description,
+            stage=case.stage,
+            outcome=issue.outcome,
+            reasons=issue.reasons,
+        )
+        numbered.append({"issue": number, "outcome": issue.outcome})
+    _append(
+        case,
+        EventKind.RESPONDED,
+        actor,
+        moment,
+        {"outcome": outcome, "text": text, "issues": numbered, "final": stage.final},
+    )
+    if stage.escalation is not None:
+        case.status = Status.AWAITING_ESCALATION
+    _save(case, "status")
+    return case
+
+
+@transaction.atomic
+def case_make_formal(
+    *,
+    case: Case,
+    actor: Actor,
+    reason: str = "",
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Turn an informal case into a formal complaint at the pack's first formal stage."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    pack, stage = _stage(case)
+    if stage.formal and stage.level >= 1:
+        raise CaseStateError(errors.NOT_INFORMAL)
+    target = pack.stage(stage.escalation.to) if stage.escalation else pack.first_formal_stage()
+    if target is None:
+        raise CaseStateError("The policy has no formal stage to move to.")
+    moment = _moment(occurred_at, case)
+    _make_formal(case, target, actor, moment, reason)
+    _save(case, "stage", "kind", "status")
+    return case
+
+
+def _make_formal(
+    case: Case,
+    target: Stage,
+    actor: Actor,
+    moment: datetime.datetime,
+    reason: str,
+    events: list[Event] | None = None,
+) -> None:
+    _append(
+        case,
+        EventKind.MADE_FORMAL,
+        actor,
+        moment,
+        {"to_stage": target.id, "reason": reason},
+        events=events,
+    )
+    case.stage = target.id
+    case.status = Status.OPEN
+    if case.kind == Kind.DISSATISFACTION:
+        case.kind = Kind.COMPLAINT
+
+
+@transaction.atomic
+def case_mark_step_done(
+    *,
+    case: Case,
+    actor: Actor,
+    step: str,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Case:
+    """Mark a milestone of the current stage as done (a panel meeting held, a report sent)."""
+    case = _lock(case, expected_version)
+    _require_open(case)
+    _, stage = _stage(case)
+    steps = {s.id for s in stage.steps_for(case.route or None)}
+    if step not in steps:
+        raise CaseInputError(
+            f"{stage.label} has no step {step!r}.",
+            fields={"step": f"Choose one of: {', '.join(sorted(steps))}."},
+        )
+    moment = _moment(occurred_at, case)
+    _append(case, EventKind.STEP_DONE, actor, moment, {"step": step})
+    _save(case)
+    return case
