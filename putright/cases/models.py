@@ -394,3 +394,50 @@ class SweepAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.key}"
+
+
+# -- what residents said of the complaint handling -----------------------------------------
+
+
+class Satisfaction(models.IntegerChoices):
+    """The five-point scale of the Tenant Satisfaction Measures (TP09): 5 is the best."""
+
+    VERY_SATISFIED = 5, "Very satisfied"
+    FAIRLY_SATISFIED = 4, "Fairly satisfied"
+    NEITHER = 3, "Neither satisfied nor dissatisfied"
+    FAIRLY_DISSATISFIED = 2, "Fairly dissatisfied"
+    VERY_DISSATISFIED = 1, "Very dissatisfied"
+
+
+TP09_QUESTION = "How satisfied or dissatisfied are you with our approach to complaints handling?"
+
+
+class SatisfactionResponse(models.Model):
+    """A resident's answer to the TP09 question after their case closed: one per case.
+
+    ``score`` runs from 1 (very dissatisfied) to 5 (very satisfied); TP09 counts 4 and 5
+    as satisfied.
+    """
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="satisfaction_response"
+    )
+    score = models.PositiveSmallIntegerField(choices=Satisfaction.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "portal_satisfactionresponse"  # where the portal first kept them
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="satisfaction_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_score_display()}"
+
+    @property
+    def satisfied(self) -> bool:
+        """Very or fairly satisfied, as TP09 counts it."""
+        return self.score >= Satisfaction.FAIRLY_SATISFIED

@@ -1,4 +1,4 @@
-"""What the resident portal keeps: one-time codes to follow a case, and satisfaction answers."""
+"""What the resident portal keeps: one-time codes to follow a case."""
 
 from __future__ import annotations
 
@@ -38,44 +38,14 @@ class OneTimeCode(models.Model):
         return f"code for {self.case_id} sent by {self.channel} at {self.created_at:%H:%M}"
 
 
-class Satisfaction(models.IntegerChoices):
-    """The five-point scale of the Tenant Satisfaction Measures (TP09): 5 is the best."""
+# The satisfaction answers belong to the case (the reports read them); kept importable here.
+from putright.cases.models import TP09_QUESTION, Satisfaction, SatisfactionResponse  # noqa: E402
 
-    VERY_SATISFIED = 5, "Very satisfied"
-    FAIRLY_SATISFIED = 4, "Fairly satisfied"
-    NEITHER = 3, "Neither satisfied nor dissatisfied"
-    FAIRLY_DISSATISFIED = 2, "Fairly dissatisfied"
-    VERY_DISSATISFIED = 1, "Very dissatisfied"
-
-
-TP09_QUESTION = "How satisfied or dissatisfied are you with our approach to complaints handling?"
-
-
-class SatisfactionResponse(models.Model):
-    """A resident's answer to the TP09 question after their case closed: one per case.
-
-    ``score`` runs from 1 (very dissatisfied) to 5 (very satisfied); TP09 counts 4 and 5
-    as satisfied.
-    """
-
-    case = models.OneToOneField(
-        "cases.Case", on_delete=models.PROTECT, related_name="satisfaction_response"
-    )
-    score = models.PositiveSmallIntegerField(choices=Satisfaction.choices)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(score__gte=1, score__lte=5), name="satisfaction_score_1_to_5"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}: {self.get_score_display()}"
-
-    @property
-    def satisfied(self) -> bool:
-        """Very or fairly satisfied, as TP09 counts it."""
-        return self.score >= Satisfaction.FAIRLY_SATISFIED
+__all__ = [
+    "TP09_QUESTION",
+    "CodeChannel",
+    "FollowerRole",
+    "OneTimeCode",
+    "Satisfaction",
+    "SatisfactionResponse",
+]

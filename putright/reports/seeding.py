@@ -30,14 +30,13 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from putright.accounts.models import User
-from putright.cases.models import Case, Event
+from putright.cases.models import Case, Event, SatisfactionResponse
 from putright.domain.calendar import WorkingCalendar
 from putright.domain.policy import Pack
 from putright.organisations.models import HomesCount, Organisation, ReferenceCounter
 from putright.organisations.services import organisation_calendar, organisation_create
 from putright.people.models import Person
 from putright.policies.registry import code_pack, get_pack
-from putright.portal.models import SatisfactionResponse
 from putright.remedies.models import Award
 
 Ints = npt.NDArray[np.int64]

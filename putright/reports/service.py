@@ -19,13 +19,12 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from putright.cases.models import Case, Channel
+from putright.cases.models import Case, Channel, SatisfactionResponse
 from putright.domain.calendar import WorkingCalendar
 from putright.organisations.models import HomesCount, Organisation
 from putright.organisations.services import organisation_calendar
 from putright.people.models import Tenure
 from putright.policies.registry import code_pack, pack_registry
-from putright.portal.models import SatisfactionResponse
 from putright.remedies.models import Award, AwardStatus
 
 from . import measures as m
