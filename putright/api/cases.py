@@ -43,7 +43,8 @@ from putright.cases.services import (
 )
 from putright.domain.errors import CalendarError
 from putright.organisations.models import Organisation
-from putright.people.models import Person
+from putright.people.models import Person, Tenure
+from putright.people.services import person_create
 from putright.policies.presenters import deadline_dict
 
 from . import case_reads
@@ -334,7 +335,8 @@ class _SqliteWriter:
             self.threads.release()
 
 
-def _customer(organisation: Any, payload: CaseIn) -> Person | None:
+def _customer(organisation: Any, payload: CaseIn, actor: Actor) -> Person | None:
+    """The case's customer: one of the organisation's, or created by the people service."""
     if payload.customer_id is not None:
         person = Person.objects.filter(pk=payload.customer_id, organisation=organisation).first()
         if person is None:
@@ -346,18 +348,22 @@ def _customer(organisation: Any, payload: CaseIn) -> Person | None:
     if payload.customer is None:
         return None
     customer = payload.customer
-    valid_email(customer.email, "customer.email")
-    return Person.objects.create(
-        organisation=organisation,
-        name=customer.name,
-        email=customer.email or "",
-        phone=customer.phone or "",
-        address=customer.address or "",
-        postcode=customer.postcode or "",
-        preferred_contact=customer.preferred_contact or ("email" if customer.email else "phone"),
-        tenure=customer.tenure or "unknown",
-        accessibility_needs=customer.accessibility_needs or "",
-    )
+    try:
+        return person_create(
+            organisation=organisation,
+            name=customer.name,
+            email=customer.email or "",
+            phone=customer.phone or "",
+            address=customer.address or "",
+            postcode=customer.postcode or "",
+            preferred_contact=customer.preferred_contact or "",
+            tenure=customer.tenure or Tenure.UNKNOWN,
+            accessibility_needs=customer.accessibility_needs or "",
+            actor=actor,
+        )
+    except CaseInputError as error:  # named as the request names them: customer.email ...
+        fields = {f"customer.{field}": message for field, message in error.fields.items()}
+        raise CaseInputError(error.message, fields=fields) from None
 
 
 def _received_at(moment: datetime.datetime) -> datetime.datetime:
@@ -410,7 +416,7 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpResponse | Status
             summary=payload.summary,
             details=payload.details,
             desired_outcome=payload.desired_outcome,
-            customer=_customer(organisation, payload),
+            customer=_customer(organisation, payload, Actor(user)),
             service_area=payload.service_area,
             category=payload.category,
             matter_occurred_on=payload.matter_occurred_on,

@@ -1,7 +1,5 @@
 """Organisations, policy packs and people."""
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,11 +13,12 @@ from putright.accounts.access import (
     require_organisation_role,
 )
 from putright.accounts.models import User
-from putright.cases.errors import CaseInputError
+from putright.cases.services import Actor
 from putright.domain.compliance import check_against_code
 from putright.domain.errors import UnknownPackError
 from putright.organisations.models import Organisation
-from putright.people.models import Person
+from putright.people.models import Person, Tenure
+from putright.people.services import check_email, person_create
 from putright.policies.presenters import pack_summary
 from putright.policies.registry import code_pack, pack_registry
 
@@ -38,15 +37,8 @@ router = Router(tags=["reference"])
 
 
 def valid_email(email: str | None, field: str) -> None:
-    """Refuse (400) an e-mail address that is not one."""
-    if not email:
-        return
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise CaseInputError(
-            "The e-mail address is not valid.", fields={field: "Not an e-mail address."}
-        ) from None
+    """Refuse (400) an e-mail address that is not one, by the people service's rule."""
+    check_email(email or "", field=field)
 
 
 def user_of(request: HttpRequest) -> User:
@@ -207,16 +199,16 @@ def people_create(request: HttpRequest, payload: PersonIn) -> Status[dict[str, o
     if organisation is None:
         raise NotVisibleError(f"You do not work for {payload.organisation}.")
     require_organisation_role(user, organisation, "receive")
-    valid_email(payload.email, "email")
-    person = Person.objects.create(
+    person = person_create(
         organisation=organisation,
         name=payload.name,
         email=payload.email or "",
         phone=payload.phone or "",
         address=payload.address or "",
         postcode=payload.postcode or "",
-        preferred_contact=payload.preferred_contact or "email",
-        tenure=payload.tenure or "unknown",
+        preferred_contact=payload.preferred_contact or "",
+        tenure=payload.tenure or Tenure.UNKNOWN,
         accessibility_needs=payload.accessibility_needs or "",
+        actor=Actor(user),
     )
     return Status(201, person_out(person))

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from putright.people.services import normalise_postcode as _postcode  # the one postcode form
+
 from .models import Case, DueOrLast, Event, EventKind
 
 #: What ``DueOrLast`` gives a case with nothing due.
@@ -37,14 +39,6 @@ class CaseQuery:
     due: str = ""  # one of DUE_WINDOWS
     overdue: bool | None = None
     text: str = ""
-
-
-def _postcode(text: str) -> str:
-    """A UK postcode typed without its space (``SO147FF``) in its usual form (``SO14 7FF``)."""
-    compact = text.replace(" ", "").upper()
-    if 5 <= len(compact) <= 7 and compact[-3].isdigit() and compact[-2:].isalpha():
-        return f"{compact[:-3]} {compact[-3:]}"
-    return ""
 
 
 def filter_cases(

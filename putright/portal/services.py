@@ -22,7 +22,8 @@ from putright.letters.models import Channel as LetterChannel
 from putright.letters.models import Correspondence
 from putright.letters.rendering import ombudsman_routes
 from putright.organisations.models import Organisation
-from putright.people.models import Authority, Person, Relationship, Representative
+from putright.people.models import Relationship
+from putright.people.services import normalise_postcode, person_create, representative_create
 from putright.policies.registry import get_pack
 
 from . import uploads
@@ -65,34 +66,30 @@ def submit_case(
     phone = str(answers.get("phone") or "").strip()
     address = str(answers.get("address") or "").strip()
     postcode = str(answers.get("postcode") or "").strip()
-    preferred = str(answers.get("preferred_contact") or "email")
+    preferred = str(answers.get("preferred_contact") or "")
     times = str(answers.get("contact_times") or "").strip()
     representative = None
     if for_someone_else:
-        customer = Person.objects.create(
+        customer = person_create(
             organisation=organisation,
-            name=str(answers.get("their_name") or "").strip(),
+            name=str(answers.get("their_name") or ""),
             preferred_contact=preferred,
             contact_times=f"Through {name}: {times}" if times else "",
             accessibility_needs=_accessibility(answers),
+            actor=PORTAL,
         )
-        relationship = str(answers.get("relationship") or Relationship.FAMILY)
-        representative = Representative.objects.create(
+        # The authority they start with is the people service's rule.
+        representative = representative_create(
             person=customer,
             name=name,
-            relationship=relationship,
-            # A legal representative may act without the customer's written authority.
-            authority=(
-                Authority.NOT_NEEDED
-                if relationship == Relationship.LEGAL_REPRESENTATIVE
-                else Authority.REQUESTED
-            ),
+            relationship=str(answers.get("relationship") or Relationship.FAMILY),
             email=email,
             phone=phone,
-            address="\n".join(p for p in (address, postcode) if p),
+            address="\n".join(p for p in (address, normalise_postcode(postcode)) if p),
+            actor=PORTAL,
         )
     else:
-        customer = Person.objects.create(
+        customer = person_create(
             organisation=organisation,
             name=name,
             email=email,
@@ -102,6 +99,7 @@ def submit_case(
             preferred_contact=preferred,
             contact_times=times,
             accessibility_needs=_accessibility(answers),
+            actor=PORTAL,
         )
     details = str(answers.get("details") or "").strip()
     delay = str(answers.get("delay_reason") or "").strip()

@@ -143,7 +143,8 @@ def test_create_with_only_the_required_fields(handler_api):
     created = response.json()
     assert created["desired_outcome"] == ""
     assert created["customer"]["name"] == "Lee"
-    assert Person.objects.get(name="Lee").preferred_contact == "phone"
+    # No e-mail address and no phone number: by letter (the people service's one rule).
+    assert Person.objects.get(name="Lee").preferred_contact == "letter"
 
 
 def test_create_a_time_without_a_zone_is_london_time(handler_api):

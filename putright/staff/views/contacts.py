@@ -24,7 +24,8 @@ from putright.domain.eligibility import screen
 from putright.domain.errors import CalendarError
 from putright.organisations.models import Organisation
 from putright.organisations.services import organisation_calendar
-from putright.people.models import ContactMethod, Person, Tenure
+from putright.people.models import ContactMethod, Tenure
+from putright.people.services import person_create
 from putright.policies.registry import get_pack
 from putright.staff.forms import choices_of
 
@@ -185,16 +186,17 @@ def record(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     customer = None
                     if data.get("name"):
-                        customer = Person.objects.create(
+                        customer = person_create(
                             organisation=organisation,
                             name=data["name"],
                             email=data.get("email", ""),
                             phone=data.get("phone", ""),
                             address=data.get("address", ""),
-                            postcode=data.get("postcode", "").upper(),
+                            postcode=data.get("postcode", ""),
                             preferred_contact=data["preferred_contact"],
                             tenure=data["tenure"],
                             accessibility_needs=data.get("accessibility_needs", ""),
+                            actor=Actor(user),
                         )
                     case = case_receive(
                         organisation=organisation,

@@ -1,4 +1,5 @@
-"""A person's page: how to reach them, their restrictions and the cases the viewer may see.
+"""A person's page: how to reach them, their restrictions, the cases the viewer may see and
+the history of changes to their record.
 
 It mirrors ``GET /api/v1/people/{id}``: those who may read the organisation's customer
 records open it, everyone else gets 404 (whether or not the person exists), and every read
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_safe
 
 from putright.accounts.access import cases_visible_to, people_visible_to, record_access
 from putright.people.models import ContactRestriction, Person
+from putright.people.services import RECORD_TYPE
+from putright.timeline.selectors import record_history
 
 from .common import staff_user
 from .queues import rag_for
@@ -43,7 +46,8 @@ def _restriction_state(restriction: ContactRestriction, today: datetime.date) ->
 @login_required
 @require_safe
 def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Who the person is, how to reach them, their restrictions and their cases you may see.
+    """Who the person is, how to reach them, their restrictions, their cases you may see and
+    what was changed on their record, when and by whom.
 
     ``person_actions`` lists what the viewer may do to the person (each with ``label`` and
     ``url``); none are declared yet, so the section stays hidden.
@@ -71,6 +75,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
         cases_visible_to(user).filter(customer_id=person.pk).order_by("-received_at", "-pk")
     )
     person_actions: list[dict[str, Any]] = []
+    history = record_history(record_type=RECORD_TYPE, record_id=person.pk)
     return render(
         request,
         "staff/person.html",
@@ -81,6 +86,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
             "in_force": sum(row["state"] == "in_force" for row in restrictions),
             "rows": [{"case": case, "rag": rag_for(case, today)} for case in cases],
             "person_actions": person_actions,
+            "history": history,
             "today": today,
         },
     )
