@@ -10,7 +10,6 @@ from typing import Any
 
 from putright.accounts.access import NotVisibleError, access_case, may_act
 from putright.accounts.models import User
-from putright.api import schemas
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, ClosureReason, Eligibility, EventKind, Status
 from putright.cases.selectors import stage_events
@@ -42,9 +41,10 @@ from putright.cases.services import (
     case_withdraw,
     may_answer,
 )
+from putright.domain.policy import Completion, Pack, Step
 from putright.policies.registry import get_pack
-from putright.staff import forms as f
 
+from . import inputs
 from .catalogue import CaseAction, Offer, Situation, staff_member
 
 # -- when each action is offered -----------------------------------------------------------
@@ -107,8 +107,26 @@ def _offer_request_investigation(s: Situation) -> Offer:
     return _next(_working(s) and EventKind.INVESTIGATION_REQUESTED not in s.here)
 
 
+def milestones(case: Case, pack: Pack) -> list[Step]:
+    """The steps of the case's stage that a person marks as done, not yet marked: milestones
+    (a meeting held, a report sent) and steps a contact would complete."""
+    if not case.stage or case.stage not in {s.id for s in pack.stages}:
+        return []
+    stage = pack.stage(case.stage)
+    done = {
+        str(e.data.get("step"))
+        for e in stage_events(case, list(case.events.order_by("sequence")))
+        if e.kind == EventKind.STEP_DONE
+    }
+    return [
+        s
+        for s in stage.steps_for(case.route or None)
+        if s.completion() in (Completion.RECORDED, Completion.CONTACTED) and s.id not in done
+    ]
+
+
 def _offer_mark_step_done(s: Situation) -> Offer:
-    return _also(_working(s) and bool(f.milestones(s.case, s.pack)))
+    return _also(_working(s) and bool(milestones(s.case, s.pack)))
 
 
 def _offer_classify(s: Situation) -> Offer:
@@ -142,8 +160,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "acknowledge",
         "Acknowledge",
         "Acknowledge the case at its current stage",
-        schemas.AcknowledgeIn,
-        f.AcknowledgeForm,
+        inputs.AcknowledgeIn,
         lambda case, actor, p, c: case_acknowledge(case=case, actor=actor, method=p.method, **c),
         "Acknowledged.",
         offered=_offer_acknowledge,
@@ -152,8 +169,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "choose-route",
         "Choose the route",
         "Choose the route of the current stage among those the policy allows for this case",
-        schemas.ChooseRouteIn,
-        f.ChooseRouteForm,
+        inputs.ChooseRouteIn,
         lambda case, actor, p, c: case_choose_route(
             case=case, actor=actor, route=p.route, about=p.about, **c
         ),
@@ -164,8 +180,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "escalate",
         "Escalate",
         "Escalate at the customer's request to a route the policy allows",
-        schemas.EscalateIn,
-        f.EscalateForm,
+        inputs.EscalateIn,
         lambda case, actor, p, c: case_escalate(
             case=case,
             actor=actor,
@@ -183,8 +198,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "refuse-escalation",
         "Refuse escalation",
         "Refuse to escalate on one of the policy's grounds (the case closes)",
-        schemas.RefuseEscalationIn,
-        f.RefuseEscalationForm,
+        inputs.RefuseEscalationIn,
         lambda case, actor, p, c: case_refuse_escalation(
             case=case, actor=actor, ground=p.ground, explanation=p.explanation, **c
         ),
@@ -196,8 +210,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "decide-eligibility",
         "Decide eligibility",
         "Accept the case, or refuse it under one of the policy's exclusions (it closes)",
-        schemas.DecideEligibilityIn,
-        f.EligibilityForm,
+        inputs.DecideEligibilityIn,
         lambda case, actor, p, c: case_decide_eligibility(
             case=case,
             actor=actor,
@@ -214,8 +227,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "request-investigation",
         "Request investigation",
         "Ask a team to investigate; the investigator deadline and chase ladder start",
-        schemas.RequestInvestigationIn,
-        f.RequestInvestigationForm,
+        inputs.RequestInvestigationIn,
         lambda case, actor, p, c: case_request_investigation(
             case=case,
             actor=actor,
@@ -230,8 +242,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "record-investigation",
         "Record investigation reply",
         "Record the investigating team's reply",
-        schemas.RecordInvestigationIn,
-        f.RecordInvestigationForm,
+        inputs.RecordInvestigationIn,
         lambda case, actor, p, c: case_record_investigation(
             case=case, actor=actor, summary=p.summary, **c
         ),
@@ -242,8 +253,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "chase",
         "Record a chase",
         "Record a chase",
-        schemas.ChaseIn,
-        f.ChaseForm,
+        inputs.ChaseIn,
         lambda case, actor, p, c: case_chase(case=case, actor=actor, note=p.note, **c),
         "Chase recorded.",
         offered=lambda s: _also(_investigating(s)),
@@ -252,8 +262,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "respond",
         "Respond",
         "Send the response at this stage: outcome, per-issue outcomes and reasons",
-        schemas.RespondIn,
-        f.RespondForm,
+        inputs.RespondIn,
         lambda case, actor, p, c: case_respond(
             case=case,
             actor=actor,
@@ -270,8 +279,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "extend",
         "Extend",
         "Extend the response deadline with a reason the policy allows, within its cap",
-        schemas.ExtendIn,
-        f.ExtendForm,
+        inputs.ExtendIn,
         lambda case, actor, p, c: case_extend(
             case=case, actor=actor, working_days=p.working_days, reason=p.reason, **c
         ),
@@ -282,8 +290,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "mark-step-done",
         "Mark a step done",
         "Mark a milestone of the current stage as done (a panel meeting held, a report sent)",
-        schemas.MarkStepDoneIn,
-        f.MarkStepDoneForm,
+        inputs.MarkStepDoneIn,
         lambda case, actor, p, c: case_mark_step_done(case=case, actor=actor, step=p.step, **c),
         "Step marked as done.",
         offered=_offer_mark_step_done,
@@ -292,8 +299,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "make-formal",
         "Make a formal complaint",
         "Turn an informal case into a formal complaint",
-        schemas.MakeFormalIn,
-        f.MakeFormalForm,
+        inputs.MakeFormalIn,
         lambda case, actor, p, c: case_make_formal(case=case, actor=actor, reason=p.reason, **c),
         "Now a formal complaint.",
         offered=lambda s: _also(s.open and s.stage is not None and not s.stage.formal),
@@ -302,8 +308,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "classify",
         "Change the kind of case",
         "Change what kind of case this is, before its stage has moved on",
-        schemas.ClassifyIn,
-        f.ClassifyForm,
+        inputs.ClassifyIn,
         lambda case, actor, p, c: case_classify(case=case, actor=actor, kind=p.kind, **c),
         "Kind of case changed.",
         offered=_offer_classify,
@@ -312,8 +317,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "assign",
         "Assign",
         "Give the case a handler or an investigator",
-        schemas.AssignIn,
-        f.AssignForm,
+        inputs.AssignIn,
         lambda case, actor, p, c: case_assign(
             case=case,
             actor=actor,
@@ -328,8 +332,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "add-member",
         "Name someone on the case",
         "Name someone on the case (e.g. a panel member) so that they may see it",
-        schemas.AddMemberIn,
-        f.AddMemberForm,
+        inputs.AddMemberIn,
         lambda case, actor, p, c: case_add_member(
             case=case,
             actor=actor,
@@ -344,8 +347,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "contact",
         "Record contact",
         "Record contact with the customer",
-        schemas.ContactIn,
-        f.ContactForm,
+        inputs.ContactIn,
         lambda case, actor, p, c: case_record_contact(
             case=case, actor=actor, summary=p.summary, direction=p.direction, **c
         ),
@@ -356,8 +358,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "note",
         "Add a note",
         "Add a note to the chronology",
-        schemas.NoteIn,
-        f.NoteForm,
+        inputs.NoteIn,
         lambda case, actor, p, c: case_add_note(case=case, actor=actor, text=p.text, **c),
         "Note added.",
     ),
@@ -365,8 +366,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "attach",
         "Attach a file",
         "Attach a document (PDF, image, Office document or text; at most 10 MB)",
-        schemas.AttachIn,
-        f.AttachForm,
+        inputs.AttachIn,
         lambda case, actor, p, c: case_attach(case=case, actor=actor, upload=p.file, **c),
         "File attached.",
         generic_api=False,  # a multipart upload
@@ -375,8 +375,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "link",
         "Link to another case",
         "Link the case to another (a repeat may become a complaint)",
-        schemas.LinkIn,
-        f.LinkForm,
+        inputs.LinkIn,
         lambda case, actor, p, c: case_link(
             case=case, actor=actor, other=_linkable(actor, p.other), kind=p.kind, **c
         ),
@@ -386,8 +385,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "split",
         "Split into separate cases",
         "Split a contact that raises several issues into linked cases",
-        schemas.SplitIn,
-        f.SplitForm,
+        inputs.SplitIn,
         lambda case, actor, p, c: case_split(case=case, actor=actor, summaries=p.summaries, **c),
         "Split: the new cases are linked to this one.",
         offered=lambda s: _also(s.open),
@@ -397,8 +395,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "close",
         "Close",
         "Close the case",
-        schemas.CloseIn,
-        f.CloseForm,
+        inputs.CloseIn,
         lambda case, actor, p, c: case_close(
             case=case, actor=actor, reason=p.reason, note=p.note, **c
         ),
@@ -410,8 +407,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "reopen",
         "Reopen",
         "Reopen a closed case",
-        schemas.ReopenIn,
-        f.ReopenForm,
+        inputs.ReopenIn,
         lambda case, actor, p, c: case_reopen(case=case, actor=actor, reason=p.reason, **c),
         "Case reopened.",
         offered=lambda s: _next(not s.open),
@@ -420,8 +416,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "withdraw",
         "Withdraw",
         "The customer withdraws the case",
-        schemas.WithdrawIn,
-        f.WithdrawForm,
+        inputs.WithdrawIn,
         lambda case, actor, p, c: case_withdraw(case=case, actor=actor, note=p.note, **c),
         "Case withdrawn and closed.",
         offered=lambda s: _also(s.open),

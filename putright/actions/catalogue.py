@@ -26,8 +26,7 @@ from putright.cases.services import Actor
 from putright.domain.policy import Pack, Stage
 
 if TYPE_CHECKING:
-    from putright.api.schemas import ActionIn, In
-    from putright.staff.forms import ActionForm
+    from .inputs import ActionIn, In
 
 
 class Offer(IntEnum):
@@ -65,7 +64,6 @@ class CaseAction:
     label: str  # the page's title and the button, in the landlord's words
     summary: str  # what it does, for the API's documentation
     schema: type[ActionIn]
-    form: type[ActionForm]
     run: Runner
     done: str  # told to the person once it is done
     offered: Callable[[Situation], Offer] = field(default=lambda s: Offer.ALSO)

@@ -27,7 +27,7 @@ from putright.remedies.services import (
     remedy_record,
 )
 
-from ..api import remedy_inputs as inputs
+from . import remedy_inputs as inputs
 from .catalogue import NestedAction, staff_member
 
 

@@ -9,10 +9,11 @@ from django import forms
 from django.utils import timezone
 
 from putright.accounts.models import User
+from putright.actions.cases import milestones
 from putright.cases.models import Case, ClosureReason, EventKind, Outcome
 from putright.cases.selectors import case_deadlines, stage_events
 from putright.cases.services import route_allowed
-from putright.domain.policy import Completion, Pack, Step
+from putright.domain.policy import Pack
 
 OUTCOME_CHOICES = [(o.value, o.label) for o in Outcome]
 #: The most points of a complaint one response answers in the form.
@@ -515,24 +516,6 @@ class MarkStepDoneForm(ActionForm):
         ]
 
 
-def milestones(case: Case, pack: Pack) -> list[Step]:
-    """The steps of the case's stage that a person marks as done, not yet marked: milestones
-    (a meeting held, a report sent) and steps a contact would complete."""
-    if not case.stage or case.stage not in {s.id for s in pack.stages}:
-        return []
-    stage = pack.stage(case.stage)
-    done = {
-        str(e.data.get("step"))
-        for e in stage_events(case, list(case.events.order_by("sequence")))
-        if e.kind == EventKind.STEP_DONE
-    }
-    return [
-        s
-        for s in stage.steps_for(case.route or None)
-        if s.completion() in (Completion.RECORDED, Completion.CONTACTED) and s.id not in done
-    ]
-
-
 class AddMemberForm(ActionForm):
     username = forms.ChoiceField(label="Who?")
     role = forms.ChoiceField(
@@ -580,3 +563,32 @@ class ChooseRouteForm(ActionForm):
         data = super().to_input()
         data["about"] = ["compensation"] if data.pop("about_compensation", False) else []
         return data
+
+
+#: Each case action's form, by the action's name (``putright.actions.cases``): a form made for
+#: people whose ``to_input()`` gives the action's input.
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "acknowledge": AcknowledgeForm,
+    "choose-route": ChooseRouteForm,
+    "escalate": EscalateForm,
+    "refuse-escalation": RefuseEscalationForm,
+    "decide-eligibility": EligibilityForm,
+    "request-investigation": RequestInvestigationForm,
+    "record-investigation": RecordInvestigationForm,
+    "chase": ChaseForm,
+    "respond": RespondForm,
+    "extend": ExtendForm,
+    "mark-step-done": MarkStepDoneForm,
+    "make-formal": MakeFormalForm,
+    "classify": ClassifyForm,
+    "assign": AssignForm,
+    "add-member": AddMemberForm,
+    "contact": ContactForm,
+    "note": NoteForm,
+    "attach": AttachForm,
+    "link": LinkForm,
+    "split": SplitForm,
+    "close": CloseForm,
+    "reopen": ReopenForm,
+    "withdraw": WithdrawForm,
+}

@@ -26,6 +26,7 @@ from putright.people.models import ContactRestriction
 from putright.policies.registry import get_pack
 from putright.remedies.models import Award, Remedy, RemedyAction
 
+from ..forms import ACTION_FORMS
 from .common import case_or_404, staff_user
 
 #: How many next steps the case page shows as buttons; the rest are listed below them.
@@ -185,9 +186,9 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         # One more point of the complaint to answer: shown again, nothing saved.
         initial: dict[str, Any] = request.POST.dict()
         initial["points"] = _number(initial.get("points")) + 1
-        form = chosen.form(initial=initial, **made)
+        form = ACTION_FORMS[chosen.name](initial=initial, **made)
     else:
-        form = chosen.form(request.POST or None, request.FILES or None, **made)
+        form = ACTION_FORMS[chosen.name](request.POST or None, request.FILES or None, **made)
     if request.method == "POST" and "add_point" not in request.POST and form.is_valid():
         try:
             payload = chosen.schema.model_validate(form.to_input())
@@ -209,7 +210,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             )
             data = request.POST.copy()
             data["version"] = str(Case.objects.values_list("version", flat=True).get(pk=case.pk))
-            form = chosen.form(data, request.FILES or None, **made)
+            form = ACTION_FORMS[chosen.name](data, request.FILES or None, **made)
             form.is_valid()
         except CaseError as problem:
             error = problem.message

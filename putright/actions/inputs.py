@@ -1,0 +1,189 @@
+"""What each action takes: one shape for every interface (the API validates its request
+bodies with these, the staff pages' forms give their answers in these shapes).
+
+Every text must be storable (no NUL: PostgreSQL refuses it). Extend, never rename: the API's
+OpenAPI document names these shapes and other tools rely on them.
+"""
+
+import datetime
+from typing import Annotated, Literal
+
+from django.core.files.uploadedfile import UploadedFile
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict, field_validator
+
+OutcomeName = Literal["upheld", "partly_upheld", "not_upheld"]
+NUL = "Text cannot contain NUL (0x00) characters."
+
+
+def refuse_nul(value: str) -> str:
+    """Text a database can store: PostgreSQL refuses NUL characters."""
+    if "\x00" in value:
+        raise ValueError(NUL)
+    return value
+
+
+def _refuse_nul_within(value: object) -> None:
+    if isinstance(value, str):
+        refuse_nul(value)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _refuse_nul_within(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul_within(key)
+            _refuse_nul_within(item)
+
+
+#: A path parameter (a case reference, a slug): text without NUL characters.
+Text = Annotated[str, AfterValidator(refuse_nul)]
+
+
+class In(Schema):
+    """A request body or a set of filters; every text in it must be storable."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        _refuse_nul_within(value)
+        return value
+
+
+class ActionIn(In):
+    """Every action takes when it happened (never in the future) and the version you saw."""
+
+    occurred_at: datetime.datetime | None = None
+    version: int | None = Field(
+        None, ge=1, description="The case version you are acting on; 409 if it changed."
+    )
+
+
+class ClassifyIn(ActionIn):
+    kind: str = Field(..., min_length=1, max_length=30)
+
+
+class DecideEligibilityIn(ActionIn):
+    accepted: bool
+    reason: str = Field("", max_length=20000)
+    exclusion: str = Field("", max_length=60, description="The policy's exclusion, if any")
+    exception: str = Field("", max_length=60, description="An exception to that exclusion")
+
+
+class MakeFormalIn(ActionIn):
+    reason: str = Field("", max_length=5000)
+
+
+class ContactIn(ActionIn):
+    summary: str = Field(..., min_length=1, max_length=5000)
+    direction: Literal["inbound", "outbound"] = "inbound"
+
+
+class MarkStepDoneIn(ActionIn):
+    step: str = Field(..., min_length=1, max_length=60)
+
+
+class AddMemberIn(ActionIn):
+    username: str = Field(..., min_length=1, max_length=150)
+    role: Literal["panel_member", "investigating_officer", "complaint_handler", "manager"]
+
+
+class AcknowledgeIn(ActionIn):
+    method: str = Field("", max_length=50)
+
+
+class AssignIn(ActionIn):
+    handler: str | None = Field(None, description="username")
+    investigator: str | None = Field(None, description="username")
+
+
+class RequestInvestigationIn(ActionIn):
+    team: str = Field(..., min_length=1, max_length=100)
+    investigator: str | None = Field(None, description="username")
+
+
+class RecordInvestigationIn(ActionIn):
+    summary: str = Field("", max_length=20000)
+
+
+class ChaseIn(ActionIn):
+    note: str = Field("", max_length=5000)
+
+
+class ExtendIn(ActionIn):
+    working_days: int = Field(..., ge=1, le=60)
+    reason: str = Field(..., min_length=1, max_length=60)
+
+
+class IssueIn(In):
+    description: str = Field(..., min_length=1, max_length=5000)
+    outcome: OutcomeName
+    reasons: str = Field("", max_length=20000)
+
+
+class RespondIn(ActionIn):
+    outcome: OutcomeName
+    text: str = Field(..., min_length=1, max_length=50000)
+    issues: list[IssueIn] = Field([], max_length=100)
+
+
+class EscalateIn(ActionIn):
+    route: str | None = Field(None, max_length=60)
+    reasons: str | None = Field(None, max_length=20000)
+    about: list[Annotated[str, Field(max_length=60)]] = Field([], max_length=20)
+    accept_late: bool = False
+    late_reason: str = Field("", max_length=5000)
+
+
+class RefuseEscalationIn(ActionIn):
+    ground: str = Field(..., min_length=1, max_length=60)
+    explanation: str = Field(..., min_length=1, max_length=20000)
+
+
+class CloseIn(ActionIn):
+    reason: Literal[
+        "resolved",
+        "withdrawn",
+        "no_contact",
+        "information_not_provided",
+        "window_lapsed",
+        "refused",
+        "redirected",
+        "no_response_needed",
+    ]
+    note: str = Field("", max_length=5000)
+
+
+class ReopenIn(ActionIn):
+    reason: str = Field(..., min_length=1, max_length=5000)
+
+
+class WithdrawIn(ActionIn):
+    note: str = Field("", max_length=5000)
+
+
+class SplitIn(ActionIn):
+    summaries: list[Annotated[str, Field(max_length=300)]] = Field(..., min_length=1, max_length=20)
+
+
+class LinkIn(ActionIn):
+    other: str = Field(..., min_length=1, max_length=30)
+    kind: Literal["related", "repeat_of", "split_from"] = "related"
+
+
+class NoteIn(ActionIn):
+    text: str = Field(..., min_length=1, max_length=20000)
+
+
+class ChooseRouteIn(ActionIn):
+    route: str = Field(..., min_length=1, max_length=60)
+    about: list[Annotated[str, Field(max_length=60)]] = Field(
+        [], max_length=20, description="What the dissatisfaction is about (e.g. compensation)"
+    )
+
+
+class AttachIn(ActionIn):
+    """A file to attach; the API takes it as a multipart upload, the pages as a file field."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    file: UploadedFile  # type: ignore[type-arg]
