@@ -12,9 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from putright.cases.models import Case
-from putright.cases.services import case_escalate, case_record_contact
-from putright.portal.models import FollowerRole
-from putright.portal.services import PORTAL, record_feedback, submit_case
+from putright.cases.services import (
+    Actor,
+    case_escalate,
+    case_receive,
+    case_record_contact,
+    case_record_satisfaction,
+)
+from putright.people.models import FollowerRole
+
+#: Who acts when a resident does something in the portal.
+PORTAL = Actor.system("resident portal")
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,8 @@ RESIDENT_ACTIONS: tuple[ResidentAction, ...] = (
         "complain",
         "Make a complaint or tell us what you think",
         needs_authority=False,  # anyone may complain, for themselves or for someone else
-        run=submit_case,
+        # The portal's journey turns the answers into the people and the case's details.
+        run=lambda **answers: case_receive(actor=PORTAL, **answers),
     ),
     ResidentAction(
         "see-letters",
@@ -73,8 +82,8 @@ RESIDENT_ACTIONS: tuple[ResidentAction, ...] = (
         "feedback",
         "Tell us what you thought",
         needs_authority=True,
-        run=lambda case, follower, score, comment: record_feedback(
-            case, score=score, comment=comment
+        run=lambda case, follower, score, comment: case_record_satisfaction(
+            case=case, score=score, comment=comment
         ),
     ),
     ResidentAction(

@@ -161,3 +161,10 @@ class ContactRestriction(models.Model):
 
     def review_overdue(self, on: datetime.date) -> bool:
         return self.review_on < on
+
+
+class FollowerRole(models.TextChoices):
+    """Who follows a case: the customer, or someone acting for them."""
+
+    CUSTOMER = "customer", "The customer"
+    REPRESENTATIVE = "representative", "Someone acting for the customer"

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from putright.people.models import FollowerRole
+
 
 class CodeChannel(models.TextChoices):
     EMAIL = "email", "E-mail"
     SMS = "sms", "Text message"
-
-
-class FollowerRole(models.TextChoices):
-    CUSTOMER = "customer", "The customer"
-    REPRESENTATIVE = "representative", "Someone acting for the customer"
 
 
 class OneTimeCode(models.Model):

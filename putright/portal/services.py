@@ -9,12 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from putright.actions.portal import PORTAL, RESIDENT
 from putright.cases.models import Case, Channel, ClosureReason, EventKind, Status
 from putright.cases.selectors import case_deadlines, case_events, local_date, stage_events
-from putright.cases.services import Actor, case_attach, case_receive
+from putright.cases.services import case_attach, case_record_satisfaction
 from putright.domain.calendar import describe
 from putright.domain.deadlines import Deadline, State
 from putright.domain.policy import Pack, Stage
@@ -29,7 +30,6 @@ from putright.policies.registry import get_pack
 from . import uploads
 from .models import SatisfactionResponse
 
-PORTAL = Actor.system("resident portal")
 logger = logging.getLogger(__name__)
 
 
@@ -106,7 +106,7 @@ def submit_case(
     if include_delay_reason and delay:
         details += f"\n\nWhy I could not tell you sooner:\n{delay}"
     occurred = answers.get("occurred_on")
-    case = case_receive(
+    case: Case = RESIDENT["complain"].run(
         organisation=organisation,
         kind=kind,
         channel=Channel.WEB_FORM,
@@ -120,7 +120,6 @@ def submit_case(
         representative=representative,
         service_area=str(answers.get("service_area") or ""),
         matter_occurred_on=datetime.date.fromisoformat(occurred) if occurred else None,
-        actor=PORTAL,
     )
     for item in files:
         case_attach(case=case, actor=PORTAL, upload=uploads.reopen(item))
@@ -380,10 +379,4 @@ def letters_for(case: Case) -> list[Correspondence]:
 
 def record_feedback(case: Case, *, score: int, comment: str) -> SatisfactionResponse | None:
     """Keep the resident's answer; None when the case already has one."""
-    if SatisfactionResponse.objects.filter(case=case).exists():
-        return None
-    try:
-        with transaction.atomic():
-            return SatisfactionResponse.objects.create(case=case, score=score, comment=comment)
-    except IntegrityError:  # sent twice at once
-        return None
+    return case_record_satisfaction(case=case, score=score, comment=comment)

@@ -224,3 +224,10 @@ def test_the_assign_page_names_whom_the_policy_gives_the_stage_to(
     hint = page.find(id="id_handler-hint").text
     assert "Cora Officer" in hint
     assert "Hana Handler" not in hint  # not in the team
+
+
+def test_every_declared_case_action_has_its_form():
+    from putright.actions.cases import BY_NAME
+    from putright.staff.forms import ACTION_FORMS
+
+    assert set(ACTION_FORMS) == set(BY_NAME)

@@ -13,7 +13,13 @@ holds the steps they share. What other apps may use is exported here, on purpose
 """
 
 from ._common import SYSTEM, Actor, IssueOutcome, lock_for_change
-from .chronology import case_add_note, case_record_contact, case_record_event, case_record_letter
+from .chronology import (
+    case_add_note,
+    case_record_contact,
+    case_record_event,
+    case_record_letter,
+    case_record_satisfaction,
+)
 from .closing import case_close, case_reopen, case_withdraw
 from .deadline_sweep import SweepReport, refresh_cached_dates, sweep, sweep_case
 from .escalation import case_choose_route, case_escalate, case_refuse_escalation, route_allowed
@@ -61,6 +67,7 @@ __all__ = [
     "case_record_event",
     "case_record_investigation",
     "case_record_letter",
+    "case_record_satisfaction",
     "case_refuse_escalation",
     "case_reopen",
     "case_request_investigation",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..errors import (
@@ -14,6 +14,7 @@ from ..errors import (
 from ..models import (
     Case,
     EventKind,
+    SatisfactionResponse,
 )
 from ._common import Actor, _append, _lock, _moment, _save
 
@@ -90,3 +91,17 @@ def case_record_contact(
     _append(case, EventKind.CONTACTED, actor, moment, {"summary": summary, "direction": direction})
     _save(case)
     return case
+
+
+def case_record_satisfaction(
+    *, case: Case, score: int, comment: str
+) -> SatisfactionResponse | None:
+    """Keep the resident's answer to the TP09 question after closure: one per case (None when
+    the case already has one, even when two arrive at once)."""
+    if SatisfactionResponse.objects.filter(case=case).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return SatisfactionResponse.objects.create(case=case, score=score, comment=comment)
+    except IntegrityError:  # sent twice at once
+        return None

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from putright.actions.portal import RESIDENT
 from putright.cases.errors import CaseError
 from putright.cases.models import Case
 from putright.domain.calendar import describe
@@ -28,7 +27,7 @@ from putright.policies.registry import get_pack
 from .. import security, uploads
 from ..forms import CONTACT_LABELS, KIND_LABELS, NEEDS, RELATIONSHIP_LABELS, EvidenceForm
 from ..journey import DONE_PREFIX, Journey, Step
-from ..services import promised_dates, send_confirmation
+from ..services import promised_dates, send_confirmation, submit_case
 from .common import ORGANISATION_KEY, render_page, silently_dropped, too_many_requests
 
 OrganisationView = Callable[..., HttpResponse]
@@ -325,7 +324,7 @@ def check(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             )
             return _check_page(request, journey, error)
         try:
-            case = RESIDENT["complain"].run(
+            case = submit_case(
                 organisation,
                 kind=journey.kind,
                 answers=journey.answers,
