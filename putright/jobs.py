@@ -59,6 +59,15 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
 )
 
 
+#: What follows a change to an organisation's working calendar (closure days, region,
+#: cut-off), each a task taking the organisation's id, queued once the change commits: the
+#: open cases' cached dates and the open clocks of other records are worked out again.
+CALENDAR_CHANGED_TASKS: tuple[str, ...] = (
+    "putright.cases.tasks.refresh_organisation_dates",
+    "putright.timeline.tasks.recalculate_organisation_clocks",
+)
+
+
 def job_named(name: str) -> PeriodicJob:
     """The periodic job called ``name``."""
     for job in PERIODIC_JOBS:

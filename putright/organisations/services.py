@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 import re
 import secrets
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from putright.domain.calendar import WorkingCalendar
 from putright.domain.errors import UnknownPackError
+from putright.jobs import CALENDAR_CHANGED_TASKS
 from putright.policies.registry import get_pack
 
 from .models import RESERVED_SLUG, RESERVED_SLUGS, ClosureDay, HomesCount, Organisation
@@ -126,11 +129,9 @@ def organisation_calendar_changed(organisation: Organisation) -> None:
         version = secrets.randbelow(2_000_000_000) + 1
     Organisation.objects.filter(pk=organisation.pk).update(calendar_version=version)
     organisation.calendar_version = version
-    from putright.cases.tasks import refresh_organisation_dates
-    from putright.timeline.tasks import recalculate_organisation_clocks
-
-    transaction.on_commit(lambda: refresh_organisation_dates.enqueue(organisation.pk))
-    transaction.on_commit(lambda: recalculate_organisation_clocks.enqueue(organisation.pk))
+    for path in CALENDAR_CHANGED_TASKS:
+        task = import_string(path)
+        transaction.on_commit(partial(task.enqueue, organisation.pk))
 
 
 _calendars: dict[tuple[object, ...], WorkingCalendar] = {}

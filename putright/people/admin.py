@@ -8,9 +8,9 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from putright.accounts.actors import Actor
 from putright.accounts.models import User
-from putright.cases.errors import CaseInputError
-from putright.cases.services import Actor
+from putright.errors import CaseInputError
 
 from .models import ContactRestriction, Person, Representative
 from .services import (

@@ -25,9 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from putright.accounts.actors import Actor
 from putright.accounts.models import User
-from putright.cases.errors import CaseInputError
-from putright.cases.services import Actor
+from putright.errors import CaseInputError
 from putright.organisations.models import Organisation
 from putright.timeline.services import record_event
 

@@ -6,7 +6,7 @@ RecordStateError (a CaseStateError)   the clocks do not allow it as they stand (
 
 from __future__ import annotations
 
-from putright.cases.errors import CaseInputError, CaseStateError
+from putright.errors import CaseInputError, CaseStateError
 
 
 class RecordInputError(CaseInputError):

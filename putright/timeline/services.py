@@ -18,8 +18,8 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from putright.accounts.actors import Actor
 from putright.accounts.models import User
-from putright.cases.services import Actor
 from putright.domain.clocks import UNIT_WORDS, ClockUnit
 from putright.domain.errors import CalendarError
 from putright.organisations.models import Organisation

@@ -12,7 +12,10 @@ contacts, letters, facts other apps record), ``files`` and ``deadline_sweep``; `
 holds the steps they share. What other apps may use is exported here, on purpose.
 """
 
-from ._common import SYSTEM, Actor, IssueOutcome, lock_for_change
+from putright.accounts.actors import SYSTEM as SYSTEM
+from putright.accounts.actors import Actor as Actor
+
+from ._common import IssueOutcome, lock_for_change
 from .chronology import (
     case_add_note,
     case_record_contact,

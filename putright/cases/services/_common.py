@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from putright.accounts.models import User
+from putright.accounts.actors import Actor
 from putright.domain.deadlines import State
 from putright.domain.errors import RuleViolationError
 from putright.domain.policy import Pack, Stage
@@ -33,20 +33,6 @@ from ..models import (
     EventKind,
 )
 from ..selectors import case_deadlines, case_due_actions, case_events, local_date
-
-SYSTEM = "deadline sweep"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a user, or the system with a label."""
-
-    user: User | None = None
-    label: str = ""
-
-    @classmethod
-    def system(cls, label: str = SYSTEM) -> Actor:
-        return cls(user=None, label=label)
 
 
 @dataclass(frozen=True)

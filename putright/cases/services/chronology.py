@@ -8,6 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from putright.accounts.actors import Actor
+
 from ..errors import (
     CaseInputError,
 )
@@ -16,7 +18,7 @@ from ..models import (
     EventKind,
     SatisfactionResponse,
 )
-from ._common import Actor, _append, _lock, _moment, _save
+from ._common import _append, _lock, _moment, _save
 
 
 @transaction.atomic

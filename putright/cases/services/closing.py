@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 
+from putright.accounts.actors import Actor
 from putright.policies.registry import get_pack
 
 from .. import errors
@@ -21,7 +22,7 @@ from ..models import (
     Status,
 )
 from ..selectors import case_events, stage_events
-from ._common import Actor, _append, _lock, _moment, _require_open, _save
+from ._common import _append, _lock, _moment, _require_open, _save
 
 # -- closing and reopening -------------------------------------------------------------
 

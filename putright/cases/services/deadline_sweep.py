@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from putright.accounts.actors import Actor
 from putright.domain.actions import ActionKind, DueAction
 from putright.policies.registry import get_pack
 
@@ -21,7 +22,7 @@ from ..models import (
     SweepAction,
 )
 from ..selectors import case_due_actions, case_events
-from ._common import Actor, _append, _refresh_cached_dates, _save
+from ._common import _append, _refresh_cached_dates, _save
 from .closing import _close
 from .stages import _make_formal
 

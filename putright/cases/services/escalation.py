@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from putright.accounts.access import may_act, role_names
+from putright.accounts.actors import Actor
 from putright.domain.policy import Escalation, Stage
 
 from .. import errors
@@ -25,7 +26,7 @@ from ..models import (
     Status,
 )
 from ..selectors import case_deadlines, case_events, local_date, stage_events
-from ._common import Actor, _append, _lock, _moment, _require_open, _save, _stage
+from ._common import _append, _lock, _moment, _require_open, _save, _stage
 from .closing import _close
 
 # -- escalation -----------------------------------------------------------------------

@@ -7,6 +7,8 @@ import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from putright.accounts.actors import Actor
+
 from ..errors import (
     CaseInputError,
 )
@@ -15,7 +17,7 @@ from ..models import (
     Case,
     EventKind,
 )
-from ._common import Actor, _append, _lock, _moment, _save
+from ._common import _append, _lock, _moment, _save
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_ATTACHMENT_TYPES = {

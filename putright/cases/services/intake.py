@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from putright.accounts.actors import Actor
 from putright.organisations.models import Organisation
 from putright.organisations.services import organisation_calendar
 from putright.people.models import Person, Representative
@@ -30,7 +31,6 @@ from ..models import (
     Kind,
 )
 from ._common import (
-    Actor,
     _append,
     _lock,
     _moment,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from putright.accounts.actors import Actor
 from putright.accounts.models import User
 from putright.policies.registry import get_pack
 
@@ -21,7 +22,7 @@ from ..models import (
     EventKind,
     LinkKind,
 )
-from ._common import Actor, _append, _lock, _moment, _require_open, _save
+from ._common import _append, _lock, _moment, _require_open, _save
 from .intake import FLAGS, case_receive
 from .stages import _make_formal
 

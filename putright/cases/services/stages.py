@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from putright.accounts.actors import Actor
 from putright.accounts.models import User
 from putright.domain.deadlines import check_extension
 from putright.domain.errors import RuleViolationError
@@ -32,7 +33,6 @@ from ..models import (
 )
 from ..selectors import case_deadlines, case_events, local_date, stage_events
 from ._common import (
-    Actor,
     IssueOutcome,
     _append,
     _lock,
