@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "putright.portal",
     "putright.remedies",
     "putright.reports",
+    "putright.benchmarks",
     "axes",
 ]
 

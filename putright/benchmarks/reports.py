@@ -1,6 +1,6 @@
 """The reports at sector scale against one hand-written SQL aggregate each, side by side.
 
-``putright report bench`` seeds a scratch PostgreSQL database with ``putright seed``
+``putright bench reports`` (also ``putright report bench``) seeds a scratch PostgreSQL database with ``putright seed``
 (or measures one given with ``--database``), then in a child process on that database
 times, best of ``repeats`` after a warm-up:
 
@@ -561,7 +561,7 @@ def run_bench(
             seeded = json.loads(done.stdout)
             seeded["wall_seconds"] = round(time.perf_counter() - began, 1)
         done = subprocess.run(
-            [*putright, "report", "bench", "--here", "--repeats", str(repeats)],
+            [*putright, "bench", "reports", "--here", "--repeats", str(repeats)],
             env=env,
             check=True,
             stdout=subprocess.PIPE,

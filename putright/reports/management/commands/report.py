@@ -7,6 +7,7 @@ import json
 import os
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import CommandParser
 from rich.console import Console
 from rich.table import Table
@@ -289,31 +290,11 @@ class Command(PutRightCommand):
             console.print(f"Note: {note}")
 
     def bench(self, **options: Any) -> None:
-        from putright.benchmarks.reports import run_bench
-
-        for name in ("organisations", "homes", "years", "repeats"):
-            if options[name] < 1:
-                raise self.fail(f"--{name} must be at least 1")
-        result = run_bench(
-            organisations=options["organisations"],
-            homes=options["homes"],
-            years=options["years"],
-            seed=options["seed"],
-            repeats=options["repeats"],
-            postgres=options["postgres"],
-            database=options["database"],
-            keep=options["keep"],
-            here=options["here"],
-            progress=self.progress,
-        )
-        if options["json"] or options["here"]:
-            self.stdout.write(json.dumps(result, indent=2))
-            return
-        from putright.benchmarks.reports import print_result
-
-        print_result(result, Console(file=self.stdout, width=160, highlight=False))  # type: ignore[arg-type]
-
-    def progress(self, what: str, done: int, total: int) -> None:
-        self.stderr.write(f"\r{what}: {done:,}/{total:,}", ending="")
-        if done >= total:
-            self.stderr.write("")
+        """The reports benchmark lives with the others: ``putright bench reports``."""
+        argv = ["reports"]
+        for name in ("organisations", "homes", "years", "seed", "repeats", "postgres"):
+            argv.append(f"--{name}={options[name]}")
+        if options["database"]:
+            argv.append(f"--database={options['database']}")
+        argv += [f"--{flag}" for flag in ("keep", "here", "json") if options[flag]]
+        call_command("bench", *argv, stdout=self.stdout, stderr=self.stderr)

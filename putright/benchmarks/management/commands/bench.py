@@ -1,4 +1,4 @@
-"""``putright bench calendar|lifecycle|api|pages``: measure PutRight against a bare baseline, side by side."""
+"""``putright bench calendar|lifecycle|api|pages|reports``: measure PutRight against a bare baseline, side by side."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class Command(PutRightCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         which = parser.add_subparsers(
-            dest="benchmark", required=True, metavar="calendar|lifecycle|api|pages"
+            dest="benchmark", required=True, metavar="calendar|lifecycle|api|pages|reports"
         )
         calendar = which.add_parser("calendar", help="working-day arithmetic against numpy")
         calendar.add_argument("--scalar-size", type=int, default=100_000)
@@ -121,8 +121,40 @@ class Command(PutRightCommand):
         pages.add_argument("--requests", type=int, default=40, help="requests per page")
         pages.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
         pages.add_argument("--json", action="store_true")
+        reports = which.add_parser(
+            "reports",
+            help="CH01/CH02 and the quarterly performance report against bare SQL, on PostgreSQL",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=(
+                "Seeds a scratch PostgreSQL database with `putright seed` (or uses --database),\n"
+                "then times each report beside one hand-written SQL aggregate over the same data.\n"
+                "example:\n  putright bench reports --organisations 12 --homes 600000 --years 10\n"
+                "  putright bench reports --database postgres://postgres@127.0.0.1:5432/sector"
+            ),
+        )
+        reports.add_argument("--organisations", type=int, default=12)
+        reports.add_argument("--homes", type=int, default=600_000, help="homes across the sector")
+        reports.add_argument("--years", type=int, default=10)
+        reports.add_argument("--seed", type=int, default=1)
+        reports.add_argument("--repeats", type=int, default=5)
+        reports.add_argument(
+            "--postgres",
+            default=os.environ.get(
+                "PUTRIGHT_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"
+            ),
+            help="server to create the scratch database on",
+        )
+        reports.add_argument(
+            "--database", help="an already seeded database to measure (kept, not dropped)"
+        )
+        reports.add_argument("--keep", action="store_true", help="keep the scratch database")
+        reports.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
+        reports.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, benchmark: str, **options: Any) -> None:
+        if benchmark == "reports":
+            self.reports(**options)
+            return
         if benchmark == "lifecycle":
             self.lifecycle(**options)
             return
@@ -378,3 +410,28 @@ class Command(PutRightCommand):
         for name, result in results.items():
             if "skipped" in result:
                 console.print(f"{name} skipped: {result['skipped']}")
+
+    def reports(self, **options: Any) -> None:
+        from putright.benchmarks.reports import run_bench
+
+        for name in ("organisations", "homes", "years", "repeats"):
+            if options[name] < 1:
+                raise CommandError(f"--{name} must be at least 1")
+        result = run_bench(
+            organisations=options["organisations"],
+            homes=options["homes"],
+            years=options["years"],
+            seed=options["seed"],
+            repeats=options["repeats"],
+            postgres=options["postgres"],
+            database=options["database"],
+            keep=options["keep"],
+            here=options["here"],
+            progress=self.progress,
+        )
+        if options["json"] or options["here"]:
+            self.stdout.write(json.dumps(result, indent=2))
+            return
+        from putright.benchmarks.reports import print_result
+
+        print_result(result, Console(file=self.stdout, width=160, highlight=False))  # type: ignore[arg-type]
