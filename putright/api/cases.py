@@ -12,11 +12,12 @@ from typing import IO, Any, ClassVar
 from django.db import connections, transaction
 from django.db import router as database_router
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabase
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import field_validator
 
 from putright.accounts.access import (
     NOT_FOUND,
@@ -24,7 +25,6 @@ from putright.accounts.access import (
     access_case,
     can_see_case,
     can_see_personal_data,
-    cases_visible_to,
     record_access,
     require_organisation_role,
     roles_in,
@@ -35,6 +35,14 @@ from putright.actions.catalogue import CaseAction, perform
 from putright.cases import errors as case_errors
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, CaseLink, Event
+from putright.cases.queries import (
+    FLAG_FIELDS,
+    SEARCH_LENGTH,
+    CaseFilters,
+    DueWindow,
+    Flag,
+    case_list,
+)
 from putright.cases.selectors import case_deadlines, case_events
 from putright.cases.services import (
     FLAGS,
@@ -202,19 +210,58 @@ def _without_personal_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class CaseFilter(In):
+    """The list's query parameters: the staff queue's filters (``case_list``), in the API's
+    names (``q`` for the queue's text)."""
+
     organisation: str | None = None
     kind: str | None = None
     stage: str | None = None
     status: str | None = None
     handler: str | None = None
     service_area: str | None = None
+    flags: list[Flag] = Field(
+        default_factory=list,
+        description="Cases with every flag given (repeat the parameter: flags=a&flags=b).",
+    )
+    due: DueWindow | None = Field(
+        None,
+        description="Overdue; due today; due from today to 7 days ahead (week) or 14 (fortnight).",
+    )
     due_before: datetime.date | None = None
     overdue: bool | None = None
-    #: Words to find; longer text than this is no search a person types, and SQLite
-    #: cannot match it.
-    q: str | None = Field(None, max_length=200)
+    q: str | None = Field(
+        None,
+        max_length=SEARCH_LENGTH,
+        description=(
+            "A reference, the customer's name, words of the summary, or the customer's postcode "
+            "(with or without its space) where you may see contact details."
+        ),
+    )
     cursor: str | None = None
     limit: int = 50
+
+    @field_validator("flags", mode="before")
+    @classmethod
+    def _known_flags(cls, value: object) -> object:
+        """Named against ``flags``, not against one item of it."""
+        if any(flag not in FLAG_FIELDS for flag in (value if isinstance(value, list) else [value])):
+            raise ValueError(f"Each flag is one of {', '.join(FLAG_FIELDS)}.")
+        return value
+
+    def filters(self) -> CaseFilters:
+        return CaseFilters(
+            organisation=self.organisation or "",
+            kind=self.kind or "",
+            stage=self.stage or "",
+            status=self.status or "",
+            handler=self.handler or "",
+            service_area=self.service_area or "",
+            flags=tuple(self.flags),
+            due=self.due or "",
+            due_before=self.due_before,
+            overdue=self.overdue,
+            text=self.q or "",
+        )
 
 
 def _encode_cursor(case: Case) -> str:
@@ -237,34 +284,13 @@ def _decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
         ) from None
 
 
-def filter_cases(cases: QuerySet[Case], filters: CaseFilter) -> QuerySet[Case]:
-    if filters.organisation:
-        cases = cases.filter(organisation__slug=filters.organisation)
-    for field in ("kind", "stage", "status", "service_area"):
-        value = getattr(filters, field)
-        if value:
-            cases = cases.filter(**{field: value})
-    if filters.handler:
-        cases = cases.filter(handler__username=filters.handler)
-    if filters.due_before:
-        cases = cases.filter(next_due_on__lte=filters.due_before)
-    if filters.overdue is not None:
-        overdue = Q(next_due_on__lt=timezone.localdate())
-        cases = cases.filter(overdue) if filters.overdue else cases.exclude(overdue)
-    if filters.q:
-        q = filters.q.strip()
-        cases = cases.filter(
-            Q(reference__iexact=q) | Q(summary__icontains=q) | Q(customer__name__icontains=q)
-        )
-    return cases
-
-
 @router.get("/cases", response={200: CasePage, **errors()}, operation_id="cases_list")
 def cases_list(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
-    """Cases you may see, newest first, with a cursor for the next page."""
+    """Cases you may see, newest first, with a cursor for the next page: the staff queue's
+    filters, the same cases for the same filters."""
     if not 1 <= filters.limit <= 200:
         raise CaseInputError("limit must be between 1 and 200.", fields={"limit": "1 to 200."})
-    cases = filter_cases(cases_visible_to(user_of(request)), filters)
+    cases = case_list(user=user_of(request), filters=filters.filters())
     if filters.cursor:
         moment, pk = _decode_cursor(filters.cursor)
         cases = cases.filter(Q(received_at__lt=moment) | Q(received_at=moment, pk__lt=pk))

@@ -1,4 +1,4 @@
-"""Filtering cases for queues and lists: one implementation for the API and the staff pages."""
+"""Reading cases for lists: the one case list (queue, search, API), workload and alerts."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import datetime
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from putright.accounts.access import cases_visible_to, personal_data_organisations
+from putright.accounts.models import User
 from putright.people.services import normalise_postcode as _postcode  # the one postcode form
 
 from .models import Case, DueOrLast, Event, EventKind
@@ -17,74 +20,98 @@ from .models import Case, DueOrLast, Event, EventKind
 #: What ``DueOrLast`` gives a case with nothing due.
 NO_DUE_DATE = datetime.date(9999, 12, 31)
 
-FLAG_FIELDS = ("health_and_safety", "safeguarding", "vulnerability", "conduct", "anonymous")
-DUE_WINDOWS = {
+Flag = Literal["health_and_safety", "safeguarding", "vulnerability", "conduct", "anonymous"]
+FLAG_FIELDS: tuple[Flag, ...] = get_args(Flag)
+
+DueWindow = Literal["overdue", "today", "week", "fortnight"]
+DUE_WINDOWS: dict[DueWindow, str] = {
     "overdue": "Overdue",
     "today": "Due today",
     "week": "Due in the next 7 days",
     "fortnight": "Due in the next 14 days",
 }
+_WINDOW_DAYS = {"week": 7, "fortnight": 14}
+
+#: The longest text a search looks for: enough for any reference, name, postcode or phrase
+#: (longer is no search a person types, and SQLite cannot match it).
+SEARCH_LENGTH = 200
 
 
 @dataclass(frozen=True)
-class CaseQuery:
-    organisation: str = ""
+class CaseFilters:
+    """Every condition a list of cases can be narrowed by, declared once.
+
+    The staff queue's form, search and the API's query parameters each fill it, in their
+    own words, and hand it to ``case_list``. A blank value is no condition.
+    """
+
+    organisation: str = ""  # its slug
     kind: str = ""
     stage: str = ""
     status: str = ""
-    handler: str = ""
+    handler: str = ""  # their username
     service_area: str = ""
-    flags: tuple[str, ...] = ()
-    due_before: datetime.date | None = None
+    flags: tuple[str, ...] = ()  # every one of them (names not in FLAG_FIELDS are ignored)
     due: str = ""  # one of DUE_WINDOWS
-    overdue: bool | None = None
-    text: str = ""
+    due_before: datetime.date | None = None  # due on or before (nothing due never matches)
+    overdue: bool | None = None  # False: not overdue, nothing due included
+    text: str = ""  # a reference, the customer's name or postcode, words of the summary
 
 
-def filter_cases(
+def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The cases the user may see that match every filter, unordered (the caller orders).
+
+    Today is the local date, as everywhere else. Text finds a case by its customer's
+    postcode only where the user may see contact details: a search must not confirm a
+    postcode the reader is not shown.
+    """
+    return _filtered(
+        cases_visible_to(user),
+        filters or CaseFilters(),
+        today=timezone.localdate(),
+        postcode_organisations=personal_data_organisations(user),
+    )
+
+
+def _filtered(
     cases: QuerySet[Case],
-    query: CaseQuery,
+    filters: CaseFilters,
     *,
     today: datetime.date,
     postcode_organisations: Collection[int],
 ) -> QuerySet[Case]:
-    """The cases matching every given condition.
-
-    Text finds a case by its customer's postcode only in ``postcode_organisations``, those
-    where the reader may see contact details: a search must not confirm a postcode the
-    reader is not shown.
-    """
-    if query.organisation:
-        cases = cases.filter(organisation__slug=query.organisation)
+    """The cases matching every given condition."""
+    if filters.organisation:
+        cases = cases.filter(organisation__slug=filters.organisation)
     for field in ("kind", "stage", "status", "service_area"):
-        value = getattr(query, field)
+        value = getattr(filters, field)
         if value:
             cases = cases.filter(**{field: value})
-    if query.handler:
-        cases = cases.filter(handler__username=query.handler)
-    for flag in query.flags:
+    if filters.handler:
+        cases = cases.filter(handler__username=filters.handler)
+    for flag in filters.flags:
         if flag in FLAG_FIELDS:
             cases = cases.filter(**{flag: True})
     # The due-date conditions are on DueOrLast, which the queue's index holds; it equals
     # next_due_on wherever next_due_on is set, and no case without one matches them.
     cases = cases.alias(due_or_last=DueOrLast())
-    if query.due_before:
-        if query.due_before < NO_DUE_DATE:
-            cases = cases.filter(due_or_last__lte=query.due_before)
+    if filters.due_before:
+        if filters.due_before < NO_DUE_DATE:
+            cases = cases.filter(due_or_last__lte=filters.due_before)
         else:
             cases = cases.filter(next_due_on__isnull=False)
-    if query.due == "overdue" or query.overdue is True:
+    if filters.due == "overdue" or filters.overdue is True:
         cases = cases.filter(due_or_last__lt=today)
-    elif query.overdue is False:
+    elif filters.overdue is False:
         cases = cases.filter(due_or_last__gte=today)  # cases with nothing due included
-    if query.due == "today":
+    if filters.due == "today":
         cases = cases.filter(due_or_last=today)
-    elif query.due in ("week", "fortnight"):
-        days = 7 if query.due == "week" else 14
+    elif filters.due in _WINDOW_DAYS:
+        days = _WINDOW_DAYS[filters.due]
         cases = cases.filter(
             due_or_last__gte=today, due_or_last__lte=today + datetime.timedelta(days=days)
         )
-    text = query.text.strip()
+    text = filters.text.strip()
     if text:
         condition = (
             Q(reference__iexact=text)
@@ -92,9 +119,10 @@ def filter_cases(
             | Q(customer__name__icontains=text)
         )
         if postcode_organisations:
+            # As typed too: a postcode kept before the people service wrote them in one form.
             postcodes = Q(customer__postcode__iexact=text)
             postcode = _postcode(text)
-            if postcode:
+            if postcode.casefold() != text.casefold():
                 postcodes |= Q(customer__postcode__iexact=postcode)
             condition |= postcodes & Q(organisation_id__in=sorted(postcode_organisations))
         cases = cases.filter(condition)

@@ -1000,6 +1000,11 @@ def test_linking_to_a_restricted_case_you_cannot_see_is_400_as_if_absent(handler
         "/cases?cursor=%00",
         "/cases?due_before=tomorrow",
         "/cases?overdue=perhaps",
+        "/cases?due=soon",
+        "/cases?due=",
+        "/cases?flags=nope",
+        "/cases?flags=%00",
+        "/cases?flags=safeguarding&flags=",
         "/cases?limit=lots",
         "/cases?limit=99999999999999999999999",
         "/people?q=%00",
@@ -1108,6 +1113,12 @@ def test_list_everything_newest_first(listed):
         ({"q": "BOILER"}, {"c1"}),
         ({"q": "quinn"}, {"c4"}),
         ({"q": "nothing like this"}, set()),
+        ({"due": "overdue"}, {"c1", "c4"}),
+        ({"due": "today"}, set()),
+        ({"due": "week"}, {"c3", "c5"}),
+        ({"due": "fortnight"}, {"c3", "c5"}),
+        ({"q": "nt11aa"}, {"c1", "c2", "c3"}),  # the customer's postcode, without its space
+        ({"q": "NT1 1AA", "status": "open"}, {"c1", "c3"}),
         ({"organisation": "north-homes", "overdue": "true"}, {"c1"}),
         ({"kind": "complaint", "status": "open", "stage": "stage1", "q": "lift"}, {"c4"}),
     ],
@@ -1116,6 +1127,44 @@ def test_list_filters_narrow(listed, params, expected):
     client, made = listed
     by_reference = {c.reference: name for name, c in made.items()}
     assert {by_reference[r] for r in _listed(client, params)} == expected
+
+
+def test_list_by_flags_has_every_flag_given(receive, handler_api):
+    receive(summary="plain")
+    receive(summary="safe", flags=["safeguarding"])
+    receive(summary="both", flags=["safeguarding", "vulnerability"])
+
+    def summaries(params: dict[str, Any]) -> set[str]:
+        response = handler_api.get("/cases", params)
+        assert response.status_code == 200, response.content
+        return {c["summary"] for c in response.json()["results"]}
+
+    assert summaries({}) == {"plain", "safe", "both"}
+    assert summaries({"flags": "safeguarding"}) == {"safe", "both"}
+    assert summaries({"flags": ["safeguarding", "vulnerability"]}) == {"both"}
+    assert summaries({"flags": "health_and_safety"}) == set()
+
+
+def test_list_an_unknown_flag_or_due_window_is_400_naming_it(handler_api, cases):
+    error = error_of(handler_api.get("/cases", {"flags": ["safeguarding", "x"]}), 400, "invalid")
+    assert set(error["fields"]) == {"flags"}
+    assert "safeguarding" in error["fields"]["flags"]
+    error = error_of(handler_api.get("/cases", {"due": "soon"}), 400, "invalid")
+    assert set(error["fields"]) == {"due"}
+
+
+def test_list_finds_a_postcode_only_for_those_who_may_see_contact_details(apis, cases):
+    def found(role: str, q: str) -> set[str]:
+        response = apis[role].get("/cases", {"q": q})
+        assert response.status_code == 200, response.content
+        return {c["reference"] for c in response.json()["results"]}
+
+    everyone = {cases["ordinary"].reference, cases["named"].reference}
+    assert found(Role.COMPLAINT_HANDLER, "nt11aa") == everyone  # not the restricted case
+    assert found(Role.INVESTIGATING_OFFICER, "NT1 1AA") == {cases["named"].reference}
+    # The panel member sees the case put to them, not its customer's postcode.
+    assert found(Role.PANEL_MEMBER, "NT1 1AA") == set()
+    assert found(Role.PANEL_MEMBER, "damp") == {cases["named"].reference}
 
 
 def test_list_filter_by_reference(listed):

@@ -8,14 +8,14 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from putright.accounts.models import User
+from putright.accounts.models import Membership, Role, User
 from putright.cases.models import Case, Status
 from putright.cases.queries import (
     NO_DUE_DATE,
-    CaseQuery,
+    CaseFilters,
+    case_list,
     case_workload,
     cases_in_due_order,
-    filter_cases,
     workload_rows,
 )
 from putright.staff.views.queues import SORTS
@@ -32,8 +32,9 @@ def day(offset: int) -> datetime.date:
 
 
 @pytest.fixture
-def cases(receive, handler, manager):
+def cases(receive, handler, manager, clock):
     """Cases due on either side of today, some on the same day, some with nothing due."""
+    clock(2026, 3, 9, 12)  # TODAY
     plan = [
         # (next due in days or None, status, handler, step, pack)
         (-9, Status.OPEN, handler, "stage1:respond", "hos-code-2024"),
@@ -63,6 +64,14 @@ def cases(receive, handler, manager):
     return made
 
 
+def reader(role: str, cases: list[Case], name: str) -> User:
+    """Someone with ``role`` at every landlord of ``cases``."""
+    user = User.objects.create_user(name)
+    for organisation_id in {c.organisation_id for c in cases}:
+        Membership.objects.create(user=user, organisation_id=organisation_id, role=role)
+    return user
+
+
 def test_the_due_order_puts_cases_with_nothing_due_last_and_ties_by_id(cases):
     ordered = list(cases_in_due_order(Case.objects.all()).values_list("pk", flat=True))
     by_hand = [
@@ -80,23 +89,20 @@ def test_the_due_order_puts_cases_with_nothing_due_last_and_ties_by_id(cases):
 @pytest.mark.parametrize(
     ("query", "wanted"),
     [
-        (CaseQuery(due="overdue"), lambda d: d is not None and d < TODAY),
-        (CaseQuery(overdue=True), lambda d: d is not None and d < TODAY),
-        (CaseQuery(overdue=False), lambda d: d is None or d >= TODAY),
-        (CaseQuery(due="today"), lambda d: d == TODAY),
-        (CaseQuery(due="week"), lambda d: d is not None and TODAY <= d <= day(7)),
-        (CaseQuery(due="fortnight"), lambda d: d is not None and TODAY <= d <= day(14)),
-        (CaseQuery(due_before=day(3)), lambda d: d is not None and d <= day(3)),
-        (CaseQuery(due_before=NO_DUE_DATE), lambda d: d is not None),
+        (CaseFilters(due="overdue"), lambda d: d is not None and d < TODAY),
+        (CaseFilters(overdue=True), lambda d: d is not None and d < TODAY),
+        (CaseFilters(overdue=False), lambda d: d is None or d >= TODAY),
+        (CaseFilters(due="today"), lambda d: d == TODAY),
+        (CaseFilters(due="week"), lambda d: d is not None and TODAY <= d <= day(7)),
+        (CaseFilters(due="fortnight"), lambda d: d is not None and TODAY <= d <= day(14)),
+        (CaseFilters(due_before=day(3)), lambda d: d is not None and d <= day(3)),
+        (CaseFilters(due_before=NO_DUE_DATE), lambda d: d is not None),
     ],
     ids=["overdue", "overdue-true", "overdue-false", "today", "week", "fortnight", "before", "max"],
 )
 def test_the_due_filters_match_the_due_date_and_never_an_undated_case(cases, query, wanted):
-    found = set(
-        filter_cases(Case.objects.all(), query, today=TODAY, postcode_organisations=()).values_list(
-            "pk", flat=True
-        )
-    )
+    everyone = reader(Role.COMPLAINTS_MANAGER, cases, "everyone")
+    found = set(case_list(user=everyone, filters=query).values_list("pk", flat=True))
     assert found == {c.pk for c in cases if wanted(c.next_due_on)}
 
 
@@ -173,26 +179,20 @@ def test_a_page_of_the_queue_in_due_order_is_read_from_a_due_index(cases):
     for order in ("due", "-due"):  # the queue's sorts by due date
         ordered = several.order_by(*SORTS[order]).values_list("pk", flat=True)[:25]
         assert "USING COVERING INDEX case_org_next_due" in plan(ordered), order
-    overdue = filter_cases(
-        several, CaseQuery(kind="complaint", due="overdue"), today=TODAY, postcode_organisations=()
-    )
+    # The queue's filters, as the case list applies them with what the reader may see.
+    everyone = reader(Role.COMPLAINTS_MANAGER, cases, "everyone")
+    overdue = case_list(user=everyone, filters=CaseFilters(kind="complaint", due="overdue"))
     assert "USING COVERING INDEX case_queue_kind_by_due" in plan(
         cases_in_due_order(overdue).values_list("pk", flat=True)[:25]
     )
     assert "USING COVERING INDEX case_queue_kind_by_due" in plan(overdue.order_by().values("pk"))
     # So is a complaint handler's visibility: no case about staff conduct unless named on it.
-    handler_sees = several.filter(conduct=False) | several.filter(handler=cases[0].handler)
-    for queryset in (several.filter(conduct=False), handler_sees):
-        counted = filter_cases(
-            queryset,
-            CaseQuery(kind="complaint", due="overdue"),
-            today=TODAY,
-            postcode_organisations=(),
-        )
-        assert "COVERING INDEX case_queue_kind_by_due" in plan(counted.order_by().values("pk"))
-        assert "COVERING INDEX case_org_next_due" in plan(
-            cases_in_due_order(queryset).values_list("pk", flat=True)[:25]
-        )
+    handler = reader(Role.COMPLAINT_HANDLER, cases, "another-handler")
+    counted = case_list(user=handler, filters=CaseFilters(kind="complaint", due="overdue"))
+    assert "COVERING INDEX case_queue_kind_by_due" in plan(counted.order_by().values("pk"))
+    assert "COVERING INDEX case_org_next_due" in plan(
+        cases_in_due_order(case_list(user=handler)).values_list("pk", flat=True)[:25]
+    )
 
 
 @sqlite_only

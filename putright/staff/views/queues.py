@@ -21,7 +21,6 @@ from putright.accounts.access import (
     cases_visible_to,
     organisations_alerting,
     organisations_for,
-    personal_data_organisations,
     works_on_cases,
 )
 from putright.accounts.models import User
@@ -30,11 +29,12 @@ from putright.cases.queries import (
     DUE_ORDER,
     DUE_WINDOWS,
     FLAG_FIELDS,
-    CaseQuery,
+    SEARCH_LENGTH,
+    CaseFilters,
     alerts_for,
+    case_list,
     case_workload,
     cases_in_due_order,
-    filter_cases,
 )
 from putright.domain.errors import UnknownPackError
 from putright.policies.registry import get_pack
@@ -55,8 +55,6 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-reference": ("-reference",),
 }
 PAGE_SIZE = 25
-#: The longest text a search looks for: enough for any reference, name or phrase.
-SEARCH_LENGTH = 200
 
 
 def _user(request: HttpRequest) -> User:
@@ -110,9 +108,9 @@ class QueueFilterForm(forms.Form):
         choices_of(self, "service_area").choices = any_choice + [(a, a) for a in sorted(areas)]
         choices_of(self, "due").choices = any_choice + list(DUE_WINDOWS.items())
 
-    def query(self) -> CaseQuery:
+    def filters(self) -> CaseFilters:
         data = self.cleaned_data if self.is_valid() else {}
-        return CaseQuery(
+        return CaseFilters(
             organisation=data.get("organisation", ""),
             kind=data.get("kind", ""),
             stage=data.get("stage", ""),
@@ -149,12 +147,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}?{saved.query}")
     form = QueueFilterForm(request.GET or None, user=user)
     today = timezone.localdate()
-    cases = filter_cases(
-        cases_visible_to(user),
-        form.query(),
-        today=today,
-        postcode_organisations=personal_data_organisations(user),
-    )
+    cases = case_list(user=user, filters=form.filters())
     sort = request.GET.get("sort", "due")
     if sort not in SORTS:
         sort = "due"
@@ -281,16 +274,10 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:SEARCH_LENGTH]
     rows: list[dict[str, Any]] = []
     if text:
-        visible = cases_visible_to(user)
-        exact = visible.filter(reference__iexact=text).first()
+        found = case_list(user=user, filters=CaseFilters(text=text))
+        exact = found.filter(reference__iexact=text).values_list("reference", flat=True).first()
         if exact is not None:
-            return redirect("staff:case", reference=exact.reference)
-        found = filter_cases(
-            visible,
-            CaseQuery(text=text),
-            today=timezone.localdate(),
-            postcode_organisations=personal_data_organisations(user),
-        )
+            return redirect("staff:case", reference=exact)
         rows = _rows(
             list(
                 found.select_related("organisation", "customer", "handler").order_by(
