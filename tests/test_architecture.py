@@ -1,4 +1,5 @@
-"""The domain core stays free of Django."""
+"""The layers hold: the domain core stays free of Django, the apps never import an interface,
+and no package imports another that imports it back."""
 
 import subprocess
 import sys
@@ -29,3 +30,6 @@ def test_import_linter_forbids_django_in_the_domain():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "The domain core does not import Django KEPT" in result.stdout
+    assert "Apps never import an interface" in result.stdout
+    assert "No cycles between PutRight's packages (each app, each interface) KEPT" in result.stdout
+    assert "BROKEN" not in result.stdout

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from putright.accounts.access import NotVisibleError, access_case, may_act
+from putright.accounts.access import NotVisibleError, may_act
 from putright.accounts.models import User
+from putright.cases.access import access_case
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, ClosureReason, Eligibility, EventKind, Status
 from putright.cases.selectors import stage_events

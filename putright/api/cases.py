@@ -22,7 +22,6 @@ from pydantic import field_validator
 from putright.accounts.access import (
     NOT_FOUND,
     NotVisibleError,
-    access_case,
     can_see_case,
     can_see_personal_data,
     record_access,
@@ -33,6 +32,7 @@ from putright.accounts.models import User
 from putright.actions.cases import BY_NAME, CASE_ACTIONS
 from putright.actions.catalogue import CaseAction, perform
 from putright.cases import errors as case_errors
+from putright.cases.access import access_case
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, CaseLink, Event
 from putright.cases.queries import (

@@ -7,22 +7,16 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from putright.accounts.access import (
-    NotVisibleError,
-    access_award_decision,
-    access_case,
-    awards_awaiting,
-    can_see_case,
-    require_action,
-    roles_in,
-)
+from putright.accounts.access import NotVisibleError, can_see_case, require_action, roles_in
 from putright.accounts.models import User
 from putright.actions.catalogue import perform_nested
 from putright.actions.remedies import NESTED_BY_NAME
+from putright.cases.access import access_case
 from putright.cases.errors import CaseError, CaseInputError
 from putright.cases.models import Case
 from putright.domain.compensation import pounds, suggest_band
 from putright.policies.registry import get_pack
+from putright.remedies.access import access_award_decision, awards_awaiting
 from putright.remedies.models import Award, RemedyAction
 from putright.remedies.selectors import awaiting_award
 

@@ -32,8 +32,8 @@ def measure(
     My work, as the demo's complaints manager and (queue, My work) its complaint handler."""
     from django.test import Client
 
-    from putright.accounts.access import cases_visible_to
     from putright.accounts.models import User
+    from putright.cases.access import cases_visible_to
 
     loaded = load(cases=cases, progress=progress)
     clients = {}

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 
 def _cases_visible_to(user: Any, cases: Any) -> Any:
-    from putright.accounts.access import cases_visible_to
+    from putright.cases.access import cases_visible_to
 
     return cases.filter(pk__in=cases_visible_to(user).values("pk"))
 

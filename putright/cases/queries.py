@@ -11,8 +11,9 @@ from typing import Any, Literal, get_args
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from putright.accounts.access import cases_visible_to, personal_data_organisations
+from putright.accounts.access import personal_data_organisations
 from putright.accounts.models import User
+from putright.cases.access import cases_visible_to
 from putright.people.services import normalise_postcode as _postcode  # the one postcode form
 
 from .models import Case, DueOrLast, Event, EventKind

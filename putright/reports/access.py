@@ -8,11 +8,11 @@ from putright.accounts.access import (
     AccessDeniedError,
     NotVisibleError,
     can_read_reports,
-    cases_visible_to,
     record_access,
     roles_in,
 )
 from putright.accounts.models import User
+from putright.cases.access import cases_visible_to
 from putright.organisations.models import Organisation
 
 from .export import filename

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from django.core.cache import caches
 
-from putright.accounts.access import access_case
 from putright.accounts.models import AccessLog, ApiToken, Role, User
 from putright.accounts.tokens import token_revoke
 from putright.api import case_reads
 from putright.api.api import api
 from putright.api.cases import _render, case_detail
 from putright.api.schemas import CaseOut
+from putright.cases.access import access_case
 from putright.cases.models import Case, CaseIssue, CaseMember
 from putright.cases.services import Actor, case_receive, sweep
 from putright.organisations.services import organisation_add_closure_day, organisation_create

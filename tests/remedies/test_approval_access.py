@@ -2,17 +2,15 @@
 
 import pytest
 
-from putright.accounts.access import (
-    AccessDeniedError,
-    NotVisibleError,
+from putright.accounts.access import AccessDeniedError, NotVisibleError, may_approve_awards
+from putright.accounts.models import AccessLog, Membership, User
+from putright.cases.models import Case
+from putright.remedies.access import (
     access_award_decision,
     approves_without_the_case,
     awards_awaiting,
-    may_approve_awards,
     may_decide_award,
 )
-from putright.accounts.models import AccessLog, Membership, User
-from putright.cases.models import Case
 from putright.remedies.models import Award, AwardStatus
 from tests.conftest import at
 

@@ -14,12 +14,13 @@ import re
 
 import pytest
 
-from putright.accounts.access import AWARD_APPROVERS, awards_awaiting, may_decide_award
+from putright.accounts.access import AWARD_APPROVERS
 from putright.accounts.models import Membership, Role, User
 from putright.cases.services import Actor, case_receive
 from putright.domain.errors import PackError
 from putright.domain.policy import AWARD_DECIDERS, BUILTIN_DIR, load_pack_file
 from putright.people.models import Person
+from putright.remedies.access import awards_awaiting, may_decide_award
 from putright.remedies.models import AwardStatus
 from putright.remedies.services import ComponentIn, award_propose
 from tests.conftest import at

@@ -10,6 +10,7 @@ from putright.accounts import access
 from putright.accounts.access import may_act
 from putright.accounts.models import User
 from putright.cases.models import Case
+from putright.remedies import access as award_access
 from putright.remedies.models import Award
 
 register = template.Library()
@@ -37,12 +38,12 @@ def remedy_permissions(context: Any, case: Case) -> dict[str, bool]:
 
 @register.simple_tag(takes_context=True)
 def may_decide_award(context: Any, case: Case, award: Award) -> bool:
-    """Whether the user may approve or refuse this award now (``access.may_decide_award``)."""
+    """Whether the user may approve or refuse this award now (``remedies.access.may_decide_award``)."""
     user = _user(context)
     if user is None:
         return False
     award.case = case  # already loaded: the rule reads the case's organisation and pack
-    return access.may_decide_award(user, award)
+    return award_access.may_decide_award(user, award)
 
 
 @register.simple_tag(takes_context=True)

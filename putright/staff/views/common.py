@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from putright.accounts.access import NotVisibleError, access_case
+from putright.accounts.access import NotVisibleError
 from putright.accounts.models import User
+from putright.cases.access import access_case
 from putright.cases.models import Case
 
 

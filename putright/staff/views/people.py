@@ -17,7 +17,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from putright.accounts.access import cases_visible_to, people_visible_to, record_access
+from putright.accounts.access import people_visible_to, record_access
+from putright.cases.access import cases_visible_to
 from putright.people.models import ContactRestriction, Person
 from putright.people.services import RECORD_TYPE
 from putright.timeline.selectors import record_history

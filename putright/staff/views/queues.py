@@ -16,14 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from putright.accounts.access import (
-    awards_awaiting,
-    cases_visible_to,
-    organisations_alerting,
-    organisations_for,
-    works_on_cases,
-)
+from putright.accounts.access import organisations_alerting, organisations_for, works_on_cases
 from putright.accounts.models import User
+from putright.cases.access import cases_visible_to
 from putright.cases.models import Case, DueOrLast, Kind, Status
 from putright.cases.queries import (
     DUE_ORDER,
@@ -38,6 +33,7 @@ from putright.cases.queries import (
 )
 from putright.domain.errors import UnknownPackError
 from putright.policies.registry import get_pack
+from putright.remedies.access import awards_awaiting
 from putright.staff.forms import choices_of
 from putright.timeline.selectors import clocks_owed_by
 

@@ -23,8 +23,6 @@ from pydantic import ValidationError
 from putright.accounts.access import (
     AccessDeniedError,
     NotVisibleError,
-    access_award_decision,
-    awards_awaiting,
     can_see_case,
     may_act,
     may_approve_awards,
@@ -38,6 +36,7 @@ from putright.cases.services import Actor
 from putright.domain.compensation import Suggestion, pounds, suggest_band
 from putright.domain.policy import Pack
 from putright.policies.registry import get_pack
+from putright.remedies.access import access_award_decision, awards_awaiting
 from putright.remedies.models import Award
 from putright.remedies.selectors import awaiting_award, missed_deadlines
 from putright.remedies.services import (
