@@ -1,20 +1,16 @@
-"""Reading one case for the API fast, and never stale.
+"""Reading one case for the API in one query.
 
 ``GET /api/v1/cases/{reference}`` used to build eight ORM queries per read, and compiling
-them cost far more than running them. Here one hand-written query (SQLite or PostgreSQL)
-reads everything the answer is made of: the case row, its organisation, its customer
-and the customer's organisation, its handler and investigator, every event with the
-names of their actors, its issues, and its links both ways.
+them cost far more than running them (in ``putright bench api``, 100,000 cases: reading
+through the ORM answered 132 requests a second, 45% of its baseline; this one query 450,
+see ``docs/benchmarks.md``). Here one hand-written query (SQLite or PostgreSQL, the two
+databases PutRight runs on) reads everything the answer is made of: the case row, its
+organisation, its customer and the customer's organisation, its handler and
+investigator, every event with the names of their actors, its issues, and its links both
+ways. Every read, and every answer after an action, goes through it.
 
-The rendered answer is cached (Django's cache ``case-answers``: in-process memory by
-default, Redis when ``PUTRIGHT_CACHE_URL`` names one) under a keyed digest of that
-query's whole result, today's local date, the time zone, the case's policy pack (its
-content), the code that derives deadlines (PutRight's and the bank holidays' versions),
-and whether the reader may see personal data. The query runs on every read, so any change to
-any of those rows, by any writer, in any process (a service, the sweep, a remedy, a link
-from another case, the admin), changes the key: a cached answer is only ever served for
-exactly the data it was made from. Access is decided afresh on every read with the same
-access functions as ``access_case``, and reading a restricted case is logged every time.
+Nothing is cached: each answer is made from the case as it stands, and its ETag is a keyed
+digest of the answer itself (``entity_tag``).
 """
 
 from __future__ import annotations
@@ -23,15 +19,11 @@ import datetime
 import functools
 import hashlib
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connections, router
 from django.db.models import Field, Model
 from django.db.models.expressions import Col
@@ -41,14 +33,6 @@ from putright.accounts.models import User
 from putright.cases.models import Case, CaseIssue, CaseLink, Event
 from putright.organisations.models import Organisation
 from putright.people.models import Person
-from putright.policies.registry import get_pack
-
-#: Bump when the answer's shape or the way it is made changes, so old entries are not used.
-ANSWER_FORMAT = 1
-#: How long an answer stays cached; it is only ever served while its data is unchanged.
-CACHE_SECONDS = 600
-log = logging.getLogger(__name__)
-CACHE_ALIAS = "case-answers"
 
 #: The user columns an answer shows (``str(user)``); a password hash is never read here.
 USER_NAME_FIELDS = ("id", "username", "first_name", "last_name", "display_name")
@@ -67,11 +51,9 @@ EVENT_FIELDS = (
 
 @dataclass
 class CaseRead:
-    """A case as it stands (its own row), the digest of everything its answer is made of,
-    and, read from the same row only when the answer must be made, the rest."""
+    """A case as it stands (its own row), and, read from the same row, the rest."""
 
     case: Case
-    digest: str  # of every column read; the cache key adds the date and the reader
     _alias: str
     _values: list[Any]  # converted, the model columns
     _aggregates: tuple[str | None, ...]  # JSON: events, actors, issues, links out, links in
@@ -150,10 +132,6 @@ class CaseContents:
     links: list[dict[str, Any]]
 
 
-def supported(alias: str) -> bool:
-    return connections[alias].vendor in {"sqlite", "postgresql"}
-
-
 def read_case(reference: str) -> CaseRead | None:
     """The case with this reference, in one query; None if there is none.
 
@@ -179,70 +157,10 @@ def read_case(reference: str) -> CaseRead | None:
     assert case is not None
     return CaseRead(
         case=case,
-        digest=_digest(repr(row)),
         _alias=alias,
         _values=values,
         _aggregates=tuple(row[query.aggregates :]),
     )
-
-
-def answer_key(
-    read: CaseRead,
-    *,
-    today: datetime.date,
-    personal: bool,
-    hidden_links: frozenset[str] = frozenset(),
-) -> str:
-    """The cache key (and ETag) of the answer for this data, this date and this kind of
-    reader: whether they may see personal data, and which linked cases they may not see."""
-    pack = _pack_digest(read.case.policy_pack)
-    hidden = ",".join(sorted(hidden_links))
-    return _digest(
-        f"{_code()}|{read.digest}|{today.isoformat()}|{settings.TIME_ZONE}|{pack}|{personal}"
-        f"|{hidden}"
-    )
-
-
-@functools.cache
-def _code() -> str:
-    """What else an answer depends on: its format, and the code that makes it.
-
-    PutRight's own source files are hashed (once per process), so a deploy that changes
-    how an answer is made never meets answers the old code left in a shared cache, even
-    without a version bump.
-    """
-    versions = []
-    for package in ("putright", "holidays"):
-        try:
-            versions.append(metadata.version(package))
-        except metadata.PackageNotFoundError:
-            versions.append("?")
-    source = hashlib.sha256()
-    root = Path(__file__).resolve().parents[1]
-    for path in sorted(root.rglob("*.py")):
-        source.update(path.relative_to(root).as_posix().encode())
-        source.update(path.read_bytes())
-    for path in sorted((root / "domain" / "packs").glob("*.toml")):
-        source.update(path.read_bytes())
-    return f"{ANSWER_FORMAT}:{':'.join(versions)}:{source.hexdigest()[:16]}"
-
-
-def cached_answer(key: str) -> bytes | None:
-    """The answer kept under ``key``, or None; a cache that fails is a miss, never an error."""
-    try:
-        answer: bytes | None = caches[CACHE_ALIAS].get(f"putright:case-answer:{key}")
-    except Exception:
-        log.warning("the case-answers cache failed to read; answering without it", exc_info=True)
-        return None
-    return answer
-
-
-def keep_answer(key: str, answer: bytes) -> None:
-    """Keep an answer; a cache that fails is logged and the answer is still given."""
-    try:
-        caches[CACHE_ALIAS].set(f"putright:case-answer:{key}", answer, CACHE_SECONDS)
-    except Exception:
-        log.warning("the case-answers cache failed to keep an answer", exc_info=True)
 
 
 # -- the query -----------------------------------------------------------------------------
@@ -381,9 +299,11 @@ def _moment(text: str) -> datetime.datetime:
     return moment.astimezone(datetime.UTC)  # as the ORM gives it, whatever the session's zone
 
 
-def _digest(text: str) -> str:
-    """A keyed digest: an ETag must not let anyone test guesses of data they cannot see."""
-    return hashlib.blake2b(text.encode(), digest_size=20, key=_digest_key()).hexdigest()
+def entity_tag(answer: bytes) -> str:
+    """The ETag of an answer: a keyed digest of exactly what the reader is shown, so it
+    changes with the case, its deadlines (which move with the date) and what the reader may
+    see, and lets no one test guesses of data they cannot see."""
+    return hashlib.blake2b(answer, digest_size=20, key=_digest_key()).hexdigest()
 
 
 @functools.cache
@@ -391,16 +311,3 @@ def _digest_key() -> bytes:
     return hashlib.blake2b(
         f"putright case answers {settings.SECRET_KEY}".encode(), digest_size=32
     ).digest()
-
-
-_packs: dict[str, tuple[object, str]] = {}
-
-
-def _pack_digest(pack_id: str) -> str:
-    """The pack's content, digested once per process (and again if the registry reloads it)."""
-    pack = get_pack(pack_id)
-    known = _packs.get(pack_id)
-    if known is None or known[0] is not pack:
-        known = (pack, hashlib.blake2b(pack.model_dump_json().encode(), digest_size=16).hexdigest())
-        _packs[pack_id] = known
-    return known[1]

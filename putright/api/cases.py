@@ -6,7 +6,6 @@ import datetime
 import fcntl
 import threading
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from typing import IO, Any, ClassVar
 
 from django.db import connections, transaction
@@ -106,17 +105,16 @@ def case_detail(
     events: list[Event] | None = None,
     issues: list[dict[str, Any]] | None = None,
     links: list[dict[str, Any]] | None = None,
-    today: datetime.date | None = None,
-    personal: bool | None = None,
 ) -> dict[str, Any]:
     """The case with its deadlines, explanations and chronology (events read once).
 
-    ``events``, ``issues`` and ``links`` are read here unless the caller has them already.
+    The API passes ``events``, ``issues`` and ``links`` as its one query read them
+    (``case_reads``); without them they are read through the ORM, as the tests read a case
+    afresh to compare.
     """
     if events is None:
         events = list(case_events(case).select_related("actor"))
-    if personal is None:
-        personal = can_see_personal_data(user, case)
+    personal = can_see_personal_data(user, case)
     if issues is None:
         issues = [
             {
@@ -149,7 +147,7 @@ def case_detail(
         "investigating_team": case.investigating_team,
         "flags": sorted(f for f in FLAGS if getattr(case, f)),
         "customer": person_out(customer, redacted=not personal) if customer else None,
-        "deadlines": [deadline_dict(d) for d in case_deadlines(case, today=today, events=events)],
+        "deadlines": [deadline_dict(d) for d in case_deadlines(case, events=events)],
         "events": [
             {
                 "sequence": e.sequence,
@@ -457,78 +455,57 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpResponse | Status
     response={200: CaseOut, 304: None, **errors(404)},
     operation_id="cases_get",
 )
-def cases_get(request: HttpRequest, reference: Text) -> HttpResponse | dict[str, Any]:
+def cases_get(request: HttpRequest, reference: Text) -> HttpResponse:
     """One case with its deadlines (each explained) and its chronology.
 
     The answer has an ETag: send it back in If-None-Match to get 304 while the case, its
     deadlines (which move with the date) and what you may see of it are unchanged.
     """
     user = user_of(request)
-    if not case_reads.supported(database_router.db_for_read(Case)):
-        return case_detail(access_case(user, reference), user)
     read = case_reads.read_case(reference)
     # As access_case decides and records, on the case as this one query read it.
     if read is None or not can_see_case(user, read.case):
         raise NotVisibleError(NOT_FOUND.format(reference=reference))
     if read.case.conduct:
         record_access(user, "read restricted case", read.case.reference)
-    view = _view_of(user, read)
-    etag = f'"{view.key}"'
+    answer = _answer(request, user, read)
+    etag = f'"{case_reads.entity_tag(answer)}"'
     if etag in _etags(request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(_answer(request, user, read, view), content_type=JSON_CONTENT_TYPE)
+        response = HttpResponse(answer, content_type=JSON_CONTENT_TYPE)
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
-@dataclass(frozen=True)
-class _View:
-    """What a reader is shown of a case as read, on a date: the answer's cache key."""
-
-    today: datetime.date
-    personal: bool  # contact details and what was said
-    hidden_links: frozenset[str]  # linked cases the reader may not see
-    key: str
-
-
-def _view_of(user: User, read: case_reads.CaseRead) -> _View:
-    today = timezone.localdate()
-    personal = can_see_personal_data(user, read.case)
+def _detail(user: User, read: case_reads.CaseRead) -> dict[str, Any]:
+    """The case as read, as ``user`` is shown it: the one way the API answers with a case."""
+    contents = read.contents()
     hidden = _hidden_links(user, read.linked_references())
-    key = case_reads.answer_key(read, today=today, personal=personal, hidden_links=hidden)
-    return _View(today=today, personal=personal, hidden_links=hidden, key=key)
+    return case_detail(
+        contents.case,
+        user,
+        events=contents.events,
+        issues=contents.issues,
+        links=[link for link in contents.links if link["reference"] not in hidden],
+    )
 
 
-def _answer(request: HttpRequest, user: User, read: case_reads.CaseRead, view: _View) -> bytes:
-    """The rendered answer for the case as read: from the cache, or made and kept there."""
-    answer = case_reads.cached_answer(view.key)
-    if answer is None:
-        contents = read.contents()
-        data = case_detail(
-            contents.case,
-            user,
-            events=contents.events,
-            issues=contents.issues,
-            links=[link for link in contents.links if link["reference"] not in view.hidden_links],
-            today=view.today,
-            personal=view.personal,
-        )
-        answer = _render(request, CaseOut, data)
-        case_reads.keep_answer(view.key, answer)
-    return answer
+def _answer(request: HttpRequest, user: User, read: case_reads.CaseRead) -> bytes:
+    """The rendered answer for the case as read."""
+    return _render(request, CaseOut, _detail(user, read))
 
 
 def _after_action(
     request: HttpRequest, user: User, reference: str, *, status: int = 200
-) -> HttpResponse | Status[dict[str, Any]]:
-    """The case after the user's own action (see ``_as_it_stands``), in one query."""
-    if not case_reads.supported(database_router.db_for_read(Case)):
-        return Status(status, case_detail(_as_it_stands(reference), user))
-    read = case_reads.read_case(reference)
-    assert read is not None  # cases are never deleted
-    answer = _answer(request, user, read, _view_of(user, read))
+) -> HttpResponse:
+    """The case after the user's own action, in one query.
+
+    Not checked again: recording a conduct case, or handing a restricted case on to
+    someone else, takes it out of the user's sight, but they are still told what they did.
+    """
+    answer = _answer(request, user, _as_it_stands(reference))
     return HttpResponse(answer, status=status, content_type=JSON_CONTENT_TYPE)
 
 
@@ -547,15 +524,11 @@ def _etags(header: str) -> set[str]:
 # -- actions -----------------------------------------------------------------------------
 
 
-def _as_it_stands(reference: str) -> Case:
-    """The case after the user's own action, which was allowed when they took it.
-
-    Not checked again: recording a conduct case, or handing a restricted case on to
-    someone else, takes it out of the user's sight, but they are still told what they did.
-    """
-    return Case.objects.select_related(
-        "organisation", "customer", "representative", "handler", "investigator"
-    ).get(reference=reference)
+def _as_it_stands(reference: str) -> case_reads.CaseRead:
+    """The case after the user's own action, which was allowed when they took it."""
+    read = case_reads.read_case(reference)
+    assert read is not None  # cases are never deleted
+    return read
 
 
 def _register(action: CaseAction) -> None:
@@ -598,7 +571,7 @@ def case_split_endpoint(request: HttpRequest, reference: Text, payload: SplitIn)
     case = access_case(user, reference)
     created = perform(BY_NAME["split"], user=user, case=case, payload=payload)
     return {
-        "case": case_detail(_as_it_stands(reference), user),
+        "case": _detail(user, _as_it_stands(reference)),
         "created": [c.reference for c in created],
     }
 
