@@ -3,14 +3,9 @@
 import base64
 import binascii
 import datetime
-import fcntl
-import threading
-from contextlib import AbstractContextManager, nullcontext
-from typing import IO, Any, ClassVar
+from typing import Any
 
-from django.db import connections, transaction
-from django.db import router as database_router
-from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabase
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -305,60 +300,6 @@ def cases_list(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
     }
 
 
-def _one_writer() -> AbstractContextManager[object]:
-    """Recording cases on SQLite: one writer at a time, queued (nothing on PostgreSQL)."""
-    connection = connections[database_router.db_for_write(Case)]
-    if not isinstance(connection, SQLiteDatabase) or connection.is_in_memory_db():
-        return nullcontext()
-    return _SqliteWriter.of(str(connection.settings_dict["NAME"]))
-
-
-class _SqliteWriter:
-    """A queue for SQLite's one writer, across this process's threads and other processes.
-
-    SQLite lets one transaction write at a time; a writer that finds the database locked
-    sleeps in SQLite's busy handler in growing steps (up to 100 ms) before it tries again,
-    so under load most of a write's time is spent asleep while the database is free.
-    Writers recording a case wait here instead, on a lock (threads) and then a lock file
-    beside the database (processes, e.g. gunicorn's workers), each woken as the last one
-    lets go. Other writers still meet SQLite's own lock, as before.
-    """
-
-    _known: ClassVar[dict[str, "_SqliteWriter"]] = {}
-    _guard = threading.Lock()
-
-    def __init__(self, database: str) -> None:
-        self.threads = threading.Lock()
-        self.path = f"{database}-putright-writer.lock"
-        self.file: IO[bytes] | None = None
-
-    @classmethod
-    def of(cls, database: str) -> "_SqliteWriter":
-        with cls._guard:
-            writer = cls._known.get(database)
-            if writer is None:
-                writer = cls._known[database] = cls(database)
-            return writer
-
-    def __enter__(self) -> "_SqliteWriter":
-        self.threads.acquire()
-        try:
-            if self.file is None:
-                self.file = open(self.path, "ab")
-            fcntl.flock(self.file, fcntl.LOCK_EX)
-        except BaseException:
-            self.threads.release()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if self.file is not None:
-                fcntl.flock(self.file, fcntl.LOCK_UN)
-        finally:
-            self.threads.release()
-
-
 def _customer(organisation: Any, payload: CaseIn, actor: Actor) -> Person | None:
     """The case's customer: one of the organisation's, or created by the people service."""
     if payload.customer_id is not None:
@@ -431,7 +372,7 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpResponse | Status
     received_at = _received_at(payload.received_at)
     if payload.customer is not None:
         valid_email(payload.customer.email, "customer.email")  # before taking the write lock
-    with _one_writer(), transaction.atomic():
+    with transaction.atomic():
         case = _receive(
             organisation=organisation,
             kind=payload.kind,
