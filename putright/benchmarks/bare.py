@@ -4,7 +4,6 @@ Only ``putright.benchmarks.settings`` with ``PUTRIGHT_BENCH_BARE_VIEW=1`` routes
 view goes through the same server and middleware as the API and does the least work
 comparable to the API request it stands beside, written plainly with the ORM:
 
-- ``bench/bare``: a constant JSON document (the least a Django view can do);
 - ``bench/read/{reference}``: authenticate the same bearer token (its hash looked up with
   its user, revoked, expired and inactive refused), read the case with its events, answer
   JSON;
@@ -29,14 +28,8 @@ from config.urls import urlpatterns as putright_urlpatterns
 from putright.accounts.models import ApiToken, User
 from putright.cases.models import Case, Event
 
-BARE_PATH = "bench/bare"
 BARE_READ_PATH = "bench/read"
 BARE_INTAKE_PATH = "bench/intake"
-
-
-def bare_json(request: HttpRequest) -> JsonResponse:
-    """A constant JSON document: the least a Django view can do."""
-    return JsonResponse({"status": "ok", "reference": "BARE-000000"})
 
 
 def _bearer_user(request: HttpRequest) -> User | None:
@@ -131,7 +124,6 @@ def bare_intake(request: HttpRequest) -> JsonResponse:
 
 
 urlpatterns = [
-    path(BARE_PATH, bare_json, name="bench-bare"),
     path(f"{BARE_READ_PATH}/<str:reference>", bare_read, name="bench-bare-read"),
     path(BARE_INTAKE_PATH, bare_intake, name="bench-bare-intake"),
     *putright_urlpatterns,

@@ -1,7 +1,8 @@
 """Settings for the server ``putright bench api`` starts: the demo settings, and with
-``PUTRIGHT_BENCH_BARE_VIEW=1`` a bare JSON view beside PutRight's own URLs.
+``PUTRIGHT_BENCH_BARE_VIEW=1`` the baselines (``putright.benchmarks.bare``) beside
+PutRight's own URLs.
 
-Production never loads this module, so its URLs never include the bare view.
+Production never loads this module, so its URLs never include the baselines.
 """
 
 from config.settings.base import env_bool
