@@ -149,31 +149,17 @@ DATABASES = {"default": database_from_env()}
 
 
 def caches_from_env() -> dict[str, dict[str, object]]:
-    """Django's caches: in this process's memory, or Redis when PUTRIGHT_CACHE_URL names one.
-
-    ``default`` holds the portal's rate-limit counters; ``case-answers`` the rendered API
-    answers for cases (each kept under a digest of the data it was made from, so it is
-    never served stale; apart, so that answers never push counters out).
-    """
+    """Django's cache (the portal's rate-limit counters): in this process's memory, or on
+    Redis when PUTRIGHT_CACHE_URL names one, shared by every server process."""
     url = os.environ.get("PUTRIGHT_CACHE_URL", "").strip()
     if url:
         backend = "django.core.cache.backends.redis.RedisCache"
-        return {
-            "default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "putright"},
-            "case-answers": {
-                "BACKEND": backend,
-                "LOCATION": url,
-                "KEY_PREFIX": "putright-answers",
-            },
-        }
-    memory = "django.core.cache.backends.locmem.LocMemCache"
+        return {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "putright"}}
     return {
-        "default": {"BACKEND": memory, "LOCATION": "default"},
-        "case-answers": {
-            "BACKEND": memory,
-            "LOCATION": "case-answers",
-            "OPTIONS": {"MAX_ENTRIES": 5000},  # about 5 to 50 MB
-        },
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "default",
+        }
     }
 
 

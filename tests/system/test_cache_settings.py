@@ -14,10 +14,10 @@ def test_without_a_url_each_process_keeps_its_own_caches(monkeypatch):
     assert {c["BACKEND"] for c in caches.values()} == {
         "django.core.cache.backends.locmem.LocMemCache"
     }
-    assert set(caches) == {"default", "case-answers"}
+    assert set(caches) == {"default"}
 
 
-def test_with_a_url_both_caches_are_on_redis(monkeypatch):
+def test_with_a_url_the_cache_is_on_redis(monkeypatch):
     monkeypatch.setenv("PUTRIGHT_CACHE_URL", "redis://127.0.0.1:6379/15")
     caches = caches_from_env()
     assert {c["BACKEND"] for c in caches.values()} == {
