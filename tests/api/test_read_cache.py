@@ -18,7 +18,8 @@ import pytest
 from putright.accounts.models import AccessLog, ApiToken, Role, User
 from putright.accounts.tokens import token_revoke
 from putright.api.api import api
-from putright.api.cases import _render, case_detail
+from putright.api.cases import case_detail
+from putright.api.cases import render as _render
 from putright.api.schemas import CaseOut
 from putright.cases.access import access_case
 from putright.cases.models import Case, CaseIssue, CaseMember
