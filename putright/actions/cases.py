@@ -126,6 +126,12 @@ def milestones(case: Case, pack: Pack) -> list[Step]:
     ]
 
 
+def _offer_extend(s: Situation) -> Offer:
+    """Only where the policy allows an extension at this stage (and route): never a dead end."""
+    extendable = s.stage is not None and s.stage.extension_for(s.case.route or None) is not None
+    return _next(_working(s) and extendable)
+
+
 def _offer_mark_step_done(s: Situation) -> Offer:
     return _also(_working(s) and bool(milestones(s.case, s.pack)))
 
@@ -285,7 +291,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
             case=case, actor=actor, working_days=p.working_days, reason=p.reason, **c
         ),
         "Deadline extended. Tell the customer the new date.",
-        offered=lambda s: _next(_working(s)),
+        offered=_offer_extend,
     ),
     CaseAction(
         "mark-step-done",

@@ -231,3 +231,17 @@ def test_every_declared_case_action_has_its_form():
     from putright.staff.forms import ACTION_FORMS
 
     assert set(ACTION_FORMS) == set(BY_NAME)
+
+
+def test_extend_is_not_offered_where_the_policy_allows_no_extension(
+    staff_client, caseworker, organisation_on
+):
+    """South Liverpool Homes' policy offers no extension: no "Extend" leading to a dead end."""
+    slh = organisation_on("south-liverpool-homes-2021")
+    give_role(caseworker, slh, Role.COMPLAINT_HANDLER)
+    case = received(slh, caseworker)
+
+    page = staff_client.get(f"/cases/{case.reference}/").content.decode()
+
+    assert f"/cases/{case.reference}/extend/" not in page
+    assert f"/cases/{case.reference}/respond/" in page
