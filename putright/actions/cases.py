@@ -108,15 +108,18 @@ def _offer_request_investigation(s: Situation) -> Offer:
     return _next(_working(s) and EventKind.INVESTIGATION_REQUESTED not in s.here)
 
 
-def milestones(case: Case, pack: Pack) -> list[Step]:
+def milestones(case: Case, pack: Pack, events: list[Any] | None = None) -> list[Step]:
     """The steps of the case's stage that a person marks as done, not yet marked: milestones
-    (a meeting held, a report sent) and steps a contact would complete."""
+    (a meeting held, a report sent) and steps a contact would complete. ``events``, the case's
+    chronology, is read here unless the caller has it already."""
     if not case.stage or case.stage not in {s.id for s in pack.stages}:
         return []
     stage = pack.stage(case.stage)
     done = {
         str(e.data.get("step"))
-        for e in stage_events(case, list(case.events.order_by("sequence")))
+        for e in stage_events(
+            case, list(case.events.order_by("sequence")) if events is None else events
+        )
         if e.kind == EventKind.STEP_DONE
     }
     return [
@@ -133,7 +136,7 @@ def _offer_extend(s: Situation) -> Offer:
 
 
 def _offer_mark_step_done(s: Situation) -> Offer:
-    return _also(_working(s) and bool(milestones(s.case, s.pack)))
+    return _also(_working(s) and bool(milestones(s.case, s.pack, s.events)))
 
 
 def _offer_classify(s: Situation) -> Offer:
