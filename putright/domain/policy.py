@@ -252,6 +252,9 @@ class Step(Strict):
     extendable: Flag = False  # a stage extension moves this step
     breach_alert: tuple[Identifier, ...] = ()  # roles told when it is missed
     ladder: tuple[Rung, ...] = ()
+    # On an acknowledgement step: a response made within the acknowledgement period counts
+    # as the acknowledgement (only where the policy says so).
+    response_counts: Flag = False
     source: str = ""
 
     def completion(self) -> Completion:
@@ -266,13 +269,33 @@ class Step(Strict):
 
 
 class Extension(Strict):
+    """How far a stage's (or a route's) extendable steps may be extended, why and with whom."""
+
     max_days: Days
     counts: Counting = Counting.WORKING
-    reasons: tuple[Choice, ...] = ()
+    reasons: tuple[Choice, ...] = ()  # empty: any reason
+    other_reasons: Flag = False  # a reason outside ``reasons`` (the handler's words) is accepted
     tell: tuple[Identifier, ...] = ("customer",)
     customer_agreement: Flag = False
+    # The reason ids for which the customer's agreement is needed; empty with
+    # customer_agreement means always.
+    agreement_for: tuple[Identifier, ...] = ()
+    # A route of the same stage the handler may switch to when the customer refuses.
+    on_refusal_offer_route: Identifier | None = None
     note: str = ""
     source: str = ""
+
+    def allows_reason(self, reason: str) -> bool:
+        """Whether ``reason`` (a listed reason id, or the handler's own words) is allowed."""
+        if not self.reasons or self.other_reasons:
+            return True
+        return reason in {choice.id for choice in self.reasons}
+
+    def needs_agreement(self, reason: str) -> bool:
+        """Whether an extension for ``reason`` needs the customer's agreement."""
+        if not self.customer_agreement:
+            return False
+        return not self.agreement_for or reason in self.agreement_for
 
 
 class RouteCondition(Strict):
@@ -415,11 +438,69 @@ class Letter(Strict):
     source: str = ""
 
 
+#: The tenures a person can hold (the values of ``putright.people.models.Tenure``; a test
+#: keeps them equal), which an ombudsman rule may name.
+TENURES: tuple[str, ...] = (
+    "tenant",
+    "leaseholder",
+    "shared_owner",
+    "applicant",
+    "non_resident",
+    "care_customer",
+    "unknown",
+)
+TenureValue = Literal[
+    "tenant",
+    "leaseholder",
+    "shared_owner",
+    "applicant",
+    "non_resident",
+    "care_customer",
+    "unknown",
+]
+
+
+class OmbudsmanRule(Strict):
+    """A case goes to ``route`` when every condition the rule gives matches."""
+
+    route: OmbudsmanRoute
+    tenures: tuple[TenureValue, ...] = ()  # the customer's tenure is one of these
+    service_areas: tuple[str, ...] = ()  # the case's service area is one of these
+    categories: tuple[str, ...] = ()  # the case's category is one of these
+    note: str = ""
+    source: str = ""
+
+    def applies(self, *, tenure: str, service_area: str, category: str) -> bool:
+        """Every condition given matches (a condition not given matches anything)."""
+        return (
+            (not self.tenures or tenure in self.tenures)
+            and (not self.service_areas or service_area in self.service_areas)
+            and (not self.categories or category in self.categories)
+        )
+
+
 class Ombudsman(Strict):
     route: OmbudsmanRoute = OmbudsmanRoute.HOUSING_OMBUDSMAN
     signpost_every_stage: Flag = True
     designated_person: Flag = False  # the policy refers to designated persons
     eight_week_wait: Flag = False  # the policy tells residents to wait eight weeks
+    rules: tuple[OmbudsmanRule, ...] = ()  # cases routed elsewhere; the first that applies wins
+    note: str = ""
+    source: str = ""
+
+    def route_for(self, *, tenure: str, service_area: str, category: str) -> OmbudsmanRoute | None:
+        """The route of the first rule that applies; None (the organisation's default) if none."""
+        for rule in self.rules:
+            if rule.applies(tenure=tenure, service_area=service_area, category=category):
+                return rule.route
+        return None
+
+
+class Anonymous(Strict):
+    """What the policy does with a complaint whose maker is not known."""
+
+    accepted: Flag = True  # anonymous complaints are taken
+    respond: Flag = True  # false: investigated without a formal response (no deadline, no letter)
     note: str = ""
     source: str = ""
 
@@ -480,6 +561,7 @@ class Pack(Strict):
     compensation: Compensation | None = None
     letters: tuple[Letter, ...] = ()
     ombudsman: Ombudsman = Ombudsman()
+    anonymous: Anonymous | None = None
     restrictions: Restrictions | None = None
     governance: Governance = Governance()
     provisions: tuple[Provision, ...] = ()
@@ -515,6 +597,9 @@ class Pack(Strict):
             for role, path in _role_refs(stage, where):
                 if role not in role_ids:
                     problems.append(f"{path}: no role {role!r} in [[roles]]")
+            problems.extend(_extension_problems(stage, where))
+            problems.extend(_step_problems(stage, where))
+        problems.extend(self._ombudsman_problems())
         if self.compensation:
             for j, auth in enumerate(self.compensation.authority):
                 for named in (auth.role, auth.approval_by):
@@ -526,6 +611,25 @@ class Pack(Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _ombudsman_problems(self) -> list[str]:
+        """An ombudsman rule names something to match, from the pack's own lists."""
+        problems = []
+        for j, rule in enumerate(self.ombudsman.rules):
+            where = f"ombudsman.rules[{j}]"
+            if not (rule.tenures or rule.service_areas or rule.categories):
+                problems.append(
+                    f"{where}: a rule needs at least one of tenures, service_areas or categories "
+                    "(the organisation's default route covers every other case)"
+                )
+            for name, given, known in (
+                ("service_areas", rule.service_areas, self.service_areas),
+                ("categories", rule.categories, self.categories),
+            ):
+                for value in given:
+                    if value not in known:
+                        problems.append(f"{where}.{name}: {value!r} is not in the pack's {name}")
+        return problems
 
     def _approver_problems(self, j: int, auth: Authority) -> list[str]:
         """An award over someone's authority must wait for a role somebody can decide it with."""
@@ -566,16 +670,65 @@ class Pack(Strict):
         return next((r.title for r in self.roles if r.id == role_id), role_id.replace("_", " "))
 
 
+def _extensions(stage: Stage, where: str) -> Iterable[tuple[Extension, str]]:
+    if stage.extension is not None:
+        yield stage.extension, f"{where}.extension"
+    for r, route in enumerate(stage.routes):
+        if route.extension is not None:
+            yield route.extension, f"{where}.routes[{r}].extension"
+
+
+def _extension_problems(stage: Stage, where: str) -> list[str]:
+    """Agreement reasons are listed reasons; the route offered on refusal is one of the stage's."""
+    problems = []
+    route_ids = {r.id for r in stage.routes}
+    for ext, path in _extensions(stage, where):
+        reason_ids = {c.id for c in ext.reasons}
+        for reason in ext.agreement_for:
+            if reason not in reason_ids:
+                problems.append(f"{path}.agreement_for: no reason {reason!r} in its reasons")
+        if ext.agreement_for and not ext.customer_agreement:
+            problems.append(f"{path}.agreement_for: needs customer_agreement = true")
+        offered = ext.on_refusal_offer_route
+        if offered is not None:
+            if offered not in route_ids:
+                problems.append(
+                    f"{path}.on_refusal_offer_route: no route {offered!r} in {where}.routes"
+                )
+            if not ext.customer_agreement:
+                problems.append(
+                    f"{path}.on_refusal_offer_route: needs customer_agreement = true "
+                    "(a customer can refuse only what they are asked to agree to)"
+                )
+    return problems
+
+
+def _all_steps(stage: Stage, where: str) -> list[tuple[str, Step]]:
+    steps = [(f"{where}.steps[{k}]", s) for k, s in enumerate(stage.steps)]
+    for r, route in enumerate(stage.routes):
+        steps += [(f"{where}.routes[{r}].steps[{k}]", s) for k, s in enumerate(route.steps)]
+    return steps
+
+
+def _step_problems(stage: Stage, where: str) -> list[str]:
+    """Only an acknowledgement can be completed by a response made within its period."""
+    problems = []
+    for path, step in _all_steps(stage, where):
+        if step.response_counts and step.completion() is not Completion.ACKNOWLEDGED:
+            problems.append(
+                f"{path}.response_counts: only an acknowledgement step (completed by "
+                "'acknowledged') can be met by a response"
+            )
+    return problems
+
+
 def _role_refs(stage: Stage, where: str) -> Iterable[tuple[str, str]]:
     if stage.handled_by:
         yield stage.handled_by, f"{where}.handled_by"
     for route_index, route in enumerate(stage.routes):
         if route.decided_by:
             yield route.decided_by, f"{where}.routes[{route_index}].decided_by"
-    all_steps = [(f"{where}.steps[{k}]", s) for k, s in enumerate(stage.steps)]
-    for r, route in enumerate(stage.routes):
-        all_steps += [(f"{where}.routes[{r}].steps[{k}]", s) for k, s in enumerate(route.steps)]
-    for path, step in all_steps:
+    for path, step in _all_steps(stage, where):
         if step.owner:
             yield step.owner, f"{path}.owner"
         for role in step.breach_alert:

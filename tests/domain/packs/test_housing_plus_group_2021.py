@@ -394,3 +394,15 @@ def test_performance_is_reported_quarterly_to_the_board_and_annually(pack):
     # 12.6 "We report on wider learning and improvements from feedback to residents"
     assert governance.learning_published
     assert not governance.member_responsible_for_complaints
+
+
+def test_care_complaints_and_care_customers_go_to_the_lgsco_8_2_b_10_1_10_2(pack):
+    # 8.2.b "to the Local Government and Social Care Ombudsman if their complaint relates to
+    # care services provided by Care Plus"; 10.2 customers who are not tenants but receive care
+    # "can take their complaint to the Local Government and Social Care Ombudsman".
+    ombudsman = pack.ombudsman
+    care = "Care services (Care Plus)"
+    assert ombudsman.route_for(tenure="tenant", service_area=care, category="") == "lgsco"
+    assert ombudsman.route_for(tenure="care_customer", service_area="", category="") == "lgsco"
+    # 8.2.a tenants about a landlord function: the organisation's default route
+    assert ombudsman.route_for(tenure="tenant", service_area="Repairs", category="") is None

@@ -204,3 +204,20 @@ def test_outcomes_are_given_in_writing_at_both_formal_stages(pack):
     # setting out the reasons why the complaint has or has not been upheld."
     stages = {letter.stage for letter in pack.letters if letter.event == "responded"}
     assert stages == {"stage1", "stage2"}
+
+
+def test_leaseholders_service_charge_disputes_may_go_to_the_tribunal_6_5(pack):
+    # 6.5 "Where the complaint is from a leaseholder or freeholder regarding a service charge,
+    # they may choose to take the matter to a Leasehold Valuation Tribunal."
+    ombudsman = pack.ombudsman
+    charges = "Service charges"
+    assert charges in pack.service_areas
+    assert ombudsman.route_for(tenure="leaseholder", service_area=charges, category="") == (
+        "tribunal"
+    )
+    assert ombudsman.route_for(tenure="shared_owner", service_area=charges, category="") == (
+        "tribunal"
+    )
+    # a tenant's service charge complaint, or a leaseholder's repair: the default route
+    assert ombudsman.route_for(tenure="tenant", service_area=charges, category="") is None
+    assert ombudsman.route_for(tenure="leaseholder", service_area="Repairs", category="") is None

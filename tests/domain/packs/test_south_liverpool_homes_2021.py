@@ -262,3 +262,12 @@ def test_governance_commitments(pack):
     assert governance.annual_report
     # 5.2 reports go monthly to the Scrutiny Panel, not to the Board on a stated cadence.
     assert governance.board_reporting == "none"
+
+
+def test_anonymous_complaints_are_investigated_without_a_formal_response_4_1_1(pack):
+    # 4.1.1 "anonymous complaints will be dealt with using the complaints process but without
+    # a formal response"
+    assert pack.anonymous is not None
+    assert pack.anonymous.accepted
+    assert not pack.anonymous.respond
+    assert pack.anonymous.source == "4.1.1"

@@ -165,14 +165,22 @@ def test_stage1_extension_cannot_exceed_a_further_ten_working_days(pack):
     assert extension.tell == ("customer",)
 
 
-def test_stage1_escalation_asks_for_reasons_and_may_be_refused(pack):
+def test_stage1_escalation_may_be_refused_on_the_grounds_of_4_9(pack):
     # 4.9 "if the customer is seeking an outcome that is not within the control or remit of
     # the Group ... or ... would better be considered using another route"
     escalation = pack.stage("stage1").escalation
     assert escalation.to == "stage2"
     assert escalation.window_days is None
-    assert escalation.reasons_required
     assert {g.id for g in escalation.refusal_grounds} == {"outside_remit", "another_route"}
+
+
+def test_escalation_does_not_depend_on_reasons_4_5(pack):
+    # 4.5 "they can contact us to discuss their concerns, why they are unhappy and the outcome
+    # they expected ... or they can request that their complaint be escalated to stage 2":
+    # the reasons are gathered (4.6.1, 4.7.1, 4.8.1), not a condition of escalating.
+    escalation = pack.stage("stage1").escalation
+    assert not escalation.reasons_required
+    assert "4.5" in escalation.source
 
 
 def test_stage2_has_three_routes(pack):
@@ -257,6 +265,22 @@ def test_complaint_review_panel_meets_within_seventeen_and_answers_within_twenty
     extension = stage2.extension_for("complaint_review_panel")
     assert extension.max_days == 10
     assert extension.customer_agreement
+
+
+def test_panel_extension_is_for_any_reason_with_agreement_only_for_panel_availability_4_8_7(
+    pack,
+):
+    # 4.8.7 "The response deadline can only be extended by a further 10 working days. However,
+    # if the delay is due to the availability of the Panel Members then the Customer Relations
+    # Manager should ... seek their agreement for the delay. If the customer is not happy with
+    # the delay, then consideration should be given to changing the Stage 2 to a Senior
+    # Manager Review."
+    extension = pack.stage("stage2").extension_for("complaint_review_panel")
+    assert extension.allows_reason("panel_availability")
+    assert extension.allows_reason("The investigating officer is on leave")
+    assert extension.needs_agreement("panel_availability")
+    assert not extension.needs_agreement("The investigating officer is on leave")
+    assert extension.on_refusal_offer_route == "senior_manager_review"
 
 
 def test_petition_lead_is_identified_in_one_day_and_signatories_acknowledged_in_two(pack):
