@@ -13,7 +13,7 @@ from putright.accounts.models import User
 from putright.cases.access import access_case
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, ClosureReason, Eligibility, EventKind, Status
-from putright.cases.selectors import stage_events
+from putright.cases.selectors import case_pack, stage_events
 from putright.cases.services import (
     Actor,
     IssueOutcome,
@@ -43,7 +43,6 @@ from putright.cases.services import (
     may_answer,
 )
 from putright.domain.policy import Completion, Pack, Step
-from putright.policies.registry import get_pack
 
 from . import inputs
 from .catalogue import CaseAction, Offer, Situation, staff_member
@@ -57,7 +56,7 @@ _STEPS_BEFORE_PROGRESS = frozenset(
 
 def situation(case: Case, events: list[Any]) -> Situation:
     """The case as the actions see it."""
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     known = {stage.id for stage in pack.stages}
     stage = pack.stage(case.stage) if case.stage in known else None
     here = frozenset(e.kind for e in stage_events(case, events)) if stage else frozenset()

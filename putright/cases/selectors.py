@@ -11,7 +11,9 @@ from django.utils import timezone
 from putright.domain.actions import DueAction, due_actions
 from putright.domain.calendar import WorkingCalendar
 from putright.domain.deadlines import Deadline, Fact, FactKind, Timeline, derive_deadlines
-from putright.domain.policy import Audience, Pack
+from putright.domain.floor import FLOOR_RULE_IDS, Floored, apply_floor
+from putright.domain.policy import DEFAULT_PACK_ID, Audience, Pack
+from putright.organisations.models import Organisation
 from putright.organisations.services import organisation_calendar
 from putright.policies.registry import get_pack
 
@@ -41,8 +43,29 @@ def local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
+def floor_for(pack_id: str, organisation: Organisation) -> Floored:
+    """The pack as PutRight applies it for the organisation: the Code's floor on top."""
+    off = frozenset(getattr(organisation, "code_floor_off", None) or ())
+    pack, code, rules = get_pack(pack_id), get_pack(DEFAULT_PACK_ID), FLOOR_RULE_IDS - off
+    key = (id(pack), id(code), rules)
+    known = _FLOORS.get(key)
+    if known is None or known[0] is not pack or known[1] is not code:
+        known = _FLOORS[key] = (pack, code, apply_floor(pack, code, rules))
+    return known[2]
+
+
+#: Floored packs by (pack, Code pack, rules): packs are immutable and loaded once.
+_FLOORS: dict[tuple[int, int, frozenset[str]], tuple[Pack, Pack, Floored]] = {}
+
+
+def case_floor(case: Case) -> Floored:
+    """The case's pack with the Code's floor its organisation applies, and the notes why."""
+    return floor_for(case.policy_pack, case.organisation)
+
+
 def case_pack(case: Case) -> Pack:
-    return get_pack(case.policy_pack)
+    """The case's pack as PutRight applies it (with the Code's floor; see domain.floor)."""
+    return case_floor(case).pack
 
 
 def case_calendar(case: Case) -> WorkingCalendar:
@@ -96,17 +119,26 @@ def _start_stage(case: Case, events: Iterable[Event]) -> str | None:
 
 
 def case_deadlines(
-    case: Case, *, today: datetime.date | None = None, events: Iterable[Event] | None = None
+    case: Case,
+    *,
+    today: datetime.date | None = None,
+    events: Iterable[Event] | None = None,
+    pack_id: str | None = None,
 ) -> list[Deadline]:
-    """Every deadline of the case, derived afresh from its chronology."""
+    """Every deadline of the case, derived afresh from its chronology.
+
+    ``pack_id`` derives them under another pack (what a policy change would do to them).
+    """
     if not case.stage:
         return []
     events = list(case_events(case) if events is None else events)
+    floor = floor_for(pack_id, case.organisation) if pack_id else case_floor(case)
     deadlines = derive_deadlines(
-        case_pack(case),
+        floor.pack,
         case_calendar(case),
         case_timeline(case, events),
         today=today or timezone.localdate(),
+        floor=floor.code,
     )
     if case.anonymous:
         # Anonymous complaints are investigated, but there is no one to acknowledge or answer.

@@ -10,11 +10,11 @@ Change the calendar (a new closure day) and deriving again gives the new dates.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from .calendar import WorkingCalendar, describe
+from .calendar import Receipt, WorkingCalendar, describe
 from .errors import RuleViolationError
 from .policy import Anchor, Audience, Completion, Counting, Pack, Stage, Step
 
@@ -243,9 +243,18 @@ def _runs(pack: Pack, calendar: WorkingCalendar, timeline: Timeline) -> list[_St
 
 
 def derive_deadlines(
-    pack: Pack, calendar: WorkingCalendar, timeline: Timeline, *, today: date
+    pack: Pack,
+    calendar: WorkingCalendar,
+    timeline: Timeline,
+    *,
+    today: date,
+    floor: Pack | None = None,
 ) -> list[Deadline]:
-    """Every deadline of the case, in the order its stages and steps come, with its state."""
+    """Every deadline of the case, in the order its stages and steps come, with its state.
+
+    With ``floor`` (the Code's pack), a formal stage's acknowledgement and response fall no
+    later than the Code's timescales would put them (see ``putright.domain.floor``).
+    """
     deadlines: list[Deadline] = []
     runs = _runs(pack, calendar, timeline)
     closed_on = _closed_on(timeline.facts)
@@ -253,13 +262,86 @@ def derive_deadlines(
     for index, run in enumerate(runs):
         later = runs[index + 1] if index + 1 < len(runs) else None
         ended = later.started if later else closed_on
-        deadlines.extend(
-            _stage_deadlines(pack, calendar, run, received.deemed, received.reason, ended, today)
-        )
+        own = _stage_deadlines(pack, calendar, run, received.deemed, received.reason, ended, today)
+        if floor is not None:
+            own = _with_floor(own, floor, calendar, run, received, ended, today)
+        deadlines.extend(own)
         window = _escalation_window(pack, calendar, run, later, ended, today)
         if window:
             deadlines.append(window)
     return deadlines
+
+
+#: The steps the Code sets timescales for, by what completes them.
+_FLOORED_COMPLETIONS = (Completion.ACKNOWLEDGED, Completion.RESPONDED)
+
+
+def _with_floor(
+    own: list[Deadline],
+    code: Pack,
+    calendar: WorkingCalendar,
+    run: _StageRun,
+    received: Receipt,
+    ended: date | None,
+    today: date,
+) -> list[Deadline]:
+    """The stage's deadlines with the Code's acknowledgement and response dates where earlier."""
+    stage = run.stage
+    code_stage = (
+        next((s for s in code.formal_stages() if s.level == stage.level), None)
+        if stage.formal and stage.level in (1, 2)
+        else None
+    )
+    if code_stage is None:
+        return own
+    code_run = _StageRun(
+        stage=code_stage,
+        started=run.started,
+        start_reason=run.start_reason,
+        made_formal=run.made_formal,
+        facts=run.facts,
+    )
+    steps = {s.id: s for s in stage.steps_for(run.route)}
+    code_steps = {s.id: s for s in code_stage.steps}
+    by_completion = {
+        code_steps[d.step].completion(): d
+        for d in _stage_deadlines(
+            code, calendar, code_run, received.deemed, received.reason, ended, today
+        )
+        if d.step in code_steps and d.audience is Audience.CUSTOMER
+    }
+    out = []
+    for deadline in own:
+        step = steps.get(deadline.step)
+        minimum = by_completion.get(step.completion()) if step is not None else None
+        if (
+            step is None
+            or step.completion() not in _FLOORED_COMPLETIONS
+            or deadline.audience is not Audience.CUSTOMER
+            or minimum is None
+            or minimum.due >= deadline.due
+        ):
+            out.append(deadline)
+            continue
+        own_rule = deadline.explanation.rule
+        if deadline.explanation.source:
+            own_rule += f" ({deadline.explanation.source})"
+        code_rule = minimum.explanation.rule.split(": ", 1)[-1]
+        out.append(
+            replace(
+                deadline,
+                due=minimum.due,
+                state=minimum.state,
+                explanation=replace(
+                    minimum.explanation,
+                    rule=f"{deadline.label}: the policy allows until {describe(deadline.due)} "
+                    f"({own_rule}); {minimum.explanation.source or 'the Code'} requires it "
+                    f"{code_rule}: applying the Code",
+                    source="",
+                ),
+            )
+        )
+    return out
 
 
 def _closed_on(facts: Iterable[Fact]) -> date | None:

@@ -7,9 +7,11 @@ already show (health and safety, safeguarding, a recurring issue) are named.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .calendar import describe
 from .policy import ExclusionCategory, Pack
 
 # Case flags that match the exception ids packs use.
@@ -44,11 +46,21 @@ def months_before(day: date, months: int) -> date:
 
 
 def screen(
-    pack: Pack, *, received_on: date, occurred_on: date | None, flags: frozenset[str] = frozenset()
+    pack: Pack,
+    *,
+    received_on: date,
+    occurred_on: date | None,
+    flags: frozenset[str] = frozenset(),
+    notes: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Screening]:
-    """Each exclusion of the pack, with whether the dates and flags show it applies."""
+    """Each exclusion of the pack, with whether the dates and flags show it applies.
+
+    ``notes`` are the Code floor's notes by part of the pack (``exclusions.<id>``): where the
+    Code's minimum replaced the policy's time limit, the reason says so.
+    """
     results = []
     for exclusion in pack.exclusions:
+        floor = " ".join((notes or {}).get(f"exclusions.{exclusion.id}", ()))
         exception_ids = tuple(e.id for e in exclusion.exceptions)
         met = tuple(
             e
@@ -66,12 +78,14 @@ def screen(
             elif occurred_on < limit:
                 applies = not met
                 reason = (
-                    f"It happened on {occurred_on.isoformat()}, more than {exclusion.months} months "
-                    f"before receipt (the limit is {limit.isoformat()})"
+                    f"It happened on {describe(occurred_on)}, more than {exclusion.months} "
+                    f"months before receipt (the limit is {describe(limit)})"
                     + (f"; but an exception applies: {', '.join(met)}" if met else "")
                 )
             else:
                 applies, reason = False, f"Within the {exclusion.months}-month time limit"
+            if floor:
+                reason = f"{reason}. {floor}"
         else:
             applies, reason = None, "For the handler to decide"
         results.append(

@@ -17,7 +17,6 @@ from putright.domain.deadlines import State
 from putright.domain.errors import RuleViolationError
 from putright.domain.policy import Pack, Stage
 from putright.organisations.models import Organisation, ReferenceCounter
-from putright.policies.registry import get_pack
 
 from .. import errors
 from ..errors import (
@@ -32,7 +31,7 @@ from ..models import (
     Event,
     EventKind,
 )
-from ..selectors import case_deadlines, case_due_actions, case_events, local_date
+from ..selectors import case_deadlines, case_due_actions, case_events, case_pack, local_date
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def _require_open(case: Case) -> None:
 
 
 def _stage(case: Case) -> tuple[Pack, Stage]:
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     if not case.stage or case.stage == CLOSED_STAGE:
         raise CaseStateError(errors.NO_STAGES.format(kind=case.get_kind_display(), action="do"))
     return pack, pack.stage(case.stage)

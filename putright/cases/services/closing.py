@@ -7,7 +7,6 @@ import datetime
 from django.db import transaction
 
 from putright.accounts.actors import Actor
-from putright.policies.registry import get_pack
 
 from .. import errors
 from ..errors import (
@@ -21,7 +20,7 @@ from ..models import (
     EventKind,
     Status,
 )
-from ..selectors import case_events, stage_events
+from ..selectors import case_events, case_pack, stage_events
 from ._common import _append, _lock, _moment, _require_open, _save
 
 # -- closing and reopening -------------------------------------------------------------
@@ -93,7 +92,7 @@ def _status_after_reopening(case: Case) -> str:
     """Open, or waiting for escalation when the current stage was answered and can escalate."""
     if not case.stage:
         return Status.OPEN
-    stage = get_pack(case.policy_pack).stage(case.stage)
+    stage = case_pack(case).stage(case.stage)
     answered = any(e.kind == EventKind.RESPONDED for e in stage_events(case, case_events(case)))
     return Status.AWAITING_ESCALATION if answered and stage.escalation else Status.OPEN
 

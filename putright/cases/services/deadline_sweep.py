@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from putright.accounts.actors import Actor
 from putright.domain.actions import ActionKind, DueAction
-from putright.policies.registry import get_pack
 
 from ..models import (
     Case,
@@ -21,7 +20,7 @@ from ..models import (
     Status,
     SweepAction,
 )
-from ..selectors import case_due_actions, case_events
+from ..selectors import case_due_actions, case_events, case_pack
 from ._common import _append, _refresh_cached_dates, _save
 from .closing import _close
 from .stages import _make_formal
@@ -95,7 +94,7 @@ def _take_action(case: Case, action: DueAction, events: list[Event]) -> None:
     elif action.kind is ActionKind.ALERT:
         _append(case, EventKind.ALERTED, actor, moment, data, events=events)
     elif action.kind is ActionKind.MAKE_FORMAL:
-        pack = get_pack(case.policy_pack)
+        pack = case_pack(case)
         stage = pack.stage(case.stage)
         target = pack.stage(stage.escalation.to) if stage.escalation else pack.first_formal_stage()
         if target is not None:

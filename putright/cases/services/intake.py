@@ -10,6 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from putright.accounts.actors import Actor
+from putright.domain.calendar import describe
+from putright.domain.eligibility import months_before
+from putright.domain.policy import Exclusion, ExclusionCategory
 from putright.organisations.models import Organisation
 from putright.organisations.services import organisation_calendar
 from putright.people.models import Person, Representative
@@ -30,6 +33,7 @@ from ..models import (
     EventKind,
     Kind,
 )
+from ..selectors import case_floor, case_pack
 from ._common import (
     _append,
     _lock,
@@ -160,7 +164,7 @@ def case_classify(
     """Change what kind of case this is, before any step of its stage has been taken."""
     case = _lock(case, expected_version)
     _require_open(case)
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     rule = pack.kind(kind)
     if rule is None:
         message = errors.KIND_NOT_ACCEPTED.format(pack=pack.id, kind=kind.replace("_", " "))
@@ -208,7 +212,7 @@ def case_decide_eligibility(
     """Accept the case, or refuse it under one of the pack's exclusions (and close it)."""
     case = _lock(case, expected_version)
     _require_open(case)
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     moment = _moment(occurred_at, case)
     data: dict[str, Any] = {"accepted": accepted, "reason": reason}
     if exclusion:
@@ -220,6 +224,8 @@ def case_decide_eligibility(
                 fields={"exclusion": "Choose one of the policy's exclusions."},
             )
         data.update(exclusion=rule.id, exclusion_label=rule.label, source=rule.source)
+        if not accepted:
+            _refuse_within_time_limit(case, rule)
         if exception:
             if exception not in {e.id for e in rule.exceptions}:
                 raise CaseInputError(
@@ -253,3 +259,22 @@ def case_decide_eligibility(
         fields += ["status", "closure_reason", "closed_at"]
     _save(case, *fields)
     return case
+
+
+def _refuse_within_time_limit(case: Case, rule: Exclusion) -> None:
+    """A complaint made within the time limit cannot be refused under it (Code 2.3)."""
+    occurred = case.matter_occurred_on
+    if rule.category is not ExclusionCategory.TIME_LIMIT or not rule.months or occurred is None:
+        return
+    limit = months_before(case.deemed_received_on, rule.months)
+    if occurred < limit:
+        return
+    floor = " ".join(case_floor(case).notes_for(f"exclusions.{rule.id}"))
+    message = (
+        f"The time limit does not apply: it happened on {describe(occurred)}, within "
+        f"{rule.months} months of receipt (the limit is {describe(limit)})."
+        + (f" {floor}" if floor else "")
+    )
+    raise PolicyRuleError(
+        message, rule="exclusions.time_limit", source=rule.source, fields={"exclusion": message}
+    )

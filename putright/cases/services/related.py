@@ -9,7 +9,6 @@ from django.db import transaction
 
 from putright.accounts.actors import Actor
 from putright.accounts.models import User
-from putright.policies.registry import get_pack
 
 from ..errors import (
     CaseInputError,
@@ -22,6 +21,7 @@ from ..models import (
     EventKind,
     LinkKind,
 )
+from ..selectors import case_pack
 from ._common import _append, _lock, _moment, _require_open, _save
 from .intake import FLAGS, case_receive
 from .stages import _make_formal
@@ -110,7 +110,7 @@ def case_link(
         raise CaseStateError(f"{case.reference} is already linked to {other.reference}.")
     _append(case, EventKind.LINKED, actor, moment, {"kind": kind, "case": other.reference})
     fields = []
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     rule = pack.kind(case.kind)
     if (
         kind == LinkKind.REPEAT_OF

@@ -13,7 +13,6 @@ from putright.accounts.models import User
 from putright.domain.deadlines import check_extension
 from putright.domain.errors import RuleViolationError
 from putright.domain.policy import Stage
-from putright.policies.registry import get_pack
 
 from .. import errors
 from ..errors import (
@@ -31,7 +30,7 @@ from ..models import (
     Outcome,
     Status,
 )
-from ..selectors import case_deadlines, case_events, local_date, stage_events
+from ..selectors import case_deadlines, case_events, case_pack, local_date, stage_events
 from ._common import (
     IssueOutcome,
     _append,
@@ -119,7 +118,7 @@ def _earlier_handlers(case: Case) -> set[int]:
 
 
 def _check_different_handler(case: Case, handler: User) -> None:
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     for stage in pack.stages:
         rule = stage.escalation
         if (
@@ -149,7 +148,7 @@ def may_answer(case: Case, user: User, events: Sequence[Event]) -> bool:
 def _check_different_responder(case: Case, user: User, events: Sequence[Event]) -> None:
     """Where the pack says someone else considers this stage, whoever handled or answered an
     earlier stage may not answer it (the Code, 6.13)."""
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     rule = next(
         (
             s.escalation

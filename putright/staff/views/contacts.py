@@ -18,6 +18,7 @@ from putright.accounts.models import User
 from putright.cases.errors import CaseError
 from putright.cases.models import Channel, Kind
 from putright.cases.queries import FLAG_FIELDS
+from putright.cases.selectors import floor_for
 from putright.cases.services import Actor, case_receive
 from putright.domain.deadlines import Timeline, derive_deadlines
 from putright.domain.eligibility import screen
@@ -123,7 +124,8 @@ class RecordContactForm(forms.Form):
 
 def preview(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
     """What recording this contact would start: the eligibility screen and the deadlines."""
-    pack = get_pack(organisation.policy_pack)
+    floor = floor_for(organisation.policy_pack, organisation)
+    pack = floor.pack
     calendar = organisation_calendar(organisation)
     rule = pack.kind(data["kind"])
     receipt = calendar.deemed_receipt(data["received_at"])
@@ -133,6 +135,7 @@ def preview(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
             calendar,
             Timeline(kind=data["kind"], received_at=data["received_at"]),
             today=timezone.localdate(),
+            floor=floor.code,
         )
         if rule is not None and rule.starts_at
         else []
@@ -143,6 +146,7 @@ def preview(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
         received_on=receipt.deemed,
         occurred_on=data.get("matter_occurred_on"),
         flags=frozenset(flags),
+        notes=floor.notes_by_place(),
     )
     return {
         "pack": pack,
