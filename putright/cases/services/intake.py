@@ -14,6 +14,7 @@ from putright.domain.calendar import describe
 from putright.domain.eligibility import months_before
 from putright.domain.policy import Exclusion, ExclusionCategory
 from putright.organisations.models import Organisation
+from putright.organisations.selectors import pack_for_contact
 from putright.organisations.services import organisation_calendar
 from putright.people.models import Person, Representative
 from putright.policies.registry import get_pack
@@ -67,7 +68,8 @@ def case_receive(
     flags: Iterable[str] = (),
 ) -> Case:
     """Record a contact as a case under the organisation's pack, with its first deadlines."""
-    pack = get_pack(organisation.policy_pack)
+    # The pack in force on the day the contact is deemed received: policies change from a date.
+    pack = get_pack(pack_for_contact(organisation, received_at))
     problems: dict[str, str] = {}
     if kind not in Kind.values:
         problems["kind"] = f"Choose one of: {', '.join(Kind.values)}."
