@@ -11,11 +11,8 @@ The context every template receives is documented in ``docs/letters.md``.
 from __future__ import annotations
 
 import datetime
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.template import Context, Template, TemplateDoesNotExist
@@ -23,15 +20,16 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from putright.cases.models import Case, Event, EventKind
+from putright.cases.ombudsman import case_ombudsman
+from putright.cases.ombudsman import ombudsman_routes as ombudsman_routes  # the portal's import
 from putright.cases.selectors import case_deadlines, local_date
 from putright.domain.calendar import describe
 from putright.domain.deadlines import Deadline, State
 from putright.domain.policy import Pack, Stage
 from putright.policies.registry import get_pack
 
+from . import words
 from .models import LetterTemplate
-
-OMBUDSMAN_FILE = Path(__file__).with_name("ombudsman.toml")
 
 
 @dataclass(frozen=True)
@@ -40,9 +38,10 @@ class LetterSpec:
 
     template: str  # the pack's template id, or the default kind
     kind: str  # the default template it falls back to
-    label: str
+    label: str  # what staff call it (the pack's name for its template)
     audience: str  # customer or internal
     source: str = ""
+    subject: str = ""  # what the reader sees: plain words for the kind of letter
 
 
 # What each event calls for when the pack says nothing more specific.
@@ -70,12 +69,6 @@ DEFAULT_LETTERS: dict[str, tuple[str, str, str]] = {
     EventKind.AWARD_OFFERED: ("compensation_offer", "Our offer of compensation", "customer"),
     EventKind.AWARD_PAID: ("compensation_paid", "Your compensation has been paid", "customer"),
 }
-
-
-@cache
-def ombudsman_routes() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = tomllib.loads(OMBUDSMAN_FILE.read_text(encoding="utf-8"))
-    return data
 
 
 def _stage_of(pack: Pack, event: Event) -> Stage | None:
@@ -116,8 +109,8 @@ def letter_for(case: Case, event: Event, pack: Pack | None = None) -> LetterSpec
     general = [c for c in candidates if not c.route]
     chosen = (route_specific or general)[0] if (route_specific or general) else None
     if chosen is not None:
-        return LetterSpec(chosen.template, kind, chosen.label, audience, chosen.source)
-    return LetterSpec(kind, kind, subject, audience)
+        return LetterSpec(chosen.template, kind, chosen.label, audience, chosen.source, subject)
+    return LetterSpec(kind, kind, subject, audience, subject=subject)
 
 
 def letters_called_for(
@@ -169,9 +162,6 @@ def letter_context(
         if event.kind == EventKind.RESPONDED
         else []
     )
-    route = ombudsman_routes().get(
-        case.organisation.ombudsman_route, ombudsman_routes()["housing_ombudsman"]
-    )
     award = None
     if data.get("award_id"):
         from putright.remedies.models import Award
@@ -182,6 +172,7 @@ def letter_context(
             .first()
         )
     customer = case.customer
+    reason = words.event_reason(pack, event, route_id=case.route or "")
     return {
         "case": case,
         "reference": case.reference,
@@ -199,11 +190,16 @@ def letter_context(
         "next_deadline": next_deadline,
         "next_date": describe(next_deadline.due) if next_deadline else None,
         "respond_by": describe(d) if (d := _due_of(deadlines, event.stage, "respond")) else None,
-        "outcome": str(data.get("outcome", "")).replace("_", " "),
+        "outcome": words.plain(data.get("outcome", "")),
+        "reason": reason,
+        "explanation": str(data.get("explanation") or "").strip(),
+        "previous_due": words.date(data.get("previous_due")),
+        "new_due": words.date(data.get("new_due")),
+        "payment_method": words.payment_method(str(data.get("method") or "")),
         "issues": issues,
         "escalation": escalation,
         "final": bool(stage and stage.final),
-        "ombudsman": route,
+        "ombudsman": case_ombudsman(case),
         "handler": case.handler,
         "award": award,
         "compensation": pack.compensation,
@@ -236,12 +232,12 @@ def render_letter(
     """The subject and the complete HTML of a letter."""
     context = letter_context(case, event, spec, events)
     override, subject, name = _body_template(case, spec)
-    body = (
+    body = words.no_doubled_stops(
         override.render(Context(context))
         if override is not None
         else render_to_string(name, context)
     )
-    subject = subject or f"{spec.label} ({case.reference})"
+    subject = subject or f"{spec.subject or spec.label} ({case.reference})"
     html = render_to_string(
         "letters/letter.html",
         {**context, "body": body, "subject": subject, "large_print": large_print},

@@ -10,15 +10,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from putright.cases.errors import CaseInputError, CaseStateError
 from putright.cases.models import Case, Event
+from putright.cases.ombudsman import case_ombudsman
 from putright.cases.selectors import case_events
 from putright.cases.services import Actor, case_record_letter
+from putright.domain.calendar import describe
 
 from .models import Channel, Correspondence, Status
 from .rendering import LetterSpec, letter_for, letters_called_for, render_letter, render_pdf
+from .words import pack_or_none, plain_text
 
 NO_LETTER = "Event {sequence} does not call for a letter under this policy."
 ALREADY_SENT = "That letter was already sent on {on}."
@@ -84,9 +86,7 @@ def letter_send(
     event, spec, events = _event_and_spec(case, sequence)
     done = case.correspondence.filter(event_sequence=sequence, template=spec.template).first()
     if done is not None:
-        raise CaseStateError(
-            ALREADY_SENT.format(on=timezone.localtime(done.created_at).date().isoformat())
-        )
+        raise CaseStateError(ALREADY_SENT.format(on=describe(timezone.localdate(done.created_at))))
     if large_print is None:
         needs = (case.customer.accessibility_needs if case.customer else "").lower()
         large_print = "large print" in needs
@@ -115,7 +115,7 @@ def letter_send(
     if channel == Channel.EMAIL:
         message = EmailMultiAlternatives(
             subject=subject,
-            body=strip_tags(html),
+            body=plain_text(html),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[recipient],
         )
@@ -146,6 +146,8 @@ def ombudsman_bundle(case: Case) -> bytes:
         "letters/bundle.html",
         {
             "case": case,
+            "pack": pack_or_none(case.policy_pack),
+            "ombudsman": case_ombudsman(case),
             "events": events,
             "letters": letters,
             "attachments": list(case.attachments.order_by("uploaded_at", "pk")),

@@ -10,5 +10,5 @@ register = template.Library()
 
 
 @register.filter
-def pounds(pence: int | None) -> str:
-    return "" if pence is None else format_pounds(int(pence))
+def pounds(pence: int | str | None) -> str:
+    return "" if pence is None or pence == "" else format_pounds(int(pence))

@@ -15,6 +15,7 @@ from putright.cases.errors import CaseError
 from putright.cases.models import Attachment
 from putright.cases.services import Actor
 from putright.letters.models import Correspondence
+from putright.letters.rendering import render_pdf
 from putright.letters.services import letter_preview, letter_send, ombudsman_bundle
 
 from .common import case_or_404, staff_user
@@ -26,7 +27,8 @@ SEND_PERMISSION = "contact"
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
-    """Preview the letter an event calls for; sending it keeps it and records it."""
+    """Preview the letter an event calls for (``?format=pdf``: the PDF it will be sent as);
+    sending it keeps it and records it."""
     user = staff_user(request)
     case = case_or_404(request, reference)
     if not may_act(user, case, SEND_PERMISSION):
@@ -57,6 +59,12 @@ def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
         subject, html = letter_preview(case, sequence=sequence, large_print=large_print)
     except CaseError as problem:
         raise Http404(problem.message) from None
+    if request.method == "GET" and request.GET.get("format") == "pdf":
+        response = HttpResponse(render_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="{case.reference}-{sequence}-preview.pdf"'
+        )
+        return response
     status = 400 if error else 200
     return render(
         request,
