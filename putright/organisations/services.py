@@ -298,6 +298,48 @@ def _cases_received_since(
     return since.count(), latest.first()
 
 
+def _adoptable(
+    organisation: Organisation, policy_pack: str, from_date: datetime.date
+) -> tuple[str, str]:
+    """The pack and the pack it replaces, or ``OrganisationError`` saying why not."""
+    pack = _known_pack(policy_pack)
+    last = (
+        organisation.policy_adoptions.filter(withdrawn_at__isnull=True)
+        .order_by("-from_date")
+        .first()
+    )
+    if last is not None and from_date <= last.from_date:
+        raise OrganisationError(
+            NOT_AFTER_LAST.format(pack=last.policy_pack, last=describe(last.from_date))
+        )
+    replaces = pack_in_force(organisation.policy_schedule, from_date) or organisation.policy_pack
+    if replaces == pack:
+        raise OrganisationError(SAME_PACK.format(pack=pack, date=describe(from_date)))
+    count, latest = _cases_received_since(organisation, from_date)
+    if count and latest is not None:
+        raise OrganisationError(
+            CASES_SINCE.format(
+                count=count,
+                date=describe(from_date),
+                pack=replaces,
+                earliest=describe(latest + datetime.timedelta(days=1)),
+            )
+        )
+    return pack, replaces
+
+
+def adoption_refusal(
+    *, organisation: Organisation, policy_pack: str, from_date: datetime.date
+) -> str:
+    """Why the organisation cannot move to ``policy_pack`` from ``from_date`` ("" if it can):
+    what ``organisation_adopt_policy`` would refuse, for a form to say beside its fields."""
+    try:
+        _adoptable(organisation, policy_pack, from_date)
+    except OrganisationError as error:
+        return str(error)
+    return ""
+
+
 @transaction.atomic
 def organisation_adopt_policy(
     *,
@@ -316,26 +358,8 @@ def organisation_adopt_policy(
     (history is never reordered) and never reaches back past a case already received.
     """
     today = today or timezone.localdate()
-    pack = _known_pack(policy_pack)
     locked = _locked(organisation)
-    last = locked.policy_adoptions.filter(withdrawn_at__isnull=True).order_by("-from_date").first()
-    if last is not None and from_date <= last.from_date:
-        raise OrganisationError(
-            NOT_AFTER_LAST.format(pack=last.policy_pack, last=describe(last.from_date))
-        )
-    replaces = pack_in_force(locked.policy_schedule, from_date) or locked.policy_pack
-    if replaces == pack:
-        raise OrganisationError(SAME_PACK.format(pack=pack, date=describe(from_date)))
-    count, latest = _cases_received_since(locked, from_date)
-    if count and latest is not None:
-        raise OrganisationError(
-            CASES_SINCE.format(
-                count=count,
-                date=describe(from_date),
-                pack=replaces,
-                earliest=describe(latest + datetime.timedelta(days=1)),
-            )
-        )
+    pack, replaces = _adoptable(locked, policy_pack, from_date)
     adoption = PolicyAdoption.objects.create(
         organisation=locked,
         policy_pack=pack,
