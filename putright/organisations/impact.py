@@ -25,6 +25,8 @@ from .models import Organisation
 CASE_DEADLINES = "putright.cases.selectors.case_deadlines"
 CASE_EVENTS = "putright.cases.selectors.case_events"
 CLOSED = "closed"  # cases.models.Status.CLOSED
+NO_SUCH_STAGE = "{pack} has no stage {stage!r}: where this case would go needs deciding by hand"
+CANNOT_DERIVE = "its deadlines cannot be derived under {pack}: {error}"
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def policy_impact(
     """Each open case that moving to ``pack_id`` would touch, with its open deadlines under
     its own pack and under ``pack_id`` (raises ``UnknownPackError`` for an unknown pack).
     """
-    get_pack(pack_id)
+    other = get_pack(pack_id)
+    stages = {stage.id for stage in other.stages}
     today = today or timezone.localdate()
     case_deadlines, case_events = import_string(CASE_DEADLINES), import_string(CASE_EVENTS)
     cases = open_cases(organisation, pack_id)
@@ -120,15 +123,19 @@ def policy_impact(
     for done, case in enumerate(cases.iterator(chunk_size=200), start=1):
         events = list(case_events(case))
         now = [d for d in case_deadlines(case, today=today, events=events) if d.is_open]
+        then: list[Deadline] = []
         problem = ""
-        try:
-            then = [
-                d
-                for d in case_deadlines(case, today=today, events=events, pack_id=pack_id)
-                if d.is_open
-            ]
-        except (DomainError, LookupError, ValueError) as error:
-            then, problem = [], f"cannot be derived under {pack_id}: {error}"
+        if case.stage not in stages:
+            problem = NO_SUCH_STAGE.format(pack=pack_id, stage=case.stage)
+        else:
+            try:
+                then = [
+                    d
+                    for d in case_deadlines(case, today=today, events=events, pack_id=pack_id)
+                    if d.is_open
+                ]
+            except (DomainError, LookupError, ValueError) as error:
+                problem = CANNOT_DERIVE.format(pack=pack_id, error=error)
         yield CaseImpact(case.reference, case.stage, case.policy_pack, _pairs(now, then), problem)
         if progress:
             progress(done, total)

@@ -30,6 +30,7 @@ from putright.organisations.services import (
     organisation_floor_change,
     organisation_withdraw_adoption,
 )
+from putright.policies.registry import get_pack
 
 
 class Command(PutRightCommand):
@@ -152,7 +153,7 @@ class Command(PutRightCommand):
         return {"recorded_by": user, "recorded_by_label": label}
 
     def console(self) -> Console:
-        return Console(file=self.stdout, width=160, highlight=False)  # type: ignore[arg-type]
+        return Console(file=self.stdout, width=180, highlight=False)  # type: ignore[arg-type]
 
     def date(self, value: str, option: str) -> datetime.date:
         try:
@@ -282,24 +283,25 @@ class Command(PutRightCommand):
         pack = options["policy"]
         as_csv = options["format"] == "csv"
         try:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed:,}/{task.total:,}"),
-                TimeElapsedColumn(),
-                console=Console(file=self.stderr),  # type: ignore[arg-type]
-                transient=True,
-            ) as bar:
-                task = bar.add_task("Deriving deadlines", total=1)
-
-                def progress(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                results = list(policy_impact(organisation, pack, progress=progress))
+            get_pack(pack)
         except UnknownPackError as error:
             raise self.fail(
                 f"There is no policy pack {pack!r}. Known packs: {', '.join(error.known)}."
             ) from None
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,}"),
+            TimeElapsedColumn(),
+            console=Console(file=self.stderr),  # type: ignore[arg-type]
+            transient=True,
+        ) as bar:
+            task = bar.add_task("Deriving deadlines", total=1)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            results = list(policy_impact(organisation, pack, progress=progress))
         shown = results if options["all"] else [r for r in results if r.changed]
         if as_csv:
             self.impact_csv(shown, pack)
@@ -313,32 +315,28 @@ class Command(PutRightCommand):
         results: list[CaseImpact],
         shown: list[CaseImpact],
     ) -> None:
+        packs = sorted({r.pack for r in results})
         self.stdout.write(
-            f"{organisation.name}: {len(results)} open case(s) not on {pack}; "
-            f"{sum(r.changed for r in results)} whose open deadlines would change if moved "
-            "(nothing is moved)."
+            f"{organisation.name}: {len(results)} open case(s) on {', '.join(packs) or 'no pack'}"
+            f"; {sum(r.changed for r in results)} whose open deadlines would change if moved "
+            f"to {pack} (nothing is moved)."
         )
         if not shown:
             return
-        table = Table(
-            "case",
-            "pack now",
-            "stage",
-            "step",
-            "due now",
-            f"due under {pack}",
-            "change",
-            box=None,
-        )
+        table = Table("case", "stage", "step", "due now", f"due under {pack}", "change", box=None)
+        table.columns[0].no_wrap = True
+        table.columns[2].max_width = 45
+        for column in table.columns[3:]:
+            column.no_wrap = True
         for result in shown:
             first = True
+            case = result.reference if len(packs) == 1 else f"{result.reference}\n({result.pack})"
             if result.problem:
-                table.add_row(result.reference, result.pack, result.stage, result.problem)
+                table.add_row(case, result.stage, result.problem)
                 continue
             for pair in result.pairs:
                 table.add_row(
-                    result.reference if first else "",
-                    result.pack if first else "",
+                    case if first else "",
                     pair.stage,
                     pair.label,
                     _due(pair.now),
@@ -347,7 +345,7 @@ class Command(PutRightCommand):
                 )
                 first = False
             if first:
-                table.add_row(result.reference, result.pack, result.stage, "no open deadline")
+                table.add_row(case, result.stage, "no open deadline")
         self.console().print(table)
 
     def impact_csv(self, shown: list[CaseImpact], pack: str) -> None:
