@@ -97,6 +97,10 @@ def as_json(report: Report, *, cases: Lookup | bool = None) -> dict[str, Any]:
                     "responded": f[f"ch02.stage{lv}"].denominator,
                     "within_timescale": f[f"ch02.stage{lv}"].numerator,
                     "share": f[f"ch02.stage{lv}"].value,
+                    # Beside the Code's: the landlord's own timescale (not a TSM figure).
+                    "judged_by_policy": f[f"ch02.stage{lv}_policy"].denominator,
+                    "within_policy_timescale": f[f"ch02.stage{lv}_policy"].numerator,
+                    "policy_share": f[f"ch02.stage{lv}_policy"].value,
                 }
                 for lv in (1, 2)
             },

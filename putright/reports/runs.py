@@ -39,8 +39,9 @@ from django.utils import timezone
 
 from putright.cases.models import Case, EventKind, Status
 from putright.domain.calendar import WorkingCalendar
+from putright.domain.policy import Anchor, Counting
 
-from .timescales import StageLevels, StageTimescale
+from .timescales import ResponseRule, StageLevels, StageTimescale
 
 Dates = npt.NDArray[np.datetime64]
 Ints = npt.NDArray[np.int64]
@@ -113,6 +114,7 @@ class CaseRows:
     organisation_id: Ints
     policy_pack: Strs
     stage: Strs
+    route: Strs
     status: Strs
     closed_on: Dates
     deemed: Dates
@@ -127,6 +129,7 @@ class CaseRows:
     escalation_refusal_ground: Strs
     acknowledged: dict[int, Dates]
     responded: dict[int, Dates]
+    responded_stage: dict[int, Strs]  # the stage id the response was recorded at
     extended_days: dict[int, Ints]
     outcome: dict[int, Strs]
     withdrawn: dict[int, Dates]
@@ -190,6 +193,7 @@ def load_case_rows(
         aggregates |= {
             f"ack{level}": first(EventKind.ACKNOWLEDGED, level),
             f"resp{level}": first(EventKind.RESPONDED, level),
+            f"resp_stage{level}": Min(stage, filter=kind(EventKind.RESPONDED) & at_level),
             f"ext{level}": Sum(
                 Cast(KeyTextTransform("working_days", "events__data"), IntegerField()),
                 filter=kind(EventKind.EXTENDED) & at_level,
@@ -208,6 +212,7 @@ def load_case_rows(
         "organisation_id",
         "policy_pack",
         "stage",
+        "route",
         "status",
         "deemed_received_on",
         "channel",
@@ -250,6 +255,7 @@ def case_rows_from(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> CaseR
         organisation_id=ints("organisation_id"),
         policy_pack=strs("policy_pack"),
         stage=strs("stage"),
+        route=strs("route"),
         status=strs("status"),
         closed_on=dates("closed_on"),
         deemed=dates("deemed_received_on"),
@@ -264,6 +270,7 @@ def case_rows_from(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> CaseR
         escalation_refusal_ground=strs("escalation_refusal_ground"),
         acknowledged={lv: dates(f"ack{lv}") for lv in (1, 2)},
         responded={lv: dates(f"resp{lv}") for lv in (1, 2)},
+        responded_stage={lv: strs(f"resp_stage{lv}") for lv in (1, 2)},
         extended_days={lv: ints(f"ext{lv}") for lv in (1, 2)},
         outcome={lv: strs(f"outcome{lv}") for lv in (1, 2)},
         withdrawn={lv: dates(f"withdrawn{lv}") for lv in (1, 2)},
@@ -329,6 +336,68 @@ def _earliest(*arrays: Dates) -> Dates:
     return np.where(least == big, NAT, least)
 
 
+def count_days(
+    days: Dates, n: int, counting: Counting, organisation_ids: Ints, calendars: Calendars
+) -> Dates:
+    """``n`` working or calendar days after each day, as the deadline engine counts them:
+    a calendar-day period ending on a day that is not a working day moves to the next one."""
+    if counting is Counting.WORKING:
+        return add_working_days(
+            days, np.full(days.shape, n, dtype=np.int64), organisation_ids, calendars
+        )
+    return on_or_after(days + np.timedelta64(n, "D"), organisation_ids, calendars)
+
+
+def response_due(
+    rule: ResponseRule,
+    *,
+    start: Dates,
+    received: Dates,
+    acknowledged: Dates,
+    responded: Dates,
+    extended_days: Ints,
+    organisation_ids: Ints,
+    calendars: Calendars,
+) -> tuple[Dates, Dates]:
+    """The day each response is due under ``rule``, and the day it is counted from (bulk).
+
+    A response counted from the acknowledgement counts from the acknowledgement made on or
+    before it; where none was, from the day the acknowledgement was due (the date the
+    deadline engine projects for a step not yet done). Recorded extensions move the due
+    date by their working days, capped at ``rule.extension_max_days`` when it is given.
+    """
+
+    def anchor(which: Anchor) -> Dates:
+        return received if which is Anchor.RECEIVED else start
+
+    orgs = organisation_ids
+    if rule.start is Anchor.ACKNOWLEDGED:
+        due_ack = count_days(
+            anchor(rule.acknowledge_start),
+            rule.acknowledge_days or 0,
+            rule.acknowledge_counts,
+            orgs,
+            calendars,
+        )
+        made = ~np.isnat(acknowledged) & (np.isnat(responded) | (acknowledged <= responded))
+        counted_from = np.where(made, acknowledged, due_ack)
+    else:
+        counted_from = anchor(rule.start)
+    due = count_days(counted_from, rule.days, rule.counts, orgs, calendars)
+    if rule.extendable:
+        extension = np.maximum(extended_days, 0)
+        if rule.extension_max_days is not None:
+            extension = np.minimum(extension, rule.extension_max_days)
+        moved = extension > 0
+        if moved.any():
+            due = due.copy()
+            due[moved] = add_working_days(due[moved], extension[moved], orgs[moved], calendars)
+    return due, counted_from
+
+
+PolicyRules = Callable[[str, str, str], ResponseRule | None]
+
+
 @dataclass
 class StageRuns:
     """One row per case and formal stage (1 or 2) it entered, with what the Code asks of it."""
@@ -348,14 +417,17 @@ class StageRuns:
     ended: Dates  # the day the stage ended without (or before) a response, if it did
     current: Bools  # the case is open and at this stage now
     acknowledge_due: Dates
-    respond_due: Dates
-    respond_limit: Ints  # working days allowed from the start, with the permitted extension
+    respond_from: Dates  # the Code's anchor: the acknowledgement, or the day it was due
+    respond_due: Dates  # the Code's last day, with the extension up to the Code's maximum
     acknowledged_on_time: Bools
     acknowledgement_due_passed: Bools  # acknowledged, or the due date passed with the stage open
     responded_on_time: Bools
     working_days_to_respond: Ints  # 0 where not responded
     extended_beyond_code: Bools
     overdue_now: Bools
+    policy_judged: Bools  # responded, and the case's policy gives the response a timescale
+    policy_due: Dates  # the last day under the case's own policy (NaT where not judged)
+    responded_within_policy: Bools
     cases: CaseRows = field(repr=False)
 
     def __len__(self) -> int:
@@ -368,8 +440,10 @@ def build_runs(
     timescales: Mapping[int, StageTimescale],
     calendars: Calendars,
     today: datetime.date,
+    policy_rules: PolicyRules | None = None,
 ) -> StageRuns:
-    """Split each case into its stage runs and judge each against the Code."""
+    """Split each case into its stage runs and judge each against the Code, and each
+    response against the case's own policy (``policy_rules(pack, stage, route)``)."""
     org = cases.organisation_id
     stage1_start = np.where(cases.started_at_stage1, cases.deemed, cases.made_formal_on)
     starts = {
@@ -397,6 +471,7 @@ def build_runs(
             "start": starts[level][rows],
             "acknowledged": cases.acknowledged[level][rows],
             "responded": cases.responded[level][rows],
+            "responded_stage": cases.responded_stage[level][rows],
             "extended_days": cases.extended_days[level][rows],
             "outcome": cases.outcome[level][rows],
             "withdrawn": cases.withdrawn[level][rows],
@@ -412,16 +487,28 @@ def build_runs(
     level_of_run = joined["level"]
     orgs = org[row]
     start = joined["start"]
+    received = cases.deemed[row]
     ext = joined["extended_days"]
-    ack_days = np.array([timescales[lv].acknowledge_days for lv in (1, 2)])[level_of_run - 1]
-    respond_days = np.array([timescales[lv].respond_days for lv in (1, 2)])[level_of_run - 1]
-    ext_max = np.array([timescales[lv].extension_max_days for lv in (1, 2)])[level_of_run - 1]
-    limit = respond_days + np.minimum(np.maximum(ext, 0), ext_max)
-    ack_due = add_working_days(start, ack_days, orgs, calendars)
-    respond_due = add_working_days(start, limit, orgs, calendars)
     acknowledged = joined["acknowledged"]
     responded = joined["responded"]
     ended = joined["ended"]
+    ack_days = np.array([timescales[lv].acknowledge_days for lv in (1, 2)])[level_of_run - 1]
+    ext_max = np.array([timescales[lv].extension_max_days for lv in (1, 2)])[level_of_run - 1]
+    ack_due = add_working_days(start, ack_days, orgs, calendars)
+    respond_due = np.full(start.shape, NAT)
+    respond_from = np.full(start.shape, NAT)
+    for level in (1, 2):
+        at = level_of_run == level
+        respond_due[at], respond_from[at] = response_due(
+            timescales[level].rule,
+            start=start[at],
+            received=received[at],
+            acknowledged=acknowledged[at],
+            responded=responded[at],
+            extended_days=ext[at],
+            organisation_ids=orgs[at],
+            calendars=calendars,
+        )
     today64 = np.datetime64(today, "D")
     ack_on_time = ~np.isnat(acknowledged) & (acknowledged <= ack_due)
     # As the deadline engine judges a step: due once the date passes with the stage open;
@@ -433,6 +520,38 @@ def build_runs(
     working_days = working_days_between(start, responded, orgs, calendars)
     current = joined["current"]
     overdue = current & np.isnat(responded) & (today64 > respond_due)
+    # The case's own policy: its route at this stage where the case is (or ended) there.
+    route = np.where(current_level[row] == level_of_run, cases.route[row], "")
+    policy_due = np.full(start.shape, NAT)
+    judged = np.zeros(start.shape, dtype=bool)
+    answered = np.flatnonzero(~np.isnat(responded))
+    if policy_rules is not None and answered.size:
+        keys = zip(
+            cases.policy_pack[row[answered]].tolist(),
+            joined["responded_stage"][answered].tolist(),
+            route[answered].tolist(),
+            strict=True,
+        )
+        by_rule: dict[tuple[str, str, str], list[int]] = {}
+        for index, key in zip(answered.tolist(), keys, strict=True):
+            by_rule.setdefault(key, []).append(index)
+        for (pack_id, stage_id, route_id), indices in by_rule.items():
+            rule = policy_rules(pack_id, stage_id, route_id)
+            if rule is None:
+                continue
+            at = np.array(indices, dtype=np.int64)
+            policy_due[at], _ = response_due(
+                rule,
+                start=start[at],
+                received=received[at],
+                acknowledged=acknowledged[at],
+                responded=responded[at],
+                extended_days=ext[at],
+                organisation_ids=orgs[at],
+                calendars=calendars,
+            )
+            judged[at] = True
+    within_policy = judged & (responded <= policy_due)
     return StageRuns(
         row=row,
         case_id=cases.case_id[row],
@@ -449,13 +568,16 @@ def build_runs(
         ended=ended,
         current=current,
         acknowledge_due=ack_due,
+        respond_from=respond_from,
         respond_due=respond_due,
-        respond_limit=limit,
         acknowledged_on_time=ack_on_time,
         acknowledgement_due_passed=ack_due_passed,
         responded_on_time=responded_on_time,
         working_days_to_respond=working_days,
         extended_beyond_code=ext > ext_max,
         overdue_now=overdue,
+        policy_judged=judged,
+        policy_due=policy_due,
+        responded_within_policy=within_policy,
         cases=cases,
     )

@@ -204,10 +204,16 @@ def build(code_org) -> Builder:
 # The period is the financial year 2025/26: 1 April 2025 to 31 March 2026. Working days
 # were counted by hand on the England calendar (days after the start, the start is day 0):
 #
-# - from Mon 2 Jun 2025: day 10 is Mon 16 Jun, day 15 Mon 23 Jun, day 16 Tue 24 Jun,
-#   day 20 Mon 30 Jun, day 22 Wed 2 Jul, day 25 Mon 7 Jul, day 27 Wed 9 Jul;
-# - from Mon 23 Jun 2025: day 25 is Mon 28 Jul, day 26 Tue 29 Jul, day 45 Tue 26 Aug
-#   (Mon 25 Aug is the summer bank holiday), day 46 Wed 27 Aug.
+# - from Mon 2 Jun 2025: day 5 is Mon 9 Jun, day 10 Mon 16 Jun, day 15 Mon 23 Jun, day 16
+#   Tue 24 Jun, day 20 Mon 30 Jun, day 22 Wed 2 Jul, day 25 Mon 7 Jul, day 27 Wed 9 Jul;
+# - from Mon 23 Jun 2025: day 5 is Mon 30 Jun, day 25 Mon 28 Jul, day 26 Tue 29 Jul, day 45
+#   Tue 26 Aug (Mon 25 Aug is the summer bank holiday), day 46 Wed 27 Aug.
+#
+# The Code counts a response from the acknowledgement (6.3; stage 2 likewise), or, where
+# none was made before the response, from the day it was due (day 5): so a case acknowledged
+# on day 5 (or never) is answered on time up to day 15 at stage 1 and day 25 at stage 2, plus
+# the extension up to the Code's maximum. ``test_ch02_code_anchor`` has the cases where an
+# earlier acknowledgement makes the difference.
 
 
 @pytest.fixture
@@ -215,18 +221,21 @@ def year(build: Builder):
     """The data set: every case named by what it tests."""
     b = build
     c = {}
-    # Stage 1 answered on the last permitted day (15) and a day late (16).
+    # Stage 1 acknowledged on day 5 and answered on the last permitted day (15: day 10 from
+    # the acknowledgement); acknowledged on day 1 and answered on day 16 (day 15 from it): late.
     c["on_time_day_15"] = b.respond(
-        b.acknowledge(b.case(d(2025, 6, 2)), d(2025, 6, 4)), d(2025, 6, 23)
+        b.acknowledge(b.case(d(2025, 6, 2)), d(2025, 6, 9)), d(2025, 6, 23)
     )
     c["late_day_16"] = b.respond(
         b.acknowledge(b.case(d(2025, 6, 2)), d(2025, 6, 3)), d(2025, 6, 24), "partly_upheld"
     )
-    # A late acknowledgement (day 7) but the response by day 15: on time for CH02.
+    # A late acknowledgement (day 7), the response on day 14 (day 7 from it): on time for
+    # CH02, which counts from the acknowledgement made; the acknowledgement is late.
     c["late_ack"] = b.respond(
         b.acknowledge(b.case(d(2025, 6, 2)), d(2025, 6, 11)), d(2025, 6, 20), "not_upheld"
     )
-    # Extended by 10 (the Code's maximum), answered on day 25: on time.
+    # Never acknowledged (so counted from day 5), extended by 10 (the Code's maximum),
+    # answered on day 25: on time.
     c["extended_10_day_25"] = b.respond(
         b.extend(b.case(d(2025, 6, 2)), d(2025, 6, 10), 10), d(2025, 7, 7)
     )
@@ -244,11 +253,12 @@ def year(build: Builder):
     # Withdrawn and refused: received (CH01) but never answered (not in CH02).
     c["withdrawn"] = b.withdraw(b.case(d(2025, 6, 2)), d(2025, 6, 5))
     c["refused"] = b.refuse(b.case(d(2025, 6, 2)), d(2025, 6, 3))
-    # Escalated on a Saturday: stage 2 starts Mon 23 Jun; answered on day 25: on time.
+    # Escalated on a Saturday: stage 2 starts Mon 23 Jun; acknowledged on day 5 and
+    # answered on day 25 (day 20 from the acknowledgement): on time.
     esc = b.respond(b.acknowledge(b.case(d(2025, 6, 2)), d(2025, 6, 3)), d(2025, 6, 16))
     esc = b.escalate(esc, at(2025, 6, 21, 11))
-    c["stage2_day_25"] = b.respond(b.acknowledge(esc, d(2025, 6, 25)), d(2025, 7, 28), "not_upheld")
-    # Stage 2 answered on day 26: late.
+    c["stage2_day_25"] = b.respond(b.acknowledge(esc, d(2025, 6, 30)), d(2025, 7, 28), "not_upheld")
+    # Stage 2 never acknowledged, answered on day 26: late.
     late2 = b.escalate(b.respond(b.case(d(2025, 6, 2)), d(2025, 6, 16)), d(2025, 6, 23))
     c["stage2_day_26"] = b.respond(late2, d(2025, 7, 29))
     # Stage 2 extended by 20 (the maximum) answered on day 45, over a bank holiday: on time;

@@ -47,6 +47,10 @@ def test_tsm_gives_ch01_and_ch02(board, year):
         "responded": 13,
         "within_timescale": 10,
         "share": pytest.approx(10 / 13),
+        # Beside it, the landlord's own timescale: an extension the Code caps counts in full.
+        "judged_by_policy": 13,
+        "within_policy_timescale": 11,
+        "policy_share": pytest.approx(11 / 13),
     }
     assert body["measures"]["CH02"]["stage2"]["within_timescale"] == 3
     assert body["figures"]["ch01.stage2"]["value"] == 4
