@@ -18,15 +18,26 @@ CH02, complaints responded to within the Code's timescales
     Of the stage 1 (stage 2) responses *sent in the period*, the share sent within the
     Complaint Handling Code's timescale for that stage, whatever the landlord's own
     policy promises. The timescale is read from the ``hos-code-2024`` pack and counted
-    in working days on the organisation's calendar from the day the stage started:
-    acknowledgement plus response (stage 1: 5 + 10; stage 2: 5 + 20), plus the days of
-    any extension recorded at that stage up to the Code's maximum (10; 20). So an
-    extension counts only as far as it was actually granted, and never beyond what the
-    Code permits: a response after a 15-day stage 1 extension is on time only up to
-    day 25. A response on or before the last permitted day is on time. Withdrawn
-    complaints and stages closed without a response are not responses and are left
-    out. The judgement is by the Code's total from the stage start, so a late
-    acknowledgement does not by itself make a response late.
+    in working days on the organisation's calendar (weekends, its region's bank holidays
+    and its closure days are not counted) from the Code's own anchor: stage 1 within 10
+    working days of the acknowledgement (Code 6.3), stage 2 within 20 working days of the
+    escalation's acknowledgement. The acknowledgement counted from is the one made at that
+    stage on or before the day of the response; where none was, the acknowledgement did
+    not happen and the response counts from the day it was due (5 working days after the
+    stage started: receipt, becoming a formal complaint, or the escalation request). A
+    late acknowledgement is counted from its own date, as the Code's words say; it shows
+    as late among the acknowledgements. Any extension recorded at that stage adds its
+    days up to the Code's maximum (10; 20): a response inside an extension within the
+    Code's limit is on time, one after the limit late even where a longer extension was
+    recorded. A response on or before the last permitted day is on time. Withdrawn
+    complaints and stages closed without a response are not responses and are left out.
+
+    Beside it, *within the landlord's policy timescale* (not a TSM figure): the same
+    responses judged against the response step of the policy the case is handled under,
+    as the pack is written (``timescales.policy_rule``: its days, counting and anchor,
+    the acknowledgement read as above, every recorded extension counted as the deadline
+    engine counts it). Responses whose policy gives no timescale for them are left out of
+    that share.
 
 TP09, satisfaction with the landlord's approach to complaints handling
     Of the satisfaction answers given in the period, the share "very" or "fairly"
@@ -47,7 +58,8 @@ their own date (offered, answered, paid), in total and by the stage the award wa
 at (formal stage 1, stage 2, or any other stage), so an award offered in March and paid
 in April is an offer of March and a payment of April. *Open now*
 and *overdue now* describe today, whatever the period: a stage is overdue when it is
-still unanswered after the Code's response date.
+still unanswered after the Code's response date (counted from the acknowledgement made,
+or from the day it was due while none has been).
 """
 
 from __future__ import annotations

@@ -7,10 +7,13 @@ chronology (events are stamped with the stage they were recorded at):
   at a stage of level 1, or on the day it was made a formal complaint (packs with an
   informal first stage);
 - stage 2 starts on the day an escalation into a level 2 stage was accepted;
-- a non-working start day counts from the next working day, as the deadline engine does.
+- a non-working start day counts from the next working day, as the deadline engine does;
+- each response is judged against the Code (from the acknowledgement made by the response,
+  else from the day it was due; ``response_due``) and against the case's own policy.
 
 One SQL statement groups the events of the candidate cases by case with conditional
-aggregates (first acknowledgement, first response, extension days... at each level),
+aggregates (first acknowledgement, first response and the stage it was recorded at,
+extension days... at each level),
 returning one row per case. Everything else is numpy over those rows; working days use
 the organisation's calendar in bulk.
 
