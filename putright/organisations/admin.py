@@ -190,12 +190,13 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
         if formset.model is not PolicyAdoption:
             super().save_formset(request, form, formset, change)
             return
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for adoption_form in formset.extra_forms:
             if not adoption_form.has_changed():
                 continue
             data = adoption_form.cleaned_data
             try:
-                organisation_adopt_policy(
+                adoption = organisation_adopt_policy(
                     organisation=form.instance,
                     policy_pack=data["policy_pack"],
                     from_date=data["from_date"],
@@ -203,8 +204,10 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
                     recorded_by=request.user if request.user.is_authenticated else None,
                     recorded_by_label=ADMIN,
                 )
-            except OrganisationError as error:
+            except OrganisationError as error:  # changed by someone else since the form was checked
                 messages.error(request, str(error))
+            else:
+                formset.new_objects.append(adoption)
 
     def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
         """Closure days, the region or the cut-off changed here move open cases' dates too."""
