@@ -199,6 +199,31 @@ def figure_table(
     return {"columns": columns, "rows": rows}
 
 
+#: A figure shown beside another on the TSM page's cards, rather than on a card of its own.
+BESIDE = {
+    "ch02.stage1": ("ch02.stage1_policy", "Within the landlord's policy timescale"),
+    "ch02.stage2": ("ch02.stage2_policy", "Within the landlord's policy timescale"),
+}
+#: Counts the TSM table gives that need no card (their rates per 1,000 homes have one).
+NO_CARD = {"ch01.stage1", "ch01.stage2"}
+
+
+def tsm_cards(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline cards: each measure's total, CH02 with the landlord's own timescale."""
+    rows = {row["key"]: row for row in table["rows"]}
+    shown_beside = {key for key, _label in BESIDE.values()}
+    cards = []
+    for row in table["rows"]:
+        if row["key"] in NO_CARD or row["key"] in shown_beside:
+            continue
+        card = {"label": row["label"], "cell": row["cells"][-1], "beside": None}
+        if row["key"] in BESIDE and BESIDE[row["key"]][0] in rows:
+            key, label = BESIDE[row["key"]]
+            card["beside"] = {"label": label, "cell": rows[key]["cells"][-1]}
+        cards.append(card)
+    return cards
+
+
 def bars(report: Report, key: str) -> list[dict[str, Any]]:
     """Bar widths for a chart of one figure across the groups (the table is the accessible source)."""
     unit = ALL_FIGURES[key].unit
@@ -291,6 +316,10 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
     charts = []
     if report.by:
         charts = [{"title": label, "bars": bars(report, key)} for key, label in CHARTS[kind]]
+    tables = [
+        {"caption": caption, **figure_table(report, keys, params, cases_allowed)}
+        for caption, keys in sections
+    ]
     return render(
         request,
         "reports/report.html",
@@ -300,10 +329,8 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
             "kind": kind,
             "params": params,
             "charts": charts,
-            "tables": [
-                {"caption": caption, **figure_table(report, keys, params, cases_allowed)}
-                for caption, keys in sections
-            ],
+            "tables": tables,
+            "cards": tsm_cards(tables[0]) if kind == "tsm" else [],
             "dimensions": DIMENSIONS,
             "csv_url": reverse("reports:export", args=[kind, "csv"]) + "?" + params.query(),
             "xlsx_url": reverse("reports:export", args=[kind, "xlsx"]) + "?" + params.query(),

@@ -46,6 +46,10 @@ def test_tsm_page_for_a_board_member_has_figures_but_no_case_links(board, year):
     assert "8.5" in html
     assert "76.9%" in html  # CH02 stage 1: 10 of 13
     assert "10 of 13" in html
+    # Beside CH02 on its card, the landlord's own timescale (an extension beyond the Code
+    # counts in full under the policy): 11 of 13.
+    assert "Within the landlord&#x27;s policy timescale: <strong>84.6%</strong> (11 of 13)" in html
+    assert html.count('class="app-card"') == 5  # two rates, CH02 twice, TP09
     assert "/reports/tsm/cases/" not in html
 
 
