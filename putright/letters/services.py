@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -54,23 +55,72 @@ def letter_preview(case: Case, *, sequence: int, large_print: bool = False) -> t
     return render_letter(case, event, spec, events, large_print=large_print)
 
 
-def _channel_for(case: Case, spec: LetterSpec) -> tuple[str, str, str]:
-    """How to send it (channel, status, recipient), honouring the preferred contact method."""
+#: The letters the Code requires in writing: a phone or text preference adds a call beside
+#: them, and never replaces them.
+WRITTEN_KINDS = frozenset(
+    {
+        "acknowledgement",
+        "extension",
+        "response",
+        "final_response",
+        "escalation_refused",
+        "refusal_to_accept",
+        "closure",
+    }
+)
+#: The template of the call to make beside a written letter (``<template>:call``).
+CALL_SUFFIX = ":call"
+NO_ADDRESS = (
+    "This letter must be sent in writing, but the customer has no e-mail address or postal "
+    "address on record. Record one (ask them if need be), then send it."
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a letter goes: its channel, status and recipient, and any call to make beside it."""
+
+    channel: str
+    status: str
+    recipient: str
+    call: str = ""  # the number to call about it, when the customer prefers the phone
+
+    @property
+    def written(self) -> bool:
+        return self.channel in (Channel.EMAIL, Channel.POST)
+
+
+def delivery_for(case: Case, spec: LetterSpec) -> Delivery:
+    """How to send it, the customer's preferred way: in writing (e-mail where they have an
+    address, otherwise post) for every letter the Code requires in writing, with a call to
+    make beside it for those who prefer the phone or texts; other letters as they prefer."""
     if spec.audience == "internal":
-        return Channel.INTERNAL, Status.SENT, case.investigating_team or "investigating team"
+        return Delivery(
+            Channel.INTERNAL, Status.SENT, case.investigating_team or "investigating team"
+        )
     customer = case.customer
     if customer is None:
         raise CaseStateError("There is no customer to write to on this case.")
     preferred = customer.preferred_contact
-    if preferred == "email" and customer.email:
-        return Channel.EMAIL, Status.SENT, customer.email
-    if preferred in ("phone", "text") and customer.phone:
-        return Channel.PHONE, Status.TO_CALL, customer.phone
-    if customer.address or customer.postcode:
-        return Channel.POST, Status.QUEUED_FOR_PRINT, customer.name
-    if customer.email:
-        return Channel.EMAIL, Status.SENT, customer.email
-    raise CaseStateError("The customer has no e-mail address or postal address on record.")
+    by_phone = preferred in ("phone", "text") and bool(customer.phone)
+    if by_phone and spec.kind not in WRITTEN_KINDS:
+        return Delivery(Channel.PHONE, Status.TO_CALL, customer.phone)
+    call = customer.phone if by_phone else ""
+    has_address = bool(customer.address or customer.postcode)
+    if customer.email and not (preferred == "letter" and has_address):
+        return Delivery(Channel.EMAIL, Status.SENT, customer.email, call)
+    if has_address:
+        return Delivery(Channel.POST, Status.QUEUED_FOR_PRINT, customer.name, call)
+    raise CaseStateError(NO_ADDRESS)
+
+
+def call_about(letter: Correspondence) -> Correspondence | None:
+    """The call to make beside a written letter, if the customer prefers the phone."""
+    return Correspondence.objects.filter(
+        case_id=letter.case_id,
+        event_sequence=letter.event_sequence,
+        template=letter.template + CALL_SUFFIX,
+    ).first()
 
 
 @transaction.atomic
@@ -91,12 +141,65 @@ def letter_send(
         needs = (case.customer.accessibility_needs if case.customer else "").lower()
         large_print = "large print" in needs
     subject, html = render_letter(case, event, spec, events, large_print=large_print)
-    channel, status, recipient = _channel_for(case, spec)
+    how = delivery_for(case, spec)
     pdf = render_pdf(html)
+    kept = partial(_keep, case, sequence, html=html, pdf=pdf, large_print=large_print, actor=actor)
+    letter = kept(spec.template, how.channel, how.status, how.recipient, subject)
+    call = (
+        kept(
+            spec.template + CALL_SUFFIX,
+            Channel.PHONE,
+            Status.TO_CALL,
+            how.call,
+            f"Call the customer about: {subject}",
+        )
+        if how.call
+        else None
+    )
+    if how.channel == Channel.EMAIL:
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=plain_text(html),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[how.recipient],
+        )
+        message.attach_alternative(html, "text/html")
+        message.attach(f"{case.reference}.pdf", pdf, "application/pdf")
+        transaction.on_commit(message.send)
+    data = {
+        "correspondence_id": letter.pk,
+        "template": spec.template,
+        "subject": subject,
+        "channel": how.channel,
+        "status": how.status,
+        "about_event": sequence,
+        "large_print": large_print,
+    }
+    if call is not None:
+        data.update(call_id=call.pk, call_status=Status.TO_CALL)
+    case_record_letter(case=case, actor=actor, data=data)
+    return letter
+
+
+def _keep(
+    case: Case,
+    sequence: int,
+    template: str,
+    channel: str,
+    status: str,
+    recipient: str,
+    subject: str,
+    *,
+    html: str,
+    pdf: bytes,
+    large_print: bool,
+    actor: Actor,
+) -> Correspondence:
+    """Keep one letter, e-mail or call to make, with its HTML and PDF."""
     now = timezone.now()
-    letter = Correspondence(
+    item = Correspondence(
         case=case,
-        template=spec.template,
+        template=template,
         event_sequence=sequence,
         subject=subject,
         channel=channel,
@@ -108,34 +211,10 @@ def letter_send(
         created_at=now,
         sent_at=now if status == Status.SENT else None,
     )
-    letter.pdf.save(
-        f"{case.reference}-{sequence}-{spec.template}.pdf", ContentFile(pdf), save=False
-    )
-    letter.save()
-    if channel == Channel.EMAIL:
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=plain_text(html),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient],
-        )
-        message.attach_alternative(html, "text/html")
-        message.attach(f"{case.reference}.pdf", pdf, "application/pdf")
-        transaction.on_commit(message.send)
-    case_record_letter(
-        case=case,
-        actor=actor,
-        data={
-            "correspondence_id": letter.pk,
-            "template": spec.template,
-            "subject": subject,
-            "channel": channel,
-            "status": status,
-            "about_event": sequence,
-            "large_print": large_print,
-        },
-    )
-    return letter
+    name = f"{case.reference}-{sequence}-{template.replace(CALL_SUFFIX, '-call')}.pdf"
+    item.pdf.save(name, ContentFile(pdf), save=False)
+    item.save()
+    return item
 
 
 def ombudsman_bundle(case: Case) -> bytes:

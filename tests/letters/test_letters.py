@@ -133,7 +133,7 @@ def test_a_customer_who_prefers_letters_gets_one_queued_for_print_and_large_prin
     assert mail.outbox == []
 
 
-def test_a_customer_who_prefers_the_phone_becomes_a_call_for_the_handler(receive, clock, handler):
+def test_a_customer_who_prefers_the_phone_is_written_to_and_called(receive, clock, handler):
     clock(2026, 3, 2, 9)
     case = receive("hos-code-2024", received_at=clock(2026, 3, 2, 9))
     case.customer.preferred_contact = "phone"
@@ -146,10 +146,13 @@ def test_a_customer_who_prefers_the_phone_becomes_a_call_for_the_handler(receive
     )
 
     assert (letter.channel, letter.status, letter.recipient) == (
-        Channel.PHONE,
-        Status.TO_CALL,
-        "07700 900123",
+        Channel.EMAIL,
+        Status.SENT,
+        "pat@example.org",
     )
+    call = case.correspondence.get(channel=Channel.PHONE)
+    assert (call.status, call.recipient) == (Status.TO_CALL, "07700 900123")
+    assert len(mail.outbox) == 1
 
 
 def test_a_letter_is_sent_once(receive, clock, handler):

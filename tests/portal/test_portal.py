@@ -594,7 +594,7 @@ def test_escalation_inside_the_window_with_reasons_the_policy_requires(
     after = text(client.get("/resident/follow/case/"))
     case.refresh_from_db()
 
-    assert "We have replied" in page
+    assert "We have made our decision" in page  # no letter has been sent yet
     assert "You can do this until Tue 24 Mar 2026" in page
     assert form.status_code == 200
     assert "(optional)" not in text(form).split("Why are you unhappy")[1][:20]

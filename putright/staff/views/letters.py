@@ -16,7 +16,7 @@ from putright.cases.models import Attachment
 from putright.cases.services import Actor
 from putright.letters.models import Correspondence
 from putright.letters.rendering import render_pdf
-from putright.letters.services import letter_preview, letter_send, ombudsman_bundle
+from putright.letters.services import call_about, letter_preview, letter_send, ombudsman_bundle
 
 from .common import case_or_404, staff_user
 
@@ -49,10 +49,13 @@ def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
         else:
             how = {
                 "email": f"E-mailed to {sent.recipient}.",
-                "post": "Queued for printing and posting.",
+                "post": "Queued for printing: print it and post it to the customer.",
                 "phone": f"The customer prefers the phone: call them on {sent.recipient}.",
                 "internal": "Sent to the team.",
             }[sent.channel]
+            call = call_about(sent)
+            if call is not None:
+                how += f" The customer prefers the phone: call them on {call.recipient} too."
             messages.success(request, f"{sent.subject}: {how}")
             return redirect(f"/cases/{case.reference}/?tab=correspondence")
     try:
