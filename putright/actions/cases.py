@@ -100,7 +100,13 @@ def _offer_acknowledge(s: Situation) -> Offer:
 
 
 def _offer_choose_route(s: Situation) -> Offer:
-    return _next(s.open and s.stage is not None and bool(s.stage.routes) and not s.case.route)
+    if not (s.open and s.stage is not None and s.stage.routes):
+        return Offer.NO
+    if not s.case.route:
+        return Offer.NEXT
+    # A route whose extension the customer may refuse offers a switch to another route.
+    extension = s.stage.extension_for(s.case.route)
+    return _also(bool(extension and extension.on_refusal_offer_route))
 
 
 def _offer_request_investigation(s: Situation) -> Offer:
@@ -290,7 +296,13 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "Extend the response deadline with a reason the policy allows, within its cap",
         inputs.ExtendIn,
         lambda case, actor, p, c: case_extend(
-            case=case, actor=actor, working_days=p.working_days, reason=p.reason, **c
+            case=case,
+            actor=actor,
+            working_days=p.working_days,
+            reason=p.reason,
+            explanation=p.explanation,
+            customer_agreed=p.customer_agreed,
+            **c,
         ),
         "Deadline extended. Tell the customer the new date.",
         offered=_offer_extend,

@@ -111,7 +111,23 @@ class ChaseIn(ActionIn):
 
 class ExtendIn(ActionIn):
     working_days: int = Field(..., ge=1, le=60)
-    reason: str = Field(..., min_length=1, max_length=60)
+    reason: str = Field(
+        "",
+        max_length=200,
+        description="One of the policy's extension reasons (its id), or, where the policy "
+        "allows any reason, the handler's words. Optional where the policy lists none.",
+    )
+    explanation: str = Field(
+        "",
+        max_length=5000,
+        description="Why more time is needed, in the handler's own words: the customer's "
+        "letter carries it (Code 6.4). Required where the policy lists no reasons.",
+    )
+    customer_agreed: bool | None = Field(
+        None,
+        description="Whether the customer agreed to more time, where the policy needs their "
+        "agreement for the reason given.",
+    )
 
 
 class IssueIn(In):

@@ -576,15 +576,14 @@ def check_extension(
         )
     if requested <= 0:
         raise RuleViolationError("An extension must be at least one working day", rule="extension")
-    allowed = {choice.id for choice in rule.reasons}
-    if allowed and reason not in allowed:
+    if not rule.allows_reason(reason):
         raise RuleViolationError(
             f"{reason!r} is not an extension reason this policy allows "
-            f"(allowed: {', '.join(sorted(allowed))})",
+            f"(allowed: {', '.join(c.label for c in rule.reasons)})",
             rule="extension.reasons",
             source=rule.source,
         )
-    if already + requested > rule.max_days:
+    if rule.max_days is not None and already + requested > rule.max_days:
         left = max(rule.max_days - already, 0)
         raise RuleViolationError(
             f"{stage.label} can be extended by at most {rule.max_days} working days in all; "

@@ -135,13 +135,20 @@ def _capped(
     level: int,
     notes: list[FloorNote],
 ) -> Extension | None:
-    if extension is None or cap is None or extension.max_days <= cap.max_days:
+    if extension is None or cap is None or cap.max_days is None:
         return extension
+    if extension.max_days is not None and extension.max_days <= cap.max_days:
+        return extension
+    allows = (
+        f"up to {extension.max_days} working days"
+        if extension.max_days is not None
+        else "with no limit stated"
+    )
     notes.append(
         FloorNote(
             "extension_caps",
             where,
-            f"The policy allows an extension of up to {extension.max_days} working days; "
+            f"The policy allows an extension {allows}; "
             f"{_cite('extension_caps', level)} allows at most {cap.max_days}: applying the Code.",
         )
     )

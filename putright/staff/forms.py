@@ -152,29 +152,73 @@ class RecordInvestigationForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
+    """More time: the policy's reasons where it lists them, and always the handler's own words
+    for the customer's letter (Code 6.4); the customer's agreement where the policy needs it."""
+
     working_days = forms.IntegerField(
         label="How many more working days?",
         min_value=1,
         max_value=60,
         widget=forms.NumberInput(attrs={"data-width": "3"}),
     )
-    reason = forms.ChoiceField(label="Why is more time needed?", widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label="Why is more time needed?", widget=forms.RadioSelect, required=False
+    )
+    explanation = forms.CharField(
+        label="Explain it to the customer",
+        help_text="In your own words: the customer's letter carries this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
+    customer_agreed = forms.TypedChoiceField(
+        label="Has the customer agreed to more time?",
+        choices=[("yes", "Yes, they agreed"), ("no", "No, they did not agree")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         stage = self.pack.stage(self.case.stage) if self.case.stage else None
-        rule = stage.extension_for(self.case.route or None) if stage else None
-        if rule is not None:
-            choices_of(self, "reason").choices = [(r.id, r.label) for r in rule.reasons] or [
-                ("other", "Another reason")
-            ]
+        self.rule = stage.extension_for(self.case.route or None) if stage else None
+        rule = self.rule
+        if rule is None or not rule.reasons:
+            del self.fields["reason"]
+            self.fields["explanation"].required = True
+        else:
+            choices_of(self, "reason").choices = [(r.id, r.label) for r in rule.reasons]
+            self.fields["reason"].required = not rule.other_reasons
+            if rule.other_reasons:
+                self.fields[
+                    "reason"
+                ].help_text = "Or leave it and explain another reason below: the policy allows any."
+        if rule is not None and rule.max_days is not None:
             self.fields[
                 "working_days"
             ].help_text = (
                 f"The policy allows at most {rule.max_days} working days in all at this stage."
             )
+        if rule is None or not rule.customer_agreement:
+            del self.fields["customer_agreed"]
         else:
-            choices_of(self, "reason").choices = []
+            when = [c.label.lower() for c in rule.reasons if c.id in rule.agreement_for]
+            if when:
+                self.fields[
+                    "customer_agreed"
+                ].help_text = f"Needed when the reason is {' or '.join(when)}."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.rule is not None and "customer_agreed" in self.fields:
+            reason = data.get("reason") or ""
+            if self.rule.needs_agreement(reason) and data.get("customer_agreed") is None:
+                self.add_error("customer_agreed", "Say whether the customer agreed to more time.")
+        if "reason" in self.fields and not data.get("reason") and not data.get("explanation"):
+            self.add_error("explanation", "Choose a reason above, or explain it here.")
+        return data
 
 
 class RespondForm(ActionForm):

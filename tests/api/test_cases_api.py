@@ -802,17 +802,15 @@ def test_extension_beyond_the_cap_is_422_naming_the_rule(handler_api, cases):
     assert "extension.max_days" in error["message"]
 
 
-def test_extension_for_a_reason_the_policy_does_not_give_is_422(handler_api, cases):
+def test_an_extension_unexplained_to_the_resident_is_400(handler_api, cases):
+    # The Code lists no reasons; they must be clearly explained to the resident (6.4).
     error = error_of(
-        handler_api.post(
-            f"/cases/{cases['ordinary'].reference}/extend",
-            {"working_days": 2, "reason": "holiday"},
-        ),
-        422,
-        "policy_rule",
+        handler_api.post(f"/cases/{cases['ordinary'].reference}/extend", {"working_days": 2}),
+        400,
+        "invalid",
     )
-    assert "(policy rule: extension.reasons, Code 6.4-6.5)" in error["message"]
-    assert set(error["fields"]) == {"reason"}
+    assert "Explain in your own words why more time is needed" in error["message"]
+    assert set(error["fields"]) == {"explanation"}
 
 
 def test_refusing_escalation_on_a_ground_the_policy_does_not_give_is_422(manager_api, cases, actor):
@@ -945,7 +943,7 @@ def test_action_bad_input_is_400_never_5xx(apis, cases, action, body, field):
             {"outcome": "upheld", "text": "x", "issues": [{"outcome": "upheld"}]},
             {"issues.0.description"},
         ),
-        ("extend", {}, {"working_days", "reason"}),
+        ("extend", {}, {"working_days"}),
         ("extend", {"working_days": "ten", "reason": "complexity"}, {"working_days"}),
         ("extend", {"working_days": 0, "reason": "complexity"}, {"working_days"}),
         ("escalate", {"reasons": ["not", "text"]}, {"reasons"}),

@@ -268,8 +268,20 @@ def test_rooftop_alerts_the_executive_director_at_the_twenty_day_ceiling(receive
     case = case_acknowledge(case=case, actor=Actor(handler))
     clock(2026, 3, 12, 9)
     with pytest.raises(PolicyRuleError, match="at most 10 working days"):
-        case_extend(case=case, actor=Actor(handler), working_days=11, reason=_rooftop_reason())
-    case = case_extend(case=case, actor=Actor(handler), working_days=10, reason=_rooftop_reason())
+        case_extend(
+            case=case,
+            actor=Actor(handler),
+            working_days=11,
+            reason=_rooftop_reason(),
+            customer_agreed=True,
+        )
+    case = case_extend(
+        case=case,
+        actor=Actor(handler),
+        working_days=10,
+        reason=_rooftop_reason(),
+        customer_agreed=True,
+    )
     assert deadline(case, "stage1", "respond").due == D(2026, 3, 30)
     assert deadline(case, "stage1", "ceiling").due == D(2026, 3, 30)
 

@@ -78,7 +78,7 @@ def test_code_6_4_an_extension_longer_than_the_code_allows_is_capped():
     assert extension is not None
     assert extension.max_days == 10
     assert floored.notes_for("stages.stage1.extension") == [
-        "The policy allows an extension of up to 20 working days; Code 6.4 allows at most "
+        "The policy allows an extension up to 20 working days; Code 6.4 allows at most "
         "10: applying the Code."
     ]
 

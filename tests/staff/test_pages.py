@@ -283,7 +283,7 @@ def test_a_rule_of_the_policy_is_shown_beside_its_field(staff_client, caseworker
     case = received(code_org, caseworker)
     page = staff_client.post(
         f"/cases/{case.reference}/extend/",
-        {"version": case.version, "working_days": 11, "reason": "complexity"},
+        {"version": case.version, "working_days": 11, "explanation": "Waiting for a survey."},
     )
     assert page.status_code == 400
     tree = parse(page.content)

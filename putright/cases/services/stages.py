@@ -12,7 +12,7 @@ from putright.accounts.actors import Actor
 from putright.accounts.models import User
 from putright.domain.deadlines import check_extension
 from putright.domain.errors import RuleViolationError
-from putright.domain.policy import Stage
+from putright.domain.policy import Extension, Stage
 
 from .. import errors
 from ..errors import (
@@ -257,14 +257,28 @@ def case_extend(
     case: Case,
     actor: Actor,
     working_days: int,
-    reason: str,
+    reason: str = "",
+    explanation: str = "",
+    customer_agreed: bool | None = None,
     expected_version: int | None = None,
     occurred_at: datetime.datetime | None = None,
 ) -> Case:
-    """Extend the response deadline with a reason the pack allows, never past its cap."""
+    """Extend the response deadline with a reason the pack allows, never past its cap.
+
+    ``reason`` is one of the pack's reasons (or the handler's words where the pack allows
+    any); ``explanation`` is the handler's own words for the customer's letter (Code 6.4),
+    required where the pack lists no reasons. Where the pack needs the customer's agreement
+    for the reason, ``customer_agreed`` records it; a refusal offers the pack's other route.
+    """
     case = _lock(case, expected_version)
     _require_open(case)
     pack, stage = _stage(case)
+    rule = stage.extension_for(case.route or None)
+    reason, explanation = reason.strip(), explanation.strip()
+    if rule is not None:
+        _check_extension_words(rule, reason, explanation)
+        if rule.needs_agreement(reason):
+            _check_agreement(stage, rule, reason, customer_agreed)
     moment = _moment(occurred_at, case)
     events = list(case_events(case))
     here = stage_events(case, events)
@@ -287,11 +301,14 @@ def case_extend(
         raise _rule_error(error, field) from None
     before = _response_due(case, events)
     data: dict[str, Any] = {"working_days": working_days, "reason": reason}
+    if explanation:
+        data["explanation"] = explanation
+    if customer_agreed is not None:
+        data["customer_agreed"] = customer_agreed
     planned = Event(
         case=case, kind=EventKind.EXTENDED, stage=case.stage, occurred_at=moment, data=data
     )
     after = _response_due(case, [*events, planned])
-    rule = stage.extension_for(case.route or None)
     data.update(
         new_due=after.isoformat() if after else None,
         previous_due=before.isoformat() if before else None,
@@ -301,6 +318,48 @@ def case_extend(
     _append(case, EventKind.EXTENDED, actor, moment, data)
     _save(case)
     return case
+
+
+def _check_extension_words(rule: Extension, reason: str, explanation: str) -> None:
+    """A listed reason where the policy lists them; the handler's words where it does not."""
+    if rule.reasons and not rule.other_reasons and not reason:
+        message = "Choose why more time is needed: " + ", ".join(c.label for c in rule.reasons)
+        raise CaseInputError(message, fields={"reason": message})
+    if not reason and not explanation:
+        message = (
+            "Explain in your own words why more time is needed; the customer's letter "
+            "carries it (Code 6.4)."
+        )
+        raise CaseInputError(message, fields={"explanation": message})
+
+
+def _check_agreement(
+    stage: Stage, rule: Extension, reason: str, customer_agreed: bool | None
+) -> None:
+    """An extension the policy makes the customer's choice needs their recorded agreement."""
+    label = next((c.label for c in rule.reasons if c.id == reason), reason)
+    source = f" ({rule.source})" if rule.source else ""
+    if customer_agreed is None:
+        message = (
+            f"The policy needs the customer's agreement to more time when the reason is "
+            f"{label.lower()}{source}: record whether they agreed."
+        )
+        raise CaseInputError(message, fields={"customer_agreed": message})
+    if customer_agreed:
+        return
+    route = stage.route(rule.on_refusal_offer_route) if rule.on_refusal_offer_route else None
+    offer = (
+        f" The policy offers a {route.label} instead: choose that route to go on."
+        if route is not None
+        else ""
+    )
+    message = f"The customer did not agree to more time, so it cannot be extended{source}.{offer}"
+    raise PolicyRuleError(
+        message,
+        rule="extension.customer_agreement",
+        source=rule.source,
+        fields={"customer_agreed": message},
+    )
 
 
 def _response_due(case: Case, events: Sequence[Event]) -> datetime.date | None:
