@@ -255,3 +255,32 @@ def test_the_landlords_own_timescale_is_shown_beside_the_codes(now, handler):
     assert "10 working days of the acknowledgement (Code 6.3)" in notes
     assert "acknowledgement was due" in notes
     assert "policy timescale" in notes
+
+
+def test_the_policy_timescale_follows_the_stage_2_route(now, handler, reviewer):
+    # Southern's stage 2 answers within 20 working days of the escalation, but within 10 on
+    # its Compensation Review route (4.6); the Code: 20 from the escalation's acknowledgement.
+    org = organisation("routes", "southern-housing-2020")
+
+    def escalated(route: str):
+        case = ack(receive(org, handler, at(2025, 6, 2)), handler, at(2025, 6, 3))
+        case = answer(case, handler, at(2025, 6, 13), "partly_upheld")
+        case = case_escalate(
+            case=case,
+            actor=handler,
+            route=route,
+            reasons="The offer is too low",
+            about=["compensation"] if route else [],
+            occurred_at=at(2025, 7, 7),
+        )
+        return ack(case, reviewer, at(2025, 7, 8))
+
+    # Answered on Mon 28 Jul, day 15 from the escalation on Mon 7 Jul (day 14 from the
+    # acknowledgement): inside the Code and the usual 20 days; late on the 10-day route.
+    review = answer(escalated("compensation_review"), reviewer, at(2025, 7, 28))
+    panel = answer(escalated("complaint_review_panel"), reviewer, at(2025, 7, 28))
+
+    report = tsm_report(org, START, END)
+    assert pair(report.figure("ch02.stage2")) == (2, 2)
+    assert ids(report.figure("ch02.stage2_policy")) == {panel.pk}
+    assert review.pk not in ids(report.figure("ch02.stage2_policy"))
