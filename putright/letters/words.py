@@ -139,6 +139,14 @@ def date(value: object) -> str:
         return text
 
 
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def dates_in_words(text: object) -> str:
+    """Words that name ISO dates (``overdue since 2026-03-10``), with the dates in words."""
+    return _ISO_DATE.sub(lambda found: date(found.group(1)), str(text or ""))
+
+
 def event_reason(pack: Pack | None, event: Any, *, route_id: str = "") -> str:
     """The reason an event records, in words; empty when it records none."""
     data = event.data or {}

@@ -248,3 +248,29 @@ def test_the_signature_never_stands_alone_on_a_page(receive, clock, handler):
             alone.append(paragraphs)
 
     assert alone == []
+
+
+def test_the_history_writes_the_dates_an_event_names_as_dates(receive, clock, handler, client):
+    from putright.accounts.models import Membership, Role
+    from putright.cases.services import case_record_event
+
+    clock(2026, 3, 2, 9)
+    case = receive("hos-code-2024", received_at=clock(2026, 3, 2, 9))
+    clock(2026, 3, 12, 9)
+    case = case_record_event(
+        case=case,
+        actor=Actor(handler),
+        kind=EventKind.ACTION_OVERDUE,
+        data={"due_on": "2026-03-10", "description": "Action overdue since 2026-03-10: gutter"},
+    )
+    Membership.objects.create(
+        user=handler, organisation=case.organisation, role=Role.COMPLAINT_HANDLER
+    )
+    client.force_login(handler)
+
+    page = " ".join(strip_tags(client.get(f"/cases/{case.reference}/").content.decode()).split())
+    bundle = " ".join(pdf_pages(ombudsman_bundle(case)))
+
+    assert "Action overdue since Tue 10 Mar 2026: gutter" in page
+    assert "Action overdue since Tue 10 Mar 2026: gutter" in bundle
+    assert "2026-03-10" not in page

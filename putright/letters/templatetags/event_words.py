@@ -6,6 +6,7 @@
 - ``{% pack_label case "route" value %}`` (``route``, ``step``, ``stage``, ``closure``,
   ``extension``, ``payment_method``);
 - ``{{ value|date_words }}``: an ISO date (or a date) as ``Wed 30 Dec 2026``;
+- ``{{ text|dates_in_words }}``: words that name ISO dates, with the dates in words;
 - ``{{ value|sentence }}``: words ending with exactly one full stop;
 - ``{{ value|unstopped }}``: words without their closing full stop, for a sentence that goes on.
 
@@ -53,6 +54,11 @@ def pack_label(case: Any, what: str, value: str) -> str:
 @register.filter
 def date_words(value: object) -> str:
     return words.date(value)
+
+
+@register.filter
+def dates_in_words(value: object) -> str:
+    return words.dates_in_words(value)
 
 
 @register.filter
