@@ -4,11 +4,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from putright.domain.floor import FLOOR_RULES
 from putright.policies.registry import pack_registry
 
-from .models import ClosureDay, FloorChange, HomesCount, Organisation, PolicyAdoption
+from .models import (
+    ClosureDay,
+    FloorChange,
+    HomesCount,
+    Organisation,
+    PolicyAdoption,
+)
 from .services import (
     OrganisationError,
     adoption_refusal,
@@ -18,6 +25,7 @@ from .services import (
 )
 
 ADMIN = "admin"
+RULES = {rule.id: rule for rule in FLOOR_RULES}
 ONE_CHANGE_AT_A_TIME = "Record one change of policy at a time."
 FLOOR_HELP = (
     "Ticked (the default): where the organisation's policy is weaker than the Complaint "
@@ -89,12 +97,12 @@ class PolicyAdoptionInline(admin.TabularInline[PolicyAdoption, Organisation]):
         "policy_pack",
         "from_date",
         "replaces",
+        "state",
         "note",
         "recorded_by_name",
         "recorded_at",
-        "withdrawn_at",
     )
-    readonly_fields = ("replaces", "recorded_by_name", "recorded_at", "withdrawn_at")
+    readonly_fields = ("replaces", "state", "recorded_by_name", "recorded_at")
     verbose_name = "change of policy"
     verbose_name_plural = (
         "changes of policy (cases received before the date keep the pack they started under)"
@@ -103,6 +111,20 @@ class PolicyAdoptionInline(admin.TabularInline[PolicyAdoption, Organisation]):
     @admin.display(description="recorded by")
     def recorded_by_name(self, adoption: PolicyAdoption) -> str:
         return adoption.recorded_by_name if adoption.pk else ""
+
+    @admin.display(description="state")
+    def state(self, adoption: PolicyAdoption) -> str:
+        if not adoption.pk:
+            return ""
+        if adoption.withdrawn_at is not None:
+            by = adoption.withdrawn_by or adoption.withdrawn_by_label
+            return f"withdrawn {timezone.localtime(adoption.withdrawn_at):%d %b %Y} ({by})"
+        today = timezone.localdate().isoformat()
+        if adoption.from_date.isoformat() > today:
+            return "scheduled"
+        started = [day for day, _ in adoption.organisation.policy_schedule if day and day <= today]
+        in_force = max(started, default="") == adoption.from_date.isoformat()
+        return "in force" if in_force else "superseded"
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -116,7 +138,7 @@ class FloorChangeInline(admin.TabularInline[FloorChange, Organisation]):
 
     model = FloorChange
     extra = 0
-    fields = ("rule", "applies", "note", "recorded_by_name", "recorded_at")
+    fields = ("code_minimum", "applies", "note", "recorded_by_name", "recorded_at")
     readonly_fields = fields
     verbose_name = "change to the Code minimums applied"
     verbose_name_plural = "changes to the Code minimums applied"
@@ -124,6 +146,11 @@ class FloorChangeInline(admin.TabularInline[FloorChange, Organisation]):
     @admin.display(description="recorded by")
     def recorded_by_name(self, change: FloorChange) -> str:
         return change.recorded_by_name
+
+    @admin.display(description="Code minimum")
+    def code_minimum(self, change: FloorChange) -> str:
+        rule = RULES.get(change.rule)
+        return f"{rule.title} ({rule.provisions})" if rule else change.rule
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -161,10 +188,24 @@ class OrganisationForm(forms.ModelForm[Organisation]):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     form = OrganisationForm
-    list_display = ("name", "slug", "policy_pack", "floor_off", "ombudsman_route", "parent")
+    list_display = (
+        "name",
+        "slug",
+        "policy_pack",
+        "next_policy",
+        "floor_off",
+        "ombudsman_route",
+        "parent",
+    )
     search_fields = ("name", "slug")
     readonly_fields = ("policy_pack", "reference_prefix", "calendar_version")
     inlines = [HomesCountInline, ClosureDayInline, PolicyAdoptionInline, FloorChangeInline]
+
+    @admin.display(description="scheduled change of policy")
+    def next_policy(self, organisation: Organisation) -> str:
+        today = timezone.localdate().isoformat()
+        later = [(day, pack) for day, pack in organisation.policy_schedule if day and day > today]
+        return ", ".join(f"{pack} from {day}" for day, pack in later) or "-"
 
     @admin.display(description="Code minimums not applied")
     def floor_off(self, organisation: Organisation) -> str:

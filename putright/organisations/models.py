@@ -75,8 +75,8 @@ class Organisation(models.Model):
     policy_pack = models.CharField(
         max_length=60,
         default="hos-code-2024",
-        help_text="The pack in force today. Change it from a date with putright org set-policy "
-        "(or below, under policy changes): cases received before keep the pack they started under.",
+        help_text="The pack in force today. To change it from a date, add a change of policy "
+        "below (or run putright org set-policy): cases received before keep their pack.",
     )
     policy_schedule = models.JSONField(
         default=list,

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='organisation',
             name='policy_pack',
-            field=models.CharField(default='hos-code-2024', help_text='The pack in force today. Change it from a date with putright org set-policy (or below, under policy changes): cases received before keep the pack they started under.', max_length=60),
+            field=models.CharField(default='hos-code-2024', help_text='The pack in force today. To change it from a date, add a change of policy below (or run putright org set-policy): cases received before keep their pack.', max_length=60),
         ),
         migrations.CreateModel(
             name='FloorChange',
