@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from .calendar import WorkingCalendar
+from .calendar import WorkingCalendar, describe
 from .deadlines import (
     Deadline,
     Fact,
@@ -84,7 +84,7 @@ def due_actions(
                         step="escalation_window",
                         closure_reason=ClosureReason.WINDOW_LAPSED,
                         description=f"Close the case: the window to escalate ended on "
-                        f"{deadline.due.isoformat()}",
+                        f"{describe(deadline.due)}",
                         source=stage.escalation.source,
                     )
                 )
@@ -98,7 +98,7 @@ def due_actions(
                     stage=current,
                     step=deadline.step,
                     roles=deadline.breach_alert,
-                    description=f"{deadline.label}: missed (due {deadline.due.isoformat()})",
+                    description=f"{deadline.label}: missed (due {describe(deadline.due)})",
                     source=deadline.explanation.source,
                 )
             )
@@ -120,7 +120,7 @@ def _ladder(pack: Pack, calendar: WorkingCalendar, deadline: Deadline) -> list[D
     """The rungs of a step's ladder that are still relevant: the step is not yet done."""
     stage = pack.stage(deadline.stage)
     step = next((s for s in stage.steps_for(deadline.route) if s.id == deadline.step), None)
-    if step is None or not step.ladder or deadline.completed_on is not None:
+    if step is None or not step.ladder or deadline.completed_on is not None or deadline.superseded:
         return []
     if deadline.explanation.projected:
         return []  # the step it counts from has not happened: nothing to chase yet
@@ -190,7 +190,7 @@ def _closures(
                 step=f"close_{rule.reason.value}",
                 closure_reason=rule.reason,
                 description=f"Close the case: {rule.reason.value.replace('_', ' ')} "
-                f"{rule.days} days after {start.on.isoformat()}",
+                f"{rule.days} days after {describe(start.on)}",
                 source=rule.source,
             )
         )

@@ -119,9 +119,13 @@ class Deadline:
     explanation: Explanation
     completed_on: date | None = None
     breach_alert: tuple[str, ...] = ()
+    # Never done, and now past doing: an acknowledgement the stage was answered without.
+    superseded: bool = False
 
     @property
     def is_open(self) -> bool:
+        if self.superseded:
+            return False
         return self.state is State.PENDING or (
             self.state is State.MISSED and self.completed_on is None
         )
@@ -394,6 +398,12 @@ def _stage_deadlines(
             done = min(
                 (f for f in (contacted, next(marked, None)) if f), key=lambda f: f.on, default=None
             )
+        elif completion is Completion.ACKNOWLEDGED:
+            # Done only when made; a response within the period counts only where the
+            # policy says so, and then on the response's date.
+            done = run.first(FactKind.ACKNOWLEDGED)
+            if done is None and responded is not None and step.response_counts:
+                done = responded if responded.on <= due else None
         elif completion in _COMPLETION_FACT:
             done = run.first(_COMPLETION_FACT[completion])
         elif completion is Completion.RECORDED:
@@ -405,6 +415,11 @@ def _stage_deadlines(
         if completion in _COMPLETION_FACT:
             due_by_completion[_COMPLETION_FACT[completion]] = due
         state = _state(due, completed_on, ended, today)
+        superseded = (
+            completion is Completion.ACKNOWLEDGED and completed_on is None and bool(responded)
+        )
+        if superseded:
+            state = State.MISSED  # answered without ever being acknowledged
         unit = "working" if step.counts is Counting.WORKING else "calendar"
         out.append(
             Deadline(
@@ -419,6 +434,7 @@ def _stage_deadlines(
                 owner=step.owner,
                 completed_on=completed_on,
                 breach_alert=step.breach_alert,
+                superseded=superseded,
                 explanation=Explanation(
                     rule=f"{step.label}: within {step.days} {unit} days of "
                     f"{_anchor_name(step.start, run)}",

@@ -299,8 +299,7 @@ def next_date(case: Case, deadlines: list[Deadline]) -> NextDate | None:
         for d in deadlines
         if d.stage == case.stage
         and d.step in ("acknowledge", "respond")
-        and d.completed_on is None
-        and d.state in (State.PENDING, State.MISSED)
+        and d.is_open
     ]
     first = min(open_steps, key=lambda d: d.due, default=None)
     if first is None:

@@ -13,7 +13,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from putright.accounts.actors import Actor
-from putright.domain.deadlines import State
 from putright.domain.errors import RuleViolationError
 from putright.domain.policy import Pack, Stage
 from putright.organisations.models import Organisation, ReferenceCounter
@@ -142,9 +141,7 @@ def _refresh_cached_dates(
     events = list(case_events(case) if events is None else events)
     today = timezone.localdate()
     deadlines = case_deadlines(case, today=today, events=events)
-    open_deadlines = [
-        d for d in deadlines if d.completed_on is None and d.state in (State.PENDING, State.MISSED)
-    ]
+    open_deadlines = [d for d in deadlines if d.is_open]
     first = min(open_deadlines, key=lambda d: d.due, default=None)
     case.next_due_on = first.due if first else None
     case.next_due_step = f"{first.stage}:{first.step}" if first else ""

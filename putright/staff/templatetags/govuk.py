@@ -74,6 +74,7 @@ def rag(state: str) -> str:
     return {
         "overdue": "red",
         "missed": "red",
+        "not_done": "red",
         "due_soon": "amber",
         "pending": "green",
         "done_late": "grey",

@@ -47,8 +47,12 @@ def display_state(deadline: Deadline, today: Any) -> str:
     """Red, amber, green or grey: overdue, due within two days, later, done."""
     if deadline.completed_on is not None and deadline.state is State.MISSED:
         return "done_late"
-    if deadline.completed_on is not None or deadline.state in (State.MET, State.STOPPED):
+    if deadline.completed_on is not None or deadline.state is State.MET:
         return "done"
+    if deadline.state is State.STOPPED:
+        return "stopped"
+    if deadline.superseded:
+        return "not_done"  # a stage answered without being acknowledged
     if deadline.state is State.LAPSED:
         return "lapsed"
     if deadline.state is State.MISSED:
@@ -61,6 +65,8 @@ def display_state(deadline: Deadline, today: Any) -> str:
 STATE_LABELS = {
     "done": "Done",
     "done_late": "Done late",
+    "stopped": "Not needed: the stage ended first",
+    "not_done": "Never done",
     "lapsed": "Lapsed",
     "overdue": "Overdue",
     "due_soon": "Due soon",
