@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -182,3 +183,13 @@ def test_policy_impact_fails_clearly(landlord):
     assert fails("policy-impact", "nowhere", "--policy", CODE).startswith(
         "There is no organisation 'nowhere'"
     )
+
+
+def test_list_shows_a_scheduled_change_of_policy(landlord):
+    run("set-policy", landlord.slug, "--policy", CODE, "--from", "2027-01-04")
+    out = run("list")
+    assert "hos-code-2024 from 2027-01-04" in out
+    [row] = json.loads(run("list", "--json"))
+    assert row["policy"] == SLH
+    assert row["scheduled"] == "hos-code-2024 from 2027-01-04"
+    assert row["floor_off"] == []

@@ -414,11 +414,15 @@ class Command(PutRightCommand):
         )
 
     def do_list(self, *, as_json: bool) -> None:
+        today = timezone.localdate().isoformat()
         rows = [
             {
                 "slug": o.slug,
                 "name": o.name,
                 "policy": o.policy_pack,
+                "scheduled": ", ".join(
+                    f"{pack} from {day}" for day, pack in o.policy_schedule if day and day > today
+                ),
                 "floor_off": list(o.code_floor_off or ()),
                 "parent": o.parent.slug if o.parent else None,
                 "homes": o.homes.values_list("homes", flat=True).first(),
@@ -429,11 +433,10 @@ class Command(PutRightCommand):
         if as_json:
             self.stdout.write(json.dumps(rows, indent=2))
             return
-        table = Table("slug", "name", "policy", "parent", "homes", box=None)
+        columns = ("slug", "name", "policy", "scheduled", "parent", "homes")
+        table = Table(*columns, box=None)
         for row in rows:
-            table.add_row(
-                *(str(row[k] or "") for k in ("slug", "name", "policy", "parent", "homes"))
-            )
+            table.add_row(*(str(row[k] or "") for k in columns))
         Console(file=self.stdout, width=140, highlight=False).print(table)  # type: ignore[arg-type]
 
 
