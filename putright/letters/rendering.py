@@ -22,7 +22,7 @@ from django.utils import timezone
 from putright.cases.models import Case, Event, EventKind
 from putright.cases.ombudsman import case_ombudsman
 from putright.cases.ombudsman import ombudsman_routes as ombudsman_routes  # the portal's import
-from putright.cases.selectors import case_deadlines, local_date
+from putright.cases.selectors import case_deadlines, local_date, without_formal_response
 from putright.domain.calendar import describe
 from putright.domain.deadlines import Deadline, State
 from putright.domain.policy import Pack, Stage
@@ -95,7 +95,7 @@ def letter_for(case: Case, event: Event, pack: Pack | None = None) -> LetterSpec
     stage = _stage_of(pack, event)
     if event.kind == EventKind.RESPONDED and stage is not None and stage.final:
         kind, subject = "final_response", "Our final response to your complaint"
-    if case.anonymous and audience == "customer":
+    if audience == "customer" and without_formal_response(case):
         return None
     event_names = {event.kind}
     if event.kind == EventKind.ELIGIBILITY_DECIDED:

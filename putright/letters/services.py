@@ -55,6 +55,17 @@ def letter_preview(case: Case, *, sequence: int, large_print: bool = False) -> t
     return render_letter(case, event, spec, events, large_print=large_print)
 
 
+def needs_large_print(case: Case) -> bool:
+    """Whether the customer's accessibility needs ask for large print."""
+    return "large print" in (case.customer.accessibility_needs if case.customer else "").lower()
+
+
+def letter_delivery(case: Case, *, sequence: int) -> Delivery:
+    """How the letter an event calls for will go (raises ``CaseStateError`` if it cannot)."""
+    _event, spec, _events = _event_and_spec(case, sequence)
+    return delivery_for(case, spec)
+
+
 #: The letters the Code requires in writing: a phone or text preference adds a call beside
 #: them, and never replaces them.
 WRITTEN_KINDS = frozenset(
@@ -138,8 +149,7 @@ def letter_send(
     if done is not None:
         raise CaseStateError(ALREADY_SENT.format(on=describe(timezone.localdate(done.created_at))))
     if large_print is None:
-        needs = (case.customer.accessibility_needs if case.customer else "").lower()
-        large_print = "large print" in needs
+        large_print = needs_large_print(case)
     subject, html = render_letter(case, event, spec, events, large_print=large_print)
     how = delivery_for(case, spec)
     pdf = render_pdf(html)

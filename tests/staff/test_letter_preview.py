@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import putright.staff
 from putright.cases.models import EventKind
 from putright.cases.services import Actor, case_acknowledge
 from putright.letters.models import Correspondence
@@ -17,6 +18,7 @@ from putright.letters.services import letter_preview
 from .conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(putright.staff.__file__).parent / "static" / "vendor" / "axe" / "axe.min.js"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,6 +29,12 @@ class Frames(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.srcdocs: list[str] = []
+
+    @classmethod
+    def of(cls, page: str) -> str:
+        frames = cls()
+        frames.feed(page)
+        return frames.srcdocs[0]
 
     def handle_starttag(self, tag, attrs):
         if tag == "iframe":
@@ -88,12 +96,39 @@ def test_in_a_browser_the_handler_reads_the_letter_before_sending_it(
             letter = page.frame_locator("iframe[title='The letter as it will be sent']")
 
             text = letter.locator("body").inner_text()
+            page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+            violations = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+                ".then(r => r.violations.map(v => v.id + ': ' + v.help))",
+                ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+            )
             page.screenshot(path=str(shots / "letter-preview.png"), full_page=True)
         finally:
             connections.close_all()
             browser.close()
 
+    assert violations == []
     assert "Dear Pat Resident," in text
     assert acknowledged.reference in text
     assert "Going to the Housing Ombudsman" in text
     assert "Yours sincerely" in text
+
+
+def test_the_preview_says_how_the_letter_will_go_and_offers_large_print_as_needed(
+    staff_client, acknowledged
+):
+    customer = acknowledged.customer
+    customer.preferred_contact = "phone"
+    customer.phone = "07700 900123"
+    customer.accessibility_needs = "Large print letters"
+    customer.save()
+    sequence = acknowledged.events.get(kind=EventKind.ACKNOWLEDGED).sequence
+    url = f"/cases/{acknowledged.reference}/letters/{sequence}/"
+
+    first = staff_client.get(url).content.decode()
+    chosen = staff_client.get(url + "?shown=1").content.decode()
+
+    assert "It will be e-mailed to pat@example.org." in first
+    assert "you will also be asked to call them on 07700 900123" in first
+    assert "17pt" in Frames.of(first)  # large print, as the customer's needs ask
+    assert "17pt" not in Frames.of(chosen)  # the handler chose the standard print

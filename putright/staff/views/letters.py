@@ -16,7 +16,15 @@ from putright.cases.models import Attachment
 from putright.cases.services import Actor
 from putright.letters.models import Correspondence
 from putright.letters.rendering import render_pdf
-from putright.letters.services import call_about, letter_preview, letter_send, ombudsman_bundle
+from putright.letters.services import (
+    Delivery,
+    call_about,
+    letter_delivery,
+    letter_preview,
+    letter_send,
+    needs_large_print,
+    ombudsman_bundle,
+)
 
 from .common import case_or_404, staff_user
 
@@ -33,11 +41,12 @@ def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
     case = case_or_404(request, reference)
     if not may_act(user, case, SEND_PERMISSION):
         return render(request, "staff/no_permission.html", {"what": "send letters"}, status=403)
-    large_print = (
-        request.POST.get("large_print") == "on"
-        if request.method == "POST"
-        else (request.GET.get("large_print") == "on")
-    )
+    if request.method == "POST":
+        large_print = request.POST.get("large_print") == "on"
+    elif "shown" in request.GET or "large_print" in request.GET:  # the handler chose
+        large_print = request.GET.get("large_print") == "on"
+    else:  # as the customer's needs ask
+        large_print = needs_large_print(case)
     error = ""
     if request.method == "POST":
         try:
@@ -68,6 +77,10 @@ def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
             f'inline; filename="{case.reference}-{sequence}-preview.pdf"'
         )
         return response
+    try:
+        how = describe_delivery(letter_delivery(case, sequence=sequence))
+    except CaseError as problem:
+        how = problem.message
     status = 400 if error else 200
     return render(
         request,
@@ -78,10 +91,27 @@ def letter(request: HttpRequest, reference: str, sequence: int) -> HttpResponse:
             "html": html,
             "sequence": sequence,
             "large_print": large_print,
+            "large_print_needed": needs_large_print(case),
+            "how": how,
             "error": error,
         },
         status=status,
     )
+
+
+def describe_delivery(how: Delivery) -> str:
+    """How a letter will go, for the handler about to send it."""
+    said = {
+        "email": f"It will be e-mailed to {how.recipient}.",
+        "post": "It will be queued for printing, for you to print and post to the customer.",
+        "phone": f"The customer prefers the phone: you will be asked to call them on {how.recipient}.",
+        "internal": f"It will be kept for {how.recipient}.",
+    }[how.channel]
+    if how.call:
+        said += (
+            f" The customer prefers the phone: you will also be asked to call them on {how.call}."
+        )
+    return said
 
 
 @login_required
