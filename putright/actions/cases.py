@@ -13,7 +13,7 @@ from putright.accounts.models import User
 from putright.cases.access import access_case
 from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, ClosureReason, Eligibility, EventKind, Status
-from putright.cases.selectors import case_pack, stage_events
+from putright.cases.selectors import case_pack, stage_events, without_formal_response
 from putright.cases.services import (
     Actor,
     IssueOutcome,
@@ -149,9 +149,18 @@ def _offer_classify(s: Situation) -> Offer:
     return _also(s.open and not progressed)
 
 
+def _offer_respond(s: Situation) -> Offer:
+    if not _working(s):
+        return Offer.NO
+    # Investigated without a formal response: the findings may be recorded, but closing is next.
+    return Offer.ALSO if without_formal_response(s.case, s.pack) else Offer.NEXT
+
+
 def _offer_close(s: Situation) -> Offer:
     if not s.open:
         return Offer.NO
+    if _working(s) and without_formal_response(s.case, s.pack):
+        return Offer.NEXT
     # Once the stage's answer is sent and nothing waits for the customer, closing is next.
     answered = EventKind.RESPONDED in s.here and s.case.status != Status.AWAITING_ESCALATION
     return Offer.NEXT if answered else Offer.ALSO
@@ -287,7 +296,7 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
             **c,
         ),
         "Response recorded.",
-        offered=lambda s: _next(_working(s)),
+        offered=_offer_respond,
         allowed=lambda s, user: may_answer(s.case, user, s.events),
     ),
     CaseAction(

@@ -140,10 +140,19 @@ def case_deadlines(
         today=today or timezone.localdate(),
         floor=floor.code,
     )
-    if case.anonymous:
-        # Anonymous complaints are investigated, but there is no one to acknowledge or answer.
+    if without_formal_response(case, floor.pack):
         deadlines = [d for d in deadlines if d.audience is not Audience.CUSTOMER]
     return deadlines
+
+
+def without_formal_response(case: Case, pack: Pack | None = None) -> bool:
+    """An anonymous case nobody is written to: no one to acknowledge or answer, or a policy
+    that investigates anonymous complaints without a formal response. Still a case, counted
+    and reported; it has no customer deadlines and no customer letters."""
+    if not case.anonymous:
+        return False
+    rule = (pack or case_pack(case)).anonymous
+    return case.customer_id is None or (rule is not None and not rule.respond)
 
 
 def case_due_actions(

@@ -95,6 +95,16 @@ def case_receive(
     if rule is None:
         message = errors.KIND_NOT_ACCEPTED.format(pack=pack.id, kind=kind.replace("_", " "))
         raise PolicyRuleError(message, rule="kinds", fields={"kind": message})
+    if "anonymous" in flag_set and pack.anonymous is not None and not pack.anonymous.accepted:
+        message = "This policy does not accept anonymous complaints" + (
+            f" ({pack.anonymous.source})." if pack.anonymous.source else "."
+        )
+        raise PolicyRuleError(
+            message,
+            rule="anonymous.accepted",
+            source=pack.anonymous.source,
+            fields={"flags": message},
+        )
     received_at = _moment(received_at)
     receipt = organisation_calendar(organisation).deemed_receipt(received_at)
     case = Case(
