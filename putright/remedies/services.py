@@ -25,6 +25,7 @@ from putright.cases.errors import CaseInputError, CaseStateError, PolicyRuleErro
 from putright.cases.models import Case, CaseIssue, Event, EventKind
 from putright.cases.selectors import local_date
 from putright.cases.services import Actor, case_record_event, lock_for_change
+from putright.domain.calendar import describe
 from putright.domain.compensation import authority_for, may_approve, pounds, right_to_repair_payment
 from putright.domain.errors import RuleViolationError
 from putright.policies.registry import get_pack
@@ -552,7 +553,7 @@ def award_pay(
     rules = pack.compensation
     if award.status == AwardStatus.PAID:
         on = (
-            timezone.localtime(award.paid_at).date().isoformat()
+            describe(timezone.localtime(award.paid_at).date())
             if award.paid_at
             else "an earlier date"
         )
@@ -563,9 +564,17 @@ def award_pay(
         raise CaseStateError("This award has not been approved, so it cannot be paid.")
     if award.status == AwardStatus.REFUSED:
         raise CaseStateError("The customer refused this offer: it cannot be paid.")
-    if rules and rules.payment_after_acceptance and award.status != AwardStatus.ACCEPTED:
+    if award.status == AwardStatus.APPROVED:
+        raise CaseStateError(
+            f"{NOT_OFFERED} Offer it first: the customer hears of an award before it is paid."
+        )
+    waits = bool(rules and rules.payment_after_acceptance)
+    if waits and award.status != AwardStatus.ACCEPTED:
+        source = f" ({rules.source})" if rules and rules.source else ""
         raise PolicyRuleError(
-            NOT_ACCEPTED, rule="compensation.payment_after_acceptance", source=rules.source
+            f"{NOT_ACCEPTED[:-1]}{source}: record the customer's answer first.",
+            rule="compensation.payment_after_acceptance",
+            source=rules.source if rules else "",
         )
     allowed = list(rules.methods) if rules else [m.value for m in PaymentMethod]
     if method not in allowed:
@@ -598,6 +607,8 @@ def award_pay(
             "paid": pounds(award.paid_pence),
             "arrears_offset": pounds(arrears_offset_pence),
             "tell_customer_of_offset": bool(arrears_offset_pence),
+            # Whether the customer had accepted, or the policy pays without waiting for it.
+            "acceptance": "accepted" if award.answered_at else "not_needed",
         },
         occurred_at=moment,
     )

@@ -699,13 +699,14 @@ def test_offer_answer_and_pay_with_arrears_offset(apis, receive):
         "paid": "£180",
         "arrears_offset": "£120",
         "tell_customer_of_offset": True,
+        "acceptance": "accepted",
     }
 
     # Paid once.
     again = step(handler, case, award, "pay", {"method": "bank_transfer"})
     assert (
         error_of(again, 409, "wrong_state")["message"]
-        == "This award was already paid on 2026-03-16."
+        == "This award was already paid on Mon 16 Mar 2026."
     )
     stored = Award.objects.get(pk=award["id"])
     assert (stored.method, stored.paid_pence) == ("rent_credit", 18000)
@@ -736,6 +737,7 @@ def test_the_offset_cannot_exceed_the_award_and_the_method_is_the_policys(apis, 
         step(handler, case, award, "pay", {"method": "rent_credit", "arrears_offset_pence": 1000})
     )
     assert (paid["paid_pence"], paid["arrears_offset_pence"]) == (0, 1000)
+    assert last_event(handler, case)["data"]["acceptance"] == "not_needed"
 
 
 @on(SOUTHERN)
@@ -745,13 +747,17 @@ def test_southern_pays_only_after_acceptance(apis, receive):
     award = proposed(handler, case, goodwill(5000))
     assert award["status"] == "approved"  # no authority limits in this policy
     expected = (
-        "The policy pays compensation only once the customer has accepted the offer. "
+        "The policy pays compensation only once the customer has accepted the offer "
+        f"({SOUTHERN_SOURCE}): record the customer's answer first. "
         f"(policy rule: compensation.payment_after_acceptance, {SOUTHERN_SOURCE})"
     )
     pay = {"method": "bank_transfer"}
 
-    early = error_of(step(handler, case, award, "pay", pay), 422, "policy_rule")
-    assert early["message"] == expected
+    early = error_of(step(handler, case, award, "pay", pay), 409, "wrong_state")
+    assert early["message"] == (
+        "The award has not been offered to the customer yet. Offer it first: the customer "
+        "hears of an award before it is paid."
+    )
     ok(step(handler, case, award, "offer"))
     offered = error_of(step(handler, case, award, "pay", pay), 422, "policy_rule")
     assert offered["message"] == expected

@@ -489,9 +489,13 @@ def test_right_to_repair_and_payment_only_after_acceptance(client, caseworker, o
     assert not tab(client, case).has("a", href=url("award-pay", case, award.pk))
     response = client.post(url("award-pay", case, award.pk), {"method": "bank_transfer"})
     assert response.status_code == 400
-    assert "only once the customer has accepted" in summary_errors(parse(response.content))
+    assert "has not been offered to the customer yet" in summary_errors(parse(response.content))
 
     client.post(url("award-offer", case, award.pk), {})
+    assert not tab(client, case).has("a", href=url("award-pay", case, award.pk))
+    response = client.post(url("award-pay", case, award.pk), {"method": "bank_transfer"})
+    assert response.status_code == 400
+    assert "only once the customer has accepted" in summary_errors(parse(response.content))
     response = client.post(
         url("award-answer", case, award.pk), {"accepted": "no", "note": "Not enough"}
     )

@@ -1,0 +1,39 @@
+"""Payment follows the offer (the customer hears of an award before it is paid) and, where
+the policy says so, the customer's acceptance (Southern: "not processed until the Customer
+has confirmed"); where it does not, the payment records that no acceptance was needed."""
+
+import pytest
+
+from putright.cases.errors import CaseStateError
+from putright.cases.services import Actor
+from putright.remedies.services import ComponentIn, award_offer, award_pay, award_propose
+
+from .test_awards import member, responded_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _award(case, handler):
+    return award_propose(
+        case=case,
+        actor=Actor(handler),
+        components=[ComponentIn(kind="goodwill", amount_pence=2500)],
+        reasoning="Sorry for the delay.",
+    )
+
+
+def test_an_award_never_offered_cannot_be_paid(receive, clock):
+    case = responded_case(receive, clock, "hos-code-2024")
+    handler = member("crm", case.organisation, "complaint_handler")
+    award = _award(case, handler)
+    with pytest.raises(CaseStateError, match="has not been offered to the customer yet"):
+        award_pay(award=award, actor=Actor(handler), method="bank_transfer")
+
+
+def test_where_the_policy_does_not_wait_the_payment_says_no_acceptance_was_needed(receive, clock):
+    case = responded_case(receive, clock, "hos-code-2024")
+    handler = member("crm", case.organisation, "complaint_handler")
+    award = award_offer(award=_award(case, handler), actor=Actor(handler))
+    award_pay(award=award, actor=Actor(handler), method="bank_transfer")
+    paid = case.events.get(kind="award_paid")
+    assert paid.data["acceptance"] == "not_needed"
