@@ -140,3 +140,27 @@ def test_a_general_needs_tenant_of_the_same_landlord_still_goes_to_the_housing_o
     assert "Local Government and Social Care Ombudsman" not in letter
     assert "Independent help: the Housing Ombudsman" in page
     assert "Local Government and Social Care Ombudsman" not in page
+
+
+def test_a_refusal_is_said_to_be_explained_in_writing_only_once_it_was(
+    client, receive, clock, handler
+):
+    from putright.cases.services import case_decide_eligibility
+
+    clock(2026, 3, 2, 9)
+    case = receive("hos-code-2024", received_at=clock(2026, 3, 2, 9))
+    case = case_decide_eligibility(
+        case=case,
+        accepted=False,
+        actor=Actor(handler),
+        exclusion="legal_proceedings",
+        reason="The matter is before the county court.",
+    )
+
+    before = text(follow(client, case.reference))
+    send(case, EventKind.ELIGIBILITY_DECIDED, handler)
+    after = text(client.get("/resident/follow/case/"))
+
+    assert "We wrote to explain why" not in before
+    assert "Our letter explaining why is on its way to you." in before
+    assert "We wrote to explain why, by e-mail on Mon 2 Mar 2026." in after
