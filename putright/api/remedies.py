@@ -62,8 +62,10 @@ class SuggestionOut(Schema):
     band: str
     label: str
     low_pence: int
-    high_pence: int
-    range: str
+    high_pence: int | None = Field(
+        description='The top of the range; null where the policy states none ("over £100").'
+    )
+    range: str = Field(description='The range in words, as the policy states it: "£20 to £100".')
     reasons: list[str]
     facts: dict[str, int] = Field(
         default_factory=dict, description="The facts it was worked out from, when kept."
@@ -293,7 +295,7 @@ def awards_suggest(
         "label": found.band.label,
         "low_pence": found.low_pence,
         "high_pence": found.high_pence,
-        "range": f"{pounds(found.low_pence)} to {pounds(found.high_pence)}",
+        "range": found.range,
         "reasons": list(found.reasons),
     }
 

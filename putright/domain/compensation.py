@@ -31,8 +31,44 @@ class Suggestion:
 
     band: Band
     low_pence: int
-    high_pence: int
+    high_pence: int | None  # None: the policy states no upper end ("over £100")
     reasons: tuple[str, ...]
+
+    @property
+    def range(self) -> str:
+        """The range in whole pounds as a policy states it: "£20 to £100", "over £100"."""
+        return pounds_range(self.low_pence, self.high_pence)
+
+
+def pounds_range(low: int, high: int | None) -> str:
+    """ "£20 to £100", "up to £20", "over £100"."""
+    if high is None:
+        return f"over {whole_pounds(low)}"
+    if low == 0:
+        return f"up to {whole_pounds(high)}"
+    return f"{whole_pounds(low)} to {whole_pounds(high)}"
+
+
+def band_low(band: Band) -> int:
+    """A band's lower end as its policy states it (see ``_band_floor``)."""
+    return _band_floor(band.min_pence)
+
+
+def band_range(band: Band) -> str:
+    """A band's range in whole pounds as its policy states it."""
+    return pounds_range(band_low(band), band.max_pence)
+
+
+def whole_pounds(pence: int) -> str:
+    """``2000`` as ``£20``; ``2050`` as ``£20.50`` (pence only where there are any)."""
+    whole, part = divmod(pence, 100)
+    return f"£{whole:,}" if not part else f"£{whole:,}.{part:02d}"
+
+
+def _band_floor(pence: int) -> int:
+    """A band's lower end as its policy states it: bands that may not overlap are encoded
+    a penny above the last band's top ("£20.01" for "£20 to £100"); the policy says £20."""
+    return pence - 1 if pence % 100 == 1 else pence
 
 
 def suggest_band(
@@ -68,13 +104,12 @@ def suggest_band(
         plural = "deadline" if missed_deadlines == 1 else "deadlines"
         reasons.append(f"we missed {missed_deadlines} complaint-handling {plural}")
     band = bands[min(level, len(bands) - 1)]
-    high = band.max_pence if band.max_pence is not None else band.min_pence * 5
     if not reasons:
         reasons.append("a single failure with a limited impact")
     return Suggestion(
         band=band,
-        low_pence=band.min_pence,
-        high_pence=max(high, band.min_pence),
+        low_pence=band_low(band),
+        high_pence=band.max_pence,
         reasons=tuple(reasons),
     )
 

@@ -19,7 +19,6 @@ from putright.domain.compensation import (
     Suggestion,
     approval_rule,
     describe_authority,
-    pounds,
     suggest_band,
 )
 from putright.domain.deadlines import State
@@ -56,7 +55,7 @@ def suggestion_record(
         "label": found.band.label,
         "low_pence": found.low_pence,
         "high_pence": found.high_pence,
-        "range": f"{pounds(found.low_pence)} to {pounds(found.high_pence)}",
+        "range": found.range,
         "reasons": list(found.reasons),
         "facts": {
             "occasions": occasions,

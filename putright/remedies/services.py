@@ -26,7 +26,14 @@ from putright.cases.models import Case, CaseIssue, Event, EventKind
 from putright.cases.selectors import local_date
 from putright.cases.services import Actor, case_record_event, lock_for_change
 from putright.domain.calendar import describe
-from putright.domain.compensation import authority_for, may_approve, pounds, right_to_repair_payment
+from putright.domain.compensation import (
+    authority_for,
+    band_low,
+    band_range,
+    may_approve,
+    pounds,
+    right_to_repair_payment,
+)
 from putright.domain.errors import RuleViolationError
 from putright.policies.registry import get_pack
 
@@ -346,10 +353,9 @@ def award_propose(
                     "Choose the impact band.",
                     fields={f"{where}.band": f"One of: {', '.join(bands)}."},
                 )
-            if amount < band.min_pence or (band.max_pence is not None and amount > band.max_pence):
-                top = pounds(band.max_pence) if band.max_pence is not None else "no upper limit"
+            if amount < band_low(band) or (band.max_pence is not None and amount > band.max_pence):
                 raise PolicyRuleError(
-                    f"{pounds(amount)} is outside the {band.label} band ({pounds(band.min_pence)} to {top}).",
+                    f"{pounds(amount)} is outside the {band.label} band ({band_range(band)}).",
                     rule="compensation.bands",
                     source=band.source,
                     fields={f"{where}.amount_pence": "Outside the band."},

@@ -419,12 +419,12 @@ def test_completing_needs_evidence(apis, receive, body, fields):
 @pytest.mark.parametrize(
     ("params", "band", "range_", "reasons"),
     [
-        ({}, "low", "£0 to £20", ["a single failure with a limited impact"]),
-        ({"occasions": 2}, "medium", "£20.01 to £100", ["the failure happened on 2 occasions"]),
+        ({}, "low", "up to £20", ["a single failure with a limited impact"]),
+        ({"occasions": 2}, "medium", "£20 to £100", ["the failure happened on 2 occasions"]),
         (
             {"occasions": 3, "months_affected": 6, "missed_deadlines": 1},
             "high",  # the top band: the facts cannot move it further
-            "£100.01 to £500.05",
+            "over £100",
             [
                 "the failure happened on 3 occasions",
                 "the customer was affected for 6 months",
@@ -448,7 +448,7 @@ def test_the_suggestion_follows_the_packs_bands_and_the_facts(
 def test_a_vulnerable_customer_moves_the_suggestion_up(apis, receive):
     case = receive(flags=["vulnerability"])
     body = ok(apis[HANDLER].get(f"/cases/{case.reference}/awards/suggestion"))
-    assert (body["band"], body["low_pence"], body["high_pence"]) == ("medium", 2001, 10000)
+    assert (body["band"], body["low_pence"], body["high_pence"]) == ("medium", 2000, 10000)
     assert body["reasons"] == ["the customer is vulnerable, so the impact is greater"]
 
 
@@ -643,7 +643,7 @@ def test_an_amount_outside_its_band_is_422_naming_the_band(apis, receive):
         propose(apis[COMPLAINTS_MANAGER], case, distress(5000, "low")), 422, "policy_rule"
     )
     assert error["message"] == (
-        "£50 is outside the Low level: gesture of good will, up to £20 band (£0 to £20). "
+        "£50 is outside the Low level: gesture of good will, up to £20 band (up to £20). "
         "(policy rule: compensation.bands, Appendix A)"
     )
     assert error["fields"] == {"components.0.amount_pence": "Outside the band."}

@@ -60,7 +60,7 @@ def test_the_calculator_moves_up_a_band_for_each_aggravating_fact():
     serious = suggest_band(SLH, occasions=3, vulnerable=True, missed_deadlines=1)
 
     assert (single.band.id, single.low_pence, single.high_pence) == ("low", 0, 2000)
-    assert (repeated.band.id, repeated.low_pence, repeated.high_pence) == ("medium", 2001, 10000)
+    assert (repeated.band.id, repeated.low_pence, repeated.high_pence) == ("medium", 2000, 10000)
     assert serious.band.id == "high"
     assert "vulnerable" in " ".join(serious.reasons)
     assert suggest_band(ROOFTOP) is None  # Rooftop publishes no bands

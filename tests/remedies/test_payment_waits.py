@@ -37,3 +37,22 @@ def test_where_the_policy_does_not_wait_the_payment_says_no_acceptance_was_neede
     award_pay(award=award, actor=Actor(handler), method="bank_transfer")
     paid = case.events.get(kind="award_paid")
     assert paid.data["acceptance"] == "not_needed"
+
+
+def test_a_band_starts_where_its_policy_says(receive, clock):
+    """South Liverpool Homes' medium band is "£20 - £100" (policy 8.3): £20 is in it."""
+    from putright.cases.errors import PolicyRuleError
+
+    from .test_awards import distress
+
+    case = responded_case(receive, clock, "south-liverpool-homes-2021")
+    handler = member("crm", case.organisation, "complaint_handler", "manager")
+    award = award_propose(
+        case=case, actor=Actor(handler), components=[distress(2000, "medium")], reasoning="x"
+    )
+    assert award.total_pence == 2000
+    with pytest.raises(PolicyRuleError) as outside:
+        award_propose(
+            case=case, actor=Actor(handler), components=[distress(1999, "medium")], reasoning="x"
+        )
+    assert "band (£20 to £100)" in str(outside.value)

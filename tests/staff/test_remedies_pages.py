@@ -270,7 +270,7 @@ def test_the_proposal_form_offers_the_packs_bands_and_the_calculators_range(
     # The acknowledgement is overdue: one missed deadline moves the range up a band.
     assert "Deadlines we missed 1" in page.text
     suggestion = page.find(id="suggestion").text
-    assert "£20.01 to £100.00" in suggestion
+    assert "£20 to £100" in suggestion
     assert "we missed 1 complaint-handling" in suggestion
 
     # The facts move the suggestion up a band each: a vulnerable customer, more occasions.
@@ -283,7 +283,7 @@ def test_the_proposal_form_offers_the_packs_bands_and_the_calculators_range(
     page = parse(response.content)
     assert not page.has(cls="govuk-error-summary")
     suggestion = page.find(id="suggestion").text
-    assert "£100.01 to £500.05" in suggestion
+    assert "Over £100" in suggestion
     assert "High level" in suggestion
     assert "the customer is vulnerable" in suggestion
     assert page.find("input", name="occasions").attrs["value"] == "2"
@@ -398,13 +398,15 @@ def test_offer_acceptance_and_payment_with_an_arrears_offset(
     client.force_login(caseworker)
     page = tab(client, slh_case)
     assert page.has("a", href=url("award-offer", slh_case, award.pk))
-    # This pack pays without waiting for acceptance.
-    assert page.has("a", href=url("award-pay", slh_case, award.pk))
+    # Offered before it is paid.
+    assert not page.has("a", href=url("award-pay", slh_case, award.pk))
 
     response = client.post(url("award-offer", slh_case, award.pk), {})
     assert_back_on_the_tab(response, slh_case)
     assert "£50 offered to the customer" in banner(client, response)
     page = tab(client, slh_case)
+    # This pack pays without waiting for acceptance.
+    assert page.has("a", href=url("award-pay", slh_case, award.pk))
     assert page.has("a", href=url("award-answer", slh_case, award.pk) + "?accepted=yes")
     assert page.has("a", href=url("award-answer", slh_case, award.pk) + "?accepted=no")
 
