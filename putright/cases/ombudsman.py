@@ -45,20 +45,38 @@ def organisation_ombudsman_route(organisation: Organisation | None) -> str:
     return (organisation.ombudsman_route if organisation is not None else "") or DEFAULT_ROUTE
 
 
+def ombudsman_route_for(
+    organisation: Organisation | None,
+    pack_id: str,
+    *,
+    tenure: str = "",
+    service_area: str = "",
+    category: str = "",
+) -> str:
+    """The route for what is known of a complaint: the pack's first rule that applies, else
+    the organisation's default."""
+    default = organisation_ombudsman_route(organisation)
+    try:
+        pack = get_pack(pack_id)
+    except UnknownPackError:
+        return default
+    routed = pack.ombudsman.route_for(
+        tenure=tenure or "", service_area=service_area or "", category=category or ""
+    )
+    return routed.value if routed is not None else default
+
+
 def case_ombudsman_route(case: Case) -> str:
     """The case's route: the pack's first rule for the customer's tenure, the case's service
     area and category, else the organisation's default."""
-    default = organisation_ombudsman_route(case.organisation)
-    try:
-        pack = get_pack(case.policy_pack)
-    except UnknownPackError:
-        return default
     customer = case.customer
-    tenure = (customer.tenure if customer is not None else "") or ""
-    routed = pack.ombudsman.route_for(
-        tenure=tenure, service_area=case.service_area or "", category=case.category or ""
+    return ombudsman_route_for(
+        case.organisation,
+        case.policy_pack,
+        tenure=customer.tenure if customer is not None else "",
+        service_area=case.service_area,
+        category=case.category,
     )
-    return routed.value if routed is not None else default
 
 
 def case_ombudsman(case: Case) -> dict[str, str]:

@@ -17,6 +17,7 @@ from django import forms
 from django.http import HttpRequest
 from django.utils import timezone
 
+from putright.cases.ombudsman import ombudsman_route_for
 from putright.domain.eligibility import screen
 from putright.domain.policy import Pack
 from putright.organisations.models import Organisation
@@ -137,6 +138,16 @@ class Journey:
     def occurred_on(self) -> datetime.date | None:
         value = self.answers.get("occurred_on")
         return datetime.date.fromisoformat(value) if value else None
+
+    @property
+    def ombudsman_route(self) -> str:
+        """The ombudsman a complaint with these answers goes to, as far as they tell (the
+        service area chosen; the customer's tenure is not asked here)."""
+        return ombudsman_route_for(
+            self.organisation,
+            self.organisation.policy_pack,
+            service_area=str(self.answers.get("service_area") or ""),
+        )
 
     @property
     def time_limit(self) -> int | None:

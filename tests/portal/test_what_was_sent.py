@@ -164,3 +164,38 @@ def test_a_refusal_is_said_to_be_explained_in_writing_only_once_it_was(
     assert "We wrote to explain why" not in before
     assert "Our letter explaining why is on its way to you." in before
     assert "We wrote to explain why, by e-mail on Mon 2 Mar 2026." in after
+
+
+def test_a_resident_complaining_about_care_is_shown_the_lgsco_while_making_it(
+    client, organisation_on
+):
+    from .test_portal import ANSWERS, walk
+
+    hpg = organisation_on("housing-plus-group-2021")
+    about_care = {"summary": "The carers come late", "service_area": "Care services (Care Plus)"}
+    walk(client, hpg, about={**ANSWERS["about"], **about_care})
+
+    page = text(client.get(f"/resident/{hpg.slug}/make/support/"))
+    sent = send_portal(client, hpg)
+
+    assert "Independent help: the Local Government and Social Care Ombudsman" in page
+    assert "Independent help: the Local Government and Social Care Ombudsman" in text(sent)
+
+
+def test_a_resident_complaining_about_repairs_is_shown_the_housing_ombudsman(
+    client, organisation_on
+):
+    from .test_portal import ANSWERS, walk
+
+    hpg = organisation_on("housing-plus-group-2021")
+    walk(client, hpg, about={**ANSWERS["about"], "service_area": "Repairs"})
+
+    page = text(client.get(f"/resident/{hpg.slug}/make/support/"))
+
+    assert "Independent help: the Housing Ombudsman" in page
+
+
+def send_portal(client, organisation):
+    response = client.post(f"/resident/{organisation.slug}/make/check/")
+    assert response.status_code == 302
+    return client.get(response["Location"])

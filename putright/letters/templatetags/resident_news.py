@@ -4,6 +4,8 @@
 
 - ``{% case_ombudsman case as ombudsman %}``: the ombudsman the case goes to
   (``putright.cases.ombudsman``), with its contact details;
+- ``{% journey_ombudsman journey as ombudsman %}``: the same for a complaint being made,
+  from the answers so far (the service area chosen);
 - ``{% response_news case as news %}``: what was actually sent about the response, or why
   the case was refused (``putright.letters.news``); None when neither applies;
 - ``{{ letters|written }}``: the letters and e-mails, without the calls staff are to make.
@@ -17,6 +19,7 @@ from typing import Any
 from django import template
 
 from putright.cases.ombudsman import case_ombudsman as ombudsman_of
+from putright.cases.ombudsman import route_details
 
 from ..models import Channel, Correspondence
 from ..news import News
@@ -28,6 +31,11 @@ register = template.Library()
 @register.simple_tag
 def case_ombudsman(case: Any) -> dict[str, str]:
     return ombudsman_of(case)
+
+
+@register.simple_tag
+def journey_ombudsman(journey: Any) -> dict[str, str]:
+    return route_details(journey.ombudsman_route)
 
 
 @register.simple_tag
