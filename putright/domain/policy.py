@@ -135,6 +135,12 @@ class Choice(Strict):
     source: str = ""
 
 
+class RefusalGround(Choice):
+    """A ground on which an escalation may be refused."""
+
+    applies_exclusion: Flag = False  # the ground is that one of the policy's exclusions applies
+
+
 SystemRole = Literal[
     "complaint_handler",
     "investigating_officer",
@@ -271,7 +277,7 @@ class Step(Strict):
 class Extension(Strict):
     """How far a stage's (or a route's) extendable steps may be extended, why and with whom."""
 
-    max_days: Days
+    max_days: Days | None = None  # none: the policy states no limit
     counts: Counting = Counting.WORKING
     reasons: tuple[Choice, ...] = ()  # empty: any reason
     other_reasons: Flag = False  # a reason outside ``reasons`` (the handler's words) is accepted
@@ -282,6 +288,7 @@ class Extension(Strict):
     agreement_for: tuple[Identifier, ...] = ()
     # A route of the same stage the handler may switch to when the customer refuses.
     on_refusal_offer_route: Identifier | None = None
+    ombudsman_details: Flag = False  # the customer told of it is given the Ombudsman's details
     note: str = ""
     source: str = ""
 
@@ -327,7 +334,7 @@ class Escalation(Strict):
     reasons_required: Flag = False
     late_requests: Literal["refuse", "discretion", "accept"] = "discretion"
     different_handler: Flag = False
-    refusal_grounds: tuple[Choice, ...] = ()
+    refusal_grounds: tuple[RefusalGround, ...] = ()
     note: str = ""
     source: str = ""
 
@@ -519,14 +526,27 @@ class Governance(Strict):
     """Commitments about oversight and learning, for the self-assessment."""
 
     member_responsible_for_complaints: Flag = False
-    board_reporting: Literal["none", "quarterly", "six_monthly", "annual"] = "none"
+    # how often complaints performance goes to the governing body; "frequency_not_stated":
+    # the policy says it is reported there but not how often
+    board_reporting: Literal[
+        "none", "quarterly", "six_monthly", "annual", "frequency_not_stated"
+    ] = "none"
     annual_report: Flag = False
     self_assessment: Flag = False
     learning_published: Flag = False
     satisfaction_survey: Flag = False
     equality_monitoring: Flag = False
-    lessons_learned_per_complaint: Flag = False
+    lessons_learned_per_complaint: Flag = False  # a lessons-learned report for every complaint
+    lessons_told_to_complainant: Flag = False  # the complainant is told the lessons learnt
     source: str = ""
+
+
+class NotExpressible(Strict):
+    """A rule of the policy the pack format cannot hold, said so in the pack."""
+
+    clause: str  # where the policy says it
+    text: str  # what the policy says
+    reason: str  # why the format cannot hold it, and what PutRight does instead
 
 
 class Provision(Strict):
@@ -564,6 +584,7 @@ class Pack(Strict):
     anonymous: Anonymous | None = None
     restrictions: Restrictions | None = None
     governance: Governance = Governance()
+    not_expressible: tuple[NotExpressible, ...] = ()
     provisions: tuple[Provision, ...] = ()
 
     @model_validator(mode="after")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from putright.domain.calendar import describe
 from putright.domain.compensation import pounds
-from putright.domain.compliance import VERDICT_LABELS, Finding
+from putright.domain.compliance import GAPS, VERDICT_LABELS, Finding, Verdict
 from putright.domain.deadlines import Deadline
 from putright.domain.policy import Anchor, Counting, Pack, Step
 
@@ -189,6 +190,94 @@ def deadline_dict(deadline: Deadline) -> dict[str, Any]:
 def deadline_line(deadline: Deadline) -> str:
     route = f" / {deadline.route}" if deadline.route else ""
     return f"{deadline.stage_label}{route}: {deadline.label}: {describe(deadline.due)} [{deadline.state.value}]"
+
+
+#: The groups of a board report, in the order a reader needs them.
+REPORT_GROUPS: tuple[tuple[Verdict, str], ...] = (
+    (Verdict.FALLS_SHORT, "Falls below the Code (a gap to address)"),
+    (Verdict.NOT_STATED, "Not stated in the policy (a gap to address)"),
+    (Verdict.GOES_BEYOND, "Goes beyond the Code"),
+    (Verdict.MEETS, "Meets the Code"),
+)
+
+
+def _wrapped(text: str, indent: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [
+        indent
+    ]
+
+
+def _numbered(number: int, text: str, width: int) -> list[str]:
+    return textwrap.wrap(
+        text, width=width, initial_indent=f"  {number}. ", subsequent_indent="     "
+    )
+
+
+def check_summary(findings: list[Finding], pack: Pack) -> dict[str, int]:
+    """How many findings of each verdict, the gaps among them, and what the pack cannot hold."""
+    counts = {verdict.value: 0 for verdict in Verdict}
+    for finding in findings:
+        counts[finding.verdict.value] += 1
+    counts["gaps"] = sum(f.verdict in GAPS for f in findings)
+    counts["not_expressible"] = len(pack.not_expressible)
+    return counts
+
+
+def check_report(pack: Pack, code: Pack, findings: list[Finding], *, width: int = 100) -> list[str]:
+    """The comparison with the Code as a complaints manager would put it to their board:
+    grouped by verdict, each line citing the Code's provision and the policy's clause."""
+    counts = check_summary(findings, pack)
+    lines = [pack.title]
+    if pack.landlord:
+        lines.append(pack.landlord)
+    lines.append(f"Checked against the {code.title}")
+    lines.append("")
+    summary = (
+        f"In short: {counts['gaps']} gap(s) to address ({counts['falls_short']} below the Code, "
+        f"{counts['not_stated']} not stated in the policy), {counts['goes_beyond']} promise(s) "
+        f"beyond the Code, {counts['meets']} that meet it"
+    )
+    if pack.not_expressible:
+        summary += (
+            f", and {len(pack.not_expressible)} rule(s) of the policy PutRight cannot hold, "
+            "listed at the end"
+        )
+    lines += _wrapped(summary + ".", "", width)
+    for verdict, heading in REPORT_GROUPS:
+        group = [f for f in findings if f.verdict is verdict]
+        if not group:
+            continue
+        lines += ["", f"{heading}: {len(group)}"]
+        for number, finding in enumerate(group, start=1):
+            cited = finding.code_source or "the Code"
+            clause = (
+                f"policy {finding.pack_source}" if finding.pack_source else "policy: not stated"
+            )
+            lines += _numbered(number, f"{finding.topic} ({cited}; {clause})", width)
+            lines += _wrapped(f"The policy: {_sentence(finding.promise)}", "     ", width)
+            lines += _wrapped(f"The Code: {_sentence(finding.requirement)}", "     ", width)
+    if pack.not_expressible:
+        lines += [
+            "",
+            f"Not expressible in the pack (kept by hand, outside PutRight's rules): "
+            f"{len(pack.not_expressible)}",
+        ]
+        for number, item in enumerate(pack.not_expressible, start=1):
+            lines += _numbered(number, f"Policy {item.clause}: {_sentence(item.text)}", width)
+            lines += _wrapped(f"Why: {_sentence(item.reason)}", "     ", width)
+    lines += [
+        "",
+        f"{counts['gaps']} gap(s) to address, {counts['goes_beyond']} promise(s) beyond the Code.",
+    ]
+    return lines
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def finding_row(finding: Finding) -> list[str]:

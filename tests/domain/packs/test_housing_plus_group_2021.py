@@ -149,10 +149,17 @@ def test_extension_reasons_are_the_four_listed_in_the_policy(pack):
         assert not extension.customer_agreement
 
 
-def test_extension_caps_are_the_codes_because_the_policy_sets_none(pack):
-    # 7.4.3 gives no limit on the new response date; the pack takes the Code's limits.
-    assert pack.stage("stage1").extension.max_days == 10
-    assert pack.stage("stage2").extension.max_days == 20
+def test_extensions_have_no_cap_because_the_policy_sets_none_7_4_3(pack):
+    # 7.4.3 "a holding letter will be sent advising of a new response date": no limit on it.
+    # The Code's caps (6.4, stage 2) are applied on top by the Code floor, not by the pack.
+    assert pack.stage("stage1").extension.max_days is None
+    assert pack.stage("stage2").extension.max_days is None
+
+
+def test_a_different_person_at_stage_2_is_not_read_into_the_policy_7_6_5(pack):
+    # 7.6.5 adds "a senior member of staff" at HPG's discretion; the policy does not say the
+    # stage 1 investigator may not answer stage 2 (the Code 6.13 does: applied by the floor).
+    assert not pack.stage("stage1").escalation.different_handler
 
 
 def test_an_extension_for_an_unlisted_reason_is_refused(pack):

@@ -221,3 +221,23 @@ def test_leaseholders_service_charge_disputes_may_go_to_the_tribunal_6_5(pack):
     # a tenant's service charge complaint, or a leaseholder's repair: the default route
     assert ombudsman.route_for(tenure="tenant", service_area=charges, category="") is None
     assert ombudsman.route_for(tenure="leaseholder", service_area="Repairs", category="") is None
+
+
+def test_an_advocate_must_be_designated_in_writing_1_3_4_5(pack):
+    # 4.5 "The customer will need to designate an individual or organisation to advocate on
+    # their behalf in writing."
+    exclusion = next(e for e in pack.exclusions if e.id == "advocate_not_designated_in_writing")
+    assert "in writing" in exclusion.label
+    assert exclusion.source == "1.3, 4.5"
+    assert exclusion.exceptions == ()
+
+
+def test_sensitive_evidence_and_board_member_complaints_are_marked_not_expressible(pack):
+    # 8.6 "Any sensitive evidence and correspondence will be saved securely with appropriate
+    # access restrictions." Appendix 3: a Board member forwards a complaint "to the relevant
+    # Executive Director".
+    clauses = {item.clause: item for item in pack.not_expressible}
+    assert "access restrictions" in clauses["8.6"].text
+    board = next(item for item in pack.not_expressible if "Appendix 3" in item.clause)
+    assert "Executive Director" in board.text
+    assert all(item.reason for item in pack.not_expressible)

@@ -15,10 +15,12 @@ from putright.domain.calendar import REGIONS, WorkingCalendar
 from putright.domain.deadlines import Fact, FactKind, Timeline, derive_deadlines
 from putright.domain.errors import CalendarError, PackError, UnknownPackError
 from putright.policies.presenters import deadline_dict, deadline_line
-from putright.policies.registry import pack_registry
+from putright.policies.registry import resolve_pack
 
 
 class Command(PutRightCommand):
+    # A broken pack elsewhere does not stop a file named with --policy being read (see policy).
+    requires_system_checks: list[str] = []
     help = (
         "Work out every deadline of a case under a policy pack, with the reason for each date. "
         "Times without a zone are London time."
@@ -89,7 +91,7 @@ class Command(PutRightCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            pack = pack_registry().resolve(options["policy"])
+            pack = resolve_pack(options["policy"])
         except (PackError, UnknownPackError) as error:
             raise self.fail(str(error)) from None
         received = self.parse_received(options["received"])
