@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import get_args
 
 from django.db.models import Q, QuerySet
 
-from putright.domain.policy import Pack
+from putright.domain.policy import Pack, SystemRole
 from putright.organisations.models import Organisation
 
 from .models import Membership, Team, TeamMembership, User
@@ -136,6 +137,10 @@ def _directorate(user: User) -> str:
     return user.directorate.strip().casefold()
 
 
+#: The PutRight roles a pack role may act as.
+SYSTEM_ROLES: frozenset[str] = frozenset(get_args(SystemRole))
+
+
 def people_for_role(
     *,
     organisation: Organisation,
@@ -154,11 +159,12 @@ def people_for_role(
             team_memberships__team__organisation=organisation,
             team_memberships__team__slug=role.team,
         )
-    elif role.acts_as:
+    elif role.acts_as or role.id in SYSTEM_ROLES:
+        # A role named after a PutRight role (the Code's "complaints_manager") acts as it.
         users = User.objects.filter(
             is_active=True,
             memberships__organisation=organisation,
-            memberships__role__in=role.acts_as,
+            memberships__role__in=role.acts_as or (role.id,),
         )
     else:
         return []

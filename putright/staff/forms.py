@@ -133,6 +133,14 @@ def policy_suggestion(case: Case, pack: Pack) -> tuple[str, list[User]]:
     people = people_for_role(
         organisation=case.organisation, pack=pack, role_id=role_id, case_handlers=handlers
     )
+    # Someone other than whoever handled an earlier stage, where the policy (or the Code's
+    # floor, 6.13) says so, whatever the role's own independence.
+    different = any(
+        s.escalation and s.escalation.different_handler and s.escalation.to == case.stage
+        for s in pack.stages
+    )
+    if different:
+        people = [p for p in people if p.pk not in earlier]
     return role_id, people
 
 

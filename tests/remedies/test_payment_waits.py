@@ -40,7 +40,7 @@ def test_where_the_policy_does_not_wait_the_payment_says_no_acceptance_was_neede
 
 
 def test_a_band_starts_where_its_policy_says(receive, clock):
-    """South Liverpool Homes' medium band is "£20 - £100" (policy 8.3): £20 is in it."""
+    """South Liverpool Homes' medium band is "£20 - £100" (its compensation table): £20 is in it."""
     from putright.cases.errors import PolicyRuleError
 
     from .test_awards import distress

@@ -18,12 +18,11 @@ from putright.actions.cases import BY_NAME, offered_actions
 from putright.actions.catalogue import CaseAction, perform
 from putright.cases.errors import CaseError, ConflictError
 from putright.cases.models import Case, CaseLink, EventKind
-from putright.cases.selectors import case_deadlines, case_events
+from putright.cases.selectors import case_deadlines, case_events, case_pack
 from putright.domain.deadlines import Deadline, State
 from putright.letters.models import Correspondence
 from putright.letters.rendering import letters_called_for
 from putright.people.models import ContactRestriction
-from putright.policies.registry import get_pack
 from putright.remedies.models import Award, Remedy, RemedyAction
 
 from ..forms import ACTION_FORMS
@@ -104,7 +103,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         }
         for d in case_deadlines(case, today=today, events=events)
     ]
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     buttons, more_actions = available_actions(case, user, events)
     tab = request.GET.get("tab", "details")
     if tab not in {"details", "correspondence", "remedies", "linked"}:
@@ -185,7 +184,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     case = case_or_404(request, reference)
     if not may_act(user, case, chosen.needs):
         return render(request, "staff/forbidden.html", {"case": case, "action": chosen}, status=403)
-    pack = get_pack(case.policy_pack)
+    pack = case_pack(case)
     made: dict[str, Any] = {"case": case, "pack": pack, "user": user}
     error = ""
     if request.method == "POST" and "add_point" in request.POST:
