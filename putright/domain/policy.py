@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -618,9 +619,10 @@ class Pack(Strict):
             for role, path in _role_refs(stage, where):
                 if role not in role_ids:
                     problems.append(f"{path}: no role {role!r} in [[roles]]")
-            problems.extend(_extension_problems(stage, where))
+            problems.extend(_extension_problems(stage, where, role_ids))
             problems.extend(_step_problems(stage, where))
         problems.extend(self._ombudsman_problems())
+        problems.extend(self._elsewhere_problems(stage_ids))
         if self.compensation:
             for j, auth in enumerate(self.compensation.authority):
                 for named in (auth.role, auth.approval_by):
@@ -632,6 +634,38 @@ class Pack(Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _elsewhere_problems(self, stage_ids: list[str]) -> list[str]:
+        """Closure rules, letters and compensation name stages and routes that exist; the
+        compensation bands neither run backwards nor overlap."""
+        problems = []
+        routes = {r.id: stage.id for stage in self.stages for r in stage.routes}
+        for j, rule in enumerate(self.closure):
+            for k, stage_id in enumerate(rule.stages):
+                if stage_id not in stage_ids:
+                    problems.append(f"closure[{j}].stages[{k}]: no stage {stage_id!r}")
+        for j, letter in enumerate(self.letters):
+            if letter.stage is not None and letter.stage not in stage_ids:
+                problems.append(f"letters[{j}].stage: no stage {letter.stage!r}")
+            if letter.route is not None:
+                where = routes.get(letter.route)
+                if where is None:
+                    problems.append(f"letters[{j}].route: no route {letter.route!r} in any stage")
+                elif (
+                    letter.stage is not None and letter.stage in stage_ids and where != letter.stage
+                ):
+                    problems.append(
+                        f"letters[{j}].route: {letter.route!r} is a route of {where!r}, "
+                        f"not of {letter.stage!r}"
+                    )
+        if self.compensation is not None:
+            opened = self.compensation.refusal_opens_route
+            if opened is not None and opened not in routes:
+                problems.append(
+                    f"compensation.refusal_opens_route: no route {opened!r} in any stage"
+                )
+            problems.extend(_band_problems(self.compensation.bands))
+        return problems
 
     def _ombudsman_problems(self) -> list[str]:
         """An ombudsman rule names something to match, from the pack's own lists."""
@@ -699,11 +733,35 @@ def _extensions(stage: Stage, where: str) -> Iterable[tuple[Extension, str]]:
             yield route.extension, f"{where}.routes[{r}].extension"
 
 
-def _extension_problems(stage: Stage, where: str) -> list[str]:
-    """Agreement reasons are listed reasons; the route offered on refusal is one of the stage's."""
+def _band_problems(bands: Sequence[Band]) -> list[str]:
+    """Each band runs upwards, and no amount falls in two bands."""
+    problems = []
+    for j, band in enumerate(bands):
+        if band.max_pence is not None and band.min_pence > band.max_pence:
+            problems.append(
+                f"compensation.bands[{j}]: min_pence {band.min_pence} is above "
+                f"max_pence {band.max_pence}"
+            )
+    ordered = sorted(enumerate(bands), key=lambda item: item[1].min_pence)
+    for (i, lower), (j, upper) in pairwise(ordered):
+        if lower.max_pence is None or upper.min_pence <= lower.max_pence:
+            top = "no top" if lower.max_pence is None else f"up to {lower.max_pence}"
+            problems.append(
+                f"compensation.bands[{j}]: overlaps compensation.bands[{i}] ({lower.id!r} runs "
+                f"from {lower.min_pence} with {top}; {upper.id!r} starts at {upper.min_pence})"
+            )
+    return problems
+
+
+def _extension_problems(stage: Stage, where: str, role_ids: set[str]) -> list[str]:
+    """Agreement reasons are listed reasons; the route offered on refusal is one of the stage's;
+    those told of an extension are roles."""
     problems = []
     route_ids = {r.id for r in stage.routes}
     for ext, path in _extensions(stage, where):
+        for k, role in enumerate(ext.tell):
+            if role not in role_ids:
+                problems.append(f"{path}.tell[{k}]: no role {role!r} in [[roles]]")
         reason_ids = {c.id for c in ext.reasons}
         for reason in ext.agreement_for:
             if reason not in reason_ids:
@@ -731,10 +789,21 @@ def _all_steps(stage: Stage, where: str) -> list[tuple[str, Step]]:
     return steps
 
 
+#: Step ids whose completing fact is known without ``completed_by``.
+CONVENTIONAL_STEP_IDS = ("acknowledge", "respond", "investigator_reply")
+
+
 def _step_problems(stage: Stage, where: str) -> list[str]:
-    """Only an acknowledgement can be completed by a response made within its period."""
+    """A step says what completes it (a misspelt ``acknowledgement`` would silently become a
+    ceiling met only by the response); only an acknowledgement can be met by a response."""
     problems = []
     for path, step in _all_steps(stage, where):
+        if step.completed_by is None and step.id not in CONVENTIONAL_STEP_IDS:
+            problems.append(
+                f"{path}.id: {step.id!r} is not one of {', '.join(CONVENTIONAL_STEP_IDS)}, so "
+                'say what completes it with completed_by ("none" for a ceiling met only by '
+                "the response)"
+            )
         if step.response_counts and step.completion() is not Completion.ACKNOWLEDGED:
             problems.append(
                 f"{path}.response_counts: only an acknowledgement step (completed by "

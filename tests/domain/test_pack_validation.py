@@ -278,3 +278,113 @@ def test_the_route_offered_on_refusal_is_a_route_of_the_same_stage():
         "stages[1].routes[0].extension.on_refusal_offer_route: no route 'senior_manager_review'"
         in message
     )
+
+
+# --- references that point at nothing (issue: accepted silently before) -------------------
+
+
+def test_a_compensation_refusal_route_must_exist():
+    message = problems(
+        pack_text(extra='[compensation]\nrefusal_opens_route = "compensation_review"\n')
+    )
+    assert "compensation.refusal_opens_route: no route 'compensation_review' in any stage" in (
+        message
+    )
+    ok = pack_text(extra='[compensation]\nrefusal_opens_route = "review"\n')
+    assert parse_pack(ok, source="example.toml").compensation.refusal_opens_route == "review"
+
+
+def test_closure_stages_must_exist():
+    message = problems(
+        pack_text(
+            extra="""
+            [[closure]]
+            reason = "resolved"
+            days = 0
+            stages = ["stage1", "stage_one"]
+            """
+        )
+    )
+    assert "closure[0].stages[1]: no stage 'stage_one'" in message
+
+
+def test_a_letters_stage_and_route_must_exist_and_agree():
+    message = problems(
+        pack_text(
+            extra="""
+            [[letters]]
+            event = "responded"
+            stage = "stage3"
+            template = "response"
+            label = "Response"
+
+            [[letters]]
+            event = "responded"
+            stage = "stage2"
+            route = "panel_review"
+            template = "response"
+            label = "Response"
+
+            [[letters]]
+            event = "responded"
+            stage = "stage1"
+            route = "panel"
+            template = "response"
+            label = "Response"
+            """
+        )
+    )
+    assert "letters[0].stage: no stage 'stage3'" in message
+    assert "letters[1].route: no route 'panel_review' in any stage" in message
+    assert "letters[2].route: 'panel' is a route of 'stage2', not of 'stage1'" in message
+
+
+def test_those_told_of_an_extension_must_be_roles():
+    text = pack_text().replace(
+        '  [stages.escalation]\n  to = "stage2"',
+        '  [stages.extension]\n  max_days = 10\n  tell = ["customer", "complaints_lead"]\n\n'
+        '  [stages.escalation]\n  to = "stage2"',
+    )
+    message = problems(text)
+    assert "stages[0].extension.tell[1]: no role 'complaints_lead' in [[roles]]" in message
+
+
+BANDS = """
+[compensation]
+  [[compensation.bands]]
+  id = "low"
+  label = "Low"
+  min_pence = {low_min}
+  max_pence = {low_max}
+
+  [[compensation.bands]]
+  id = "high"
+  label = "High"
+  min_pence = {high_min}
+"""
+
+
+def test_compensation_bands_must_not_run_backwards():
+    message = problems(pack_text(extra=BANDS.format(low_min=5000, low_max=1000, high_min=5001)))
+    assert "compensation.bands[0]: min_pence 5000 is above max_pence 1000" in message
+
+
+def test_compensation_bands_must_not_overlap():
+    message = problems(pack_text(extra=BANDS.format(low_min=0, low_max=10000, high_min=10000)))
+    assert "compensation.bands[1]: overlaps compensation.bands[0]" in message
+    ok = pack_text(extra=BANDS.format(low_min=0, low_max=10000, high_min=10001))
+    assert len(parse_pack(ok, source="example.toml").compensation.bands) == 2
+
+
+def test_a_misspelt_step_id_without_completed_by_is_refused():
+    # "acknowledgement" would otherwise be a ceiling met only by the response.
+    misspelt = pack_text().replace('id = "acknowledge"', 'id = "acknowledgement"', 1)
+    message = problems(misspelt)
+    assert "stages[0].steps[0].id: 'acknowledgement' is not one of acknowledge, respond, " in (
+        message
+    )
+    assert "completed_by" in message
+    named = misspelt.replace(
+        'id = "acknowledgement"', 'id = "acknowledgement"\n  completed_by = "acknowledged"', 1
+    )
+    assert parse_pack(named, source="example.toml").stages[0].steps[0].id == "acknowledgement"

@@ -1,6 +1,7 @@
 """The policy and deadlines commands, as an operator runs them."""
 
 import json
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -140,3 +141,77 @@ def test_every_command_has_an_example_in_its_help():
             [PUTRIGHT, command, "--help"], capture_output=True, text=True, check=True
         )
         assert "example:" in result.stdout, command
+
+
+BROKEN = (
+    'format = 1\nid = "broken"\nversion = "1"\ntitle = "Broken"\nsource = "x"\n'
+    'kinds = [{ kind = "complaint", label = "Complaint", starts_at = "stage1" }]\n'
+    '[[stages]]\nid = "stage1"\nlabel = "Stage 1"\nlevel = 1\n'
+    '[[stages.steps]]\nid = "respond"\nlabel = "Respond"\ndays = -3\n'
+)
+
+
+def with_broken_pack(tmp_path):
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    (folder / "broken.toml").write_text(BROKEN)
+    return {**os.environ, "PUTRIGHT_POLICY_DIRS": str(folder)}
+
+
+def test_a_broken_pack_stops_the_server_naming_its_file_and_field(tmp_path):
+    env = with_broken_pack(tmp_path)
+
+    result = subprocess.run(
+        [PUTRIGHT, "serve", "--port", "0", "--no-worker"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "broken.toml: stages[0].steps[0].days" in result.stderr
+    assert "Serving PutRight" not in result.stdout
+
+
+def test_another_file_is_still_checked_when_a_pack_in_the_folders_is_broken(tmp_path):
+    env = with_broken_pack(tmp_path)
+    other = str(Path(__file__).parents[2] / "putright/domain/packs/rooftop-2023.toml")
+
+    result = subprocess.run(
+        [PUTRIGHT, "policy", "check", other], capture_output=True, text=True, check=False, env=env
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Rooftop Housing Group Complaints Policy" in result.stdout
+    assert "broken.toml: stages[0].steps[0].days" in result.stderr
+    assert "checked against the built-in Code" in result.stderr
+
+
+def test_policy_check_reads_as_a_board_report_grouped_by_verdict():
+    text = run("policy", "check", "southern-housing-2020")
+
+    headings = [
+        "Falls below the Code (a gap to address)",
+        "Not stated in the policy (a gap to address)",
+        "Goes beyond the Code",
+        "Meets the Code",
+        "Not expressible in the pack",
+    ]
+    positions = [text.index(h) for h in headings]
+    assert positions == sorted(positions)
+    # each finding cites the Code's provision and the policy's clause
+    assert "Informal stage before stage 1 (Code 5.2; policy 4.2)" in text
+    assert "Policy 4.11.1:" in text
+    assert "postcode" in text
+
+
+def test_policy_check_json_lists_what_the_pack_cannot_express():
+    out = json.loads(run("policy", "check", "rooftop-2023", "--json"))
+
+    assert {item["clause"] for item in out["not_expressible"]} >= {"8.6"}
+    assert out["summary"]["not_expressible"] == len(out["not_expressible"])
+    assert out["summary"]["gaps"] == sum(
+        f["verdict"] in ("falls_short", "not_stated") for f in out["findings"]
+    )
