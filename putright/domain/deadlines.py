@@ -190,8 +190,8 @@ def _started(what: str, on: date, calendar: WorkingCalendar) -> str:
     if calendar.is_working_day(on):
         return f"{what} on {describe(on)}"
     return (
-        f"{what} on {describe(on)} ({calendar.why_not_working(on)}), so counted from the next "
-        f"working day, {describe(calendar.on_or_after(on))}"
+        f"{what} on {describe(on)} ({calendar.why_not_working(on)}), so taken as received on "
+        f"the next working day, {describe(calendar.on_or_after(on))}, as a complaint is"
     )
 
 

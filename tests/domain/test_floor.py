@@ -161,3 +161,22 @@ def test_an_extension_still_moves_the_codes_date():
     )
     respond = next(d for d in deadlines if d.step == "respond" and d.stage == "stage1")
     assert respond.due == date(2026, 3, 24)  # 17 March plus 5 working days
+
+
+def test_an_escalation_on_a_saturday_says_why_it_counts_from_the_monday():
+    timeline = Timeline(
+        kind="complaint",
+        received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        facts=(
+            Fact(FactKind.ACKNOWLEDGED, date(2026, 3, 3), stage="stage1"),
+            Fact(FactKind.RESPONDED, date(2026, 3, 5), stage="stage1"),
+            Fact(FactKind.ESCALATION_REQUESTED, date(2026, 3, 7)),
+        ),
+    )
+    deadlines = derive_deadlines(CODE, CALENDAR, timeline, today=date(2026, 3, 9))
+    ack = next(d for d in deadlines if d.stage == "stage2" and d.step == "acknowledge")
+    assert ack.explanation.start == date(2026, 3, 9)
+    assert (
+        "escalation requested on Sat 7 Mar 2026 (Saturday), so taken as received on the next "
+        "working day, Mon 9 Mar 2026, as a complaint is"
+    ) in ack.explanation.text()

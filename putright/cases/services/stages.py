@@ -30,7 +30,14 @@ from ..models import (
     Outcome,
     Status,
 )
-from ..selectors import case_deadlines, case_events, case_pack, local_date, stage_events
+from ..selectors import (
+    case_deadlines,
+    case_events,
+    case_floor,
+    case_pack,
+    local_date,
+    stage_events,
+)
 from ._common import (
     IssueOutcome,
     _append,
@@ -298,6 +305,14 @@ def case_extend(
         )
     except RuleViolationError as error:
         field = "reason" if error.rule == "extension.reasons" else "working_days"
+        where = f"stages.{stage.id}" + (f".routes.{case.route}" if case.route else "")
+        floor = case_floor(case).notes_for(f"{where}.extension")
+        if error.rule == "extension.max_days" and floor:
+            error = RuleViolationError(
+                f"{error}. {' '.join(floor)}".replace(".. ", ". "),
+                rule=error.rule,
+                source=error.source,
+            )
         raise _rule_error(error, field) from None
     before = _response_due(case, events)
     data: dict[str, Any] = {"working_days": working_days, "reason": reason}
