@@ -24,6 +24,7 @@ from putright.domain.deadlines import Timeline, derive_deadlines
 from putright.domain.eligibility import screen
 from putright.domain.errors import CalendarError
 from putright.organisations.models import Organisation
+from putright.organisations.selectors import pack_for_contact
 from putright.organisations.services import organisation_calendar
 from putright.people.models import ContactMethod, Tenure
 from putright.people.services import person_create
@@ -124,7 +125,7 @@ class RecordContactForm(forms.Form):
 
 def preview(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
     """What recording this contact would start: the eligibility screen and the deadlines."""
-    floor = floor_for(organisation.policy_pack, organisation)
+    floor = floor_for(pack_for_contact(organisation, data["received_at"]), organisation)
     pack = floor.pack
     calendar = organisation_calendar(organisation)
     rule = pack.kind(data["kind"])

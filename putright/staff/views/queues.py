@@ -82,10 +82,14 @@ class QueueFilterForm(forms.Form):
         stages: dict[str, str] = {}
         areas: set[str] = set()
         for organisation in organisations:
-            pack = get_pack(organisation.policy_pack)
-            for stage in pack.stages:
-                stages.setdefault(stage.id, stage.label)
-            areas.update(pack.service_areas)
+            # Open cases may be on a pack the organisation has since moved on from.
+            for pack_id in dict.fromkeys(
+                [organisation.policy_pack, *(p for _, p in organisation.policy_schedule or ())]
+            ):
+                pack = get_pack(pack_id)
+                for stage in pack.stages:
+                    stages.setdefault(stage.id, stage.label)
+                areas.update(pack.service_areas)
         any_choice = [("", "Any")]
         choices_of(self, "organisation").choices = any_choice + [
             (o.slug, o.name) for o in organisations
