@@ -9,7 +9,15 @@ from putright.domain.calendar import describe
 from putright.domain.compensation import pounds
 from putright.domain.compliance import GAPS, VERDICT_LABELS, Finding, Verdict
 from putright.domain.deadlines import Deadline
-from putright.domain.policy import Anchor, Counting, Pack, Step
+from putright.domain.policy import (
+    Anchor,
+    Counting,
+    Extension,
+    OmbudsmanRoute,
+    Pack,
+    Stage,
+    Step,
+)
 
 ANCHOR_WORDS = {
     Anchor.RECEIVED: "receipt",
@@ -71,11 +79,7 @@ def pack_outline(pack: Pack) -> list[str]:
         for step in stage.steps:
             lines.extend(_step_lines(pack, step, stage.level, indent="  "))
         if stage.extension:
-            ext = stage.extension
-            reasons = ", ".join(r.label for r in ext.reasons) or "any reason"
-            lines.append(
-                f"  Extension: at most {ext.max_days} working days ({reasons})  [{ext.source}]"
-            )
+            lines.append(f"  {_extension_line(pack, stage, stage.extension)}")
         for route in stage.routes:
             lines.append(f"  Route: {route.label} ({route.id})  [{route.source}]")
             conditions = []
@@ -93,7 +97,7 @@ def pack_outline(pack: Pack) -> list[str]:
             for step in route.steps:
                 lines.extend(_step_lines(pack, step, stage.level, indent="    "))
             if route.extension:
-                lines.append(f"    Extension: at most {route.extension.max_days} working days")
+                lines.append(f"    {_extension_line(pack, stage, route.extension)}")
         if stage.escalation:
             esc = stage.escalation
             target = pack.stage(esc.to).label
@@ -138,9 +142,69 @@ def pack_outline(pack: Pack) -> list[str]:
         for band in comp.bands:
             top = pounds(band.max_pence) if band.max_pence is not None else "and over"
             lines.append(f"  - {band.label}: {pounds(band.min_pence)} to {top}")
+    if pack.anonymous:
+        anonymous = pack.anonymous
+        treated = "not accepted"
+        if anonymous.accepted:
+            treated = (
+                "accepted and answered"
+                if anonymous.respond
+                else "accepted, investigated without a formal response"
+            )
+        lines.append("")
+        lines.append(f"Anonymous complaints: {treated}  [{anonymous.source}]")
     lines.append("")
-    lines.append(f"Ombudsman: {pack.ombudsman.route.value.replace('_', ' ')}")
+    lines.append(f"Ombudsman: {_route_words(pack.ombudsman.route)}")
+    for routed in pack.ombudsman.rules:
+        conditions = []
+        if routed.tenures:
+            conditions.append(
+                "the customer is a " + " or ".join(t.replace("_", " ") for t in routed.tenures)
+            )
+        if routed.service_areas:
+            conditions.append("the service area is " + " or ".join(routed.service_areas))
+        if routed.categories:
+            conditions.append("the category is " + " or ".join(routed.categories))
+        lines.append(
+            f"  - {_route_words(routed.route)} when {' and '.join(conditions)}  [{routed.source}]"
+        )
+    if pack.not_expressible:
+        lines.append("")
+        lines.append("Not expressible in the pack (kept by hand):")
+        for item in pack.not_expressible:
+            lines.append(f"  - {item.clause}: {item.text}")
     return lines
+
+
+def _route_words(route: OmbudsmanRoute) -> str:
+    return {
+        OmbudsmanRoute.HOUSING_OMBUDSMAN: "Housing Ombudsman",
+        OmbudsmanRoute.LGSCO: "Local Government and Social Care Ombudsman",
+        OmbudsmanRoute.TRIBUNAL: "First-tier Tribunal (Property Chamber)",
+    }[route]
+
+
+def _extension_line(pack: Pack, stage: Stage, ext: Extension) -> str:
+    """``Extension: at most 10 working days (Panel member availability, or any other reason)``."""
+    cap = f"at most {ext.max_days} working days" if ext.max_days is not None else "no limit stated"
+    labels = {r.id: r.label for r in ext.reasons}
+    reasons = ", ".join(labels.values())
+    if not reasons:
+        reasons = "any reason"
+    elif ext.other_reasons:
+        reasons += ", or any other reason"
+    extra = ""
+    if ext.customer_agreement:
+        needed = " or ".join(labels.get(r, r) for r in ext.agreement_for)
+        extra += "; the customer's agreement is needed" + (f" when: {needed}" if needed else "")
+    if ext.on_refusal_offer_route:
+        offered = stage.route(ext.on_refusal_offer_route)
+        extra += (
+            f"; if they refuse, offer {offered.label if offered else ext.on_refusal_offer_route}"
+        )
+    if ext.ombudsman_details:
+        extra += "; with the Ombudsman's details"
+    return f"Extension: {cap} ({reasons}){extra}  [{ext.source}]"
 
 
 def _step_lines(pack: Pack, step: Step, level: int, *, indent: str) -> list[str]:
