@@ -78,6 +78,12 @@ def test_the_cases_behind_a_figure(manager, year):
     html = grouped.content.decode()
     assert year["last_day"].reference in html
     assert year["withdrawn"].reference not in html
+    # Answered on day 27 after a 15-day extension: late under the Code (it allows 10 more),
+    # within the Code pack's own deadline as recorded (the services would have refused it).
+    code = manager.get("/reports/tsm/cases/", {**PARAMS, "figure": "ch02.stage1"})
+    policy = manager.get("/reports/tsm/cases/", {**PARAMS, "figure": "ch02.stage1_policy"})
+    assert year["beyond_day_27"].reference not in code.content.decode()
+    assert year["beyond_day_27"].reference in policy.content.decode()
 
 
 def test_a_board_member_cannot_list_cases(board, year):
