@@ -133,6 +133,8 @@ class _Response:
     words: str
     source: str
     open_anchor: bool = False
+    counted_from_start: bool = False  # the promise itself counts from the stage's start
+    approximate: bool = False  # calendar days converted to working days
 
 
 def _latest_response(stage: Stage) -> _Response:
@@ -159,6 +161,7 @@ def _latest_response(stage: Stage) -> _Response:
             )
             continue
         total = _working_equivalent(respond)
+        approximate = respond.counts is Counting.CALENDAR
         if respond.start is Anchor.ACKNOWLEDGED:
             acknowledge = steps.get("acknowledge")
             if acknowledge is None:
@@ -172,7 +175,17 @@ def _latest_response(stage: Stage) -> _Response:
                 )
                 continue
             total += _working_equivalent(acknowledge)
-        options.append(_Response(total, f"{label}: {wording}", respond.source))
+            approximate = approximate or acknowledge.counts is Counting.CALENDAR
+        options.append(
+            _Response(
+                total,
+                f"{label}: {wording}",
+                respond.source,
+                counted_from_start=respond.start in (Anchor.STAGE_STARTED, Anchor.RECEIVED)
+                and not approximate,
+                approximate=approximate,
+            )
+        )
     if not options:
         return _Response(float("inf"), f"{stage.label}: no response timescale", stage.source)
     return max(options, key=lambda o: o.days)
@@ -237,7 +250,14 @@ def _stages(pack: Pack, code: Pack) -> list[Finding]:
             verdict=Verdict.FALLS_SHORT if depth > code_depth else Verdict.MEETS,
             code_source=source,
             pack_source=pack.process_source
-            or ", ".join(dict.fromkeys(s.source for s in pack.formal_stages() if s.source)),
+            or ", ".join(
+                dict.fromkeys(
+                    part.strip()
+                    for s in pack.formal_stages()
+                    for part in s.source.split(",")
+                    if part.strip()
+                )
+            ),
             promise=f"a complaint passes through at most {depth} formal stage(s): {paths}"
             if chains
             else "no formal stage",
@@ -339,10 +359,11 @@ def _acknowledgement(stage: Stage, code_stage: Stage, name: str, level: int) -> 
 def _response(stage: Stage, code_stage: Stage, name: str) -> list[Finding]:
     code_latest = _latest_response(code_stage)
     latest = _latest_response(stage)
-    if latest.open_anchor:
+    if latest.open_anchor or latest.counted_from_start:
         promise = latest.words
     else:
-        promise = f"{latest.words} (at most about {latest.days:g} working days from the start)"
+        about = "about " if latest.approximate else ""
+        promise = f"{latest.words} (at most {about}{latest.days:g} working days from the start)"
     return [
         Finding(
             topic=f"{name} response",
@@ -373,7 +394,9 @@ def _extendable(stage: Stage) -> bool:
     return any(s.extendable for s in steps)
 
 
-#: The provision that puts the Ombudsman's details with an extension, at each stage.
+#: The provisions that cap an extension, and that put the Ombudsman's details with one, at
+#: each stage.
+_EXTENSION_CAP = {1: "6.4", 2: "6.15"}
 _OMBUDSMAN_WITH_EXTENSION = {1: "6.5", 2: "6.16"}
 
 
@@ -386,13 +409,14 @@ def _extension(stage: Stage, code_stage: Stage, name: str, code: Pack) -> list[F
         f"an extension of at most {code_ext.max_days} working days without good reason, "
         "the reasons clearly explained to the resident"
     )
+    cap_source = _cite(code, _EXTENSION_CAP.get(stage.level, ""), code_ext.source)
     stated = _stage_extensions(stage)
     if not stated or not _extendable(stage):
         out.append(
             Finding(
                 topic=f"{name} extension",
                 verdict=Verdict.GOES_BEYOND,
-                code_source=code_ext.source,
+                code_source=cap_source,
                 pack_source=stage.source,
                 promise="no extension: the response is never later than the stage's timescale",
                 requirement=requirement,
@@ -410,7 +434,7 @@ def _extension(stage: Stage, code_stage: Stage, name: str, code: Pack) -> list[F
             Finding(
                 topic=f"{name} extension",
                 verdict=verdict,
-                code_source=code_ext.source,
+                code_source=cap_source,
                 pack_source=ext.source,
                 promise=promise,
                 requirement=requirement,
@@ -697,7 +721,7 @@ _GOVERNANCE = (
         "annual_report",
         "Annual complaints performance and service improvement report",
         "8.1, 8.2",
-        "an annual complaints performance and service improvement report",
+        "there is an annual complaints performance and service improvement report",
         "an annual complaints performance and service improvement report, to the governing "
         "body and published",
     ),
@@ -705,7 +729,7 @@ _GOVERNANCE = (
         "self_assessment",
         "Self-assessment against the Code",
         "8.1, 8.3",
-        "a self-assessment against the Code",
+        "there is a self-assessment against the Code",
         "a self-assessment against the Code each year and after significant change",
     ),
     (
@@ -733,7 +757,7 @@ def _governance(pack: Pack, code: Pack) -> list[Finding]:
                 verdict=Verdict.MEETS if stated else Verdict.NOT_STATED,
                 code_source=_cite(code, provisions, required.source),
                 pack_source=have.source,
-                promise=stated_words if stated else f"the policy does not state {stated_words}",
+                promise=stated_words if stated else f"the policy does not say that {stated_words}",
                 requirement=requirement,
             )
         )
