@@ -626,8 +626,9 @@ def _reading(scales: Mapping[int, StageTimescale]) -> list[str]:
         notes.append(
             "Where a stage was not acknowledged by the day of its response, the "
             "acknowledgement did not happen, so the response is counted from the day the "
-            f"acknowledgement was due: {first.acknowledge_days} working days after the "
-            f"complaint was received at stage 1 ({first.acknowledge_source}), "
+            f"acknowledgement was due: {first.acknowledge_days} working days after stage 1 "
+            "started (the complaint's receipt, or the day it became a formal complaint; "
+            f"{first.acknowledge_source}), "
             f"{second.acknowledge_days} working days after the escalation request at stage 2 "
             f"({second.acknowledge_source}). An acknowledgement made late is counted from its "
             "own date, as the Code's words say, and is reported late among the "
@@ -647,8 +648,8 @@ def _reading(scales: Mapping[int, StageTimescale]) -> list[str]:
         "policy is written (without the Code's minimum applied on top): its days counted "
         "from what the policy names (receipt, the stage starting, or the acknowledgement, "
         "counted as above where none was made), moved by every extension recorded. It is "
-        "not a Tenant Satisfaction Measure; where a policy is slower than the Code, it is "
-        "higher than CH02."
+        "not a Tenant Satisfaction Measure. A policy slower than the Code can show a higher "
+        "figure here than CH02, and a faster one a lower figure."
     )
     return notes
 
