@@ -301,16 +301,17 @@ def test_a_handler_takes_a_complaint_from_contact_to_closure(
     assert "investigating: Repairs team" in handler.summary("Handler")
     assert handler.buttons() == ["Record investigation reply", "Respond", "Extend"]
 
-    # -- extend, for one of the policy's reasons ------------------------------------------------
+    # -- extend, explained in the handler's words (the Code lists no reasons: 6.4) ------------
     before = handler.deadline("Stage 1: Send the stage 1 response")["due"]
     handler.action("Extend")
-    reasons = [t.strip() for t in page.locator("label.govuk-radios__label").all_inner_texts()]
-    assert reasons == [r.label for r in pack.stage("stage1").extension.reasons]
+    assert page.locator("input[name=reason]").count() == 0
     page.get_by_label("How many more working days?").fill("15")
-    page.get_by_label("We are waiting for information from a third party").check()
+    page.get_by_label("Explain it to the customer").fill(
+        "We are waiting for the roofer's report on the leak."
+    )
     handler.click("Extend")  # more than the policy allows
     assert "10" in page.locator(".govuk-form-group--error").inner_text()
-    assert page.get_by_label("We are waiting for information from a third party").is_checked()
+    assert page.get_by_label("Explain it to the customer").input_value().startswith("We are")
     page.get_by_label("How many more working days?").fill("5")
     handler.click("Extend")
     assert "Deadline extended. Tell the customer the new date." in handler.banner()
@@ -322,7 +323,7 @@ def test_a_handler_takes_a_complaint_from_contact_to_closure(
     )
     assert after["due"] == due_text(extended)
     assert (
-        "Reason: We are waiting for information from a third party"
+        "We are waiting for the roofer's report on the leak."
         in page.locator(".moj-timeline__item").first.inner_text()
     )
 
