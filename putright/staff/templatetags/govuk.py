@@ -121,24 +121,3 @@ def stage_label(case: Any) -> str:
 def pack_stage_label(pack_id: str, stage_id: str) -> str:
     """A stage's name in a pack, for rows that carry only the ids."""
     return _stage_name(pack_id, stage_id) if stage_id else "No stage"
-
-
-@register.simple_tag
-def pack_words(pack_id: str, what: str, value: str) -> str:
-    """A route, step or extension reason a case's event names by id, in the pack's words."""
-    try:
-        pack = get_pack(pack_id)
-    except UnknownPackError:
-        return words(value)
-    for stage in pack.stages:
-        if what == "route":
-            found = [r.label for r in stage.routes if r.id == value]
-        elif what == "step":
-            steps = [*stage.steps, *(s for r in stage.routes for s in r.steps)]
-            found = [s.label for s in steps if s.id == value]
-        else:  # an extension reason
-            rules = [stage.extension, *(r.extension for r in stage.routes)]
-            found = [c.label for rule in rules if rule for c in rule.reasons if c.id == value]
-        if found:
-            return found[0]
-    return words(value)
