@@ -25,6 +25,7 @@ from ..models import (
     EventKind,
     Status,
 )
+from ..ombudsman import case_ombudsman_route
 from ..selectors import case_deadlines, case_events, local_date, stage_events
 from ._common import _append, _lock, _moment, _require_open, _save, _stage
 from .closing import _close
@@ -239,7 +240,7 @@ def case_refuse_escalation(
             "ground_label": grounds[ground].label,
             "explanation": explanation,
             "source": grounds[ground].source or rule.source,
-            "ombudsman_route": case.organisation.ombudsman_route,
+            "ombudsman_route": case_ombudsman_route(case),
         },
     )
     if not case.is_closed:

@@ -34,6 +34,7 @@ from ..models import (
     EventKind,
     Kind,
 )
+from ..ombudsman import case_ombudsman_route
 from ..selectors import case_floor, case_pack
 from ._common import (
     _append,
@@ -261,7 +262,7 @@ def case_decide_eligibility(
                 "Explain the decision in words the customer will read.",
                 fields={"reason": "Required when the case is not accepted."},
             )
-    data["ombudsman_route"] = case.organisation.ombudsman_route
+    data["ombudsman_route"] = case_ombudsman_route(case)
     case.eligibility = Eligibility.ACCEPTED if accepted else Eligibility.REFUSED
     case.eligibility_reason = reason
     _append(case, EventKind.ELIGIBILITY_DECIDED, actor, moment, data)
