@@ -612,7 +612,9 @@ def test_occurred_at_in_the_past_is_when_it_happened(handler_api, cases):
         400,
         "invalid",
     )
-    assert error["fields"] == {"occurred_at": "That is before the case was received (2026-03-02)."}
+    assert error["fields"] == {
+        "occurred_at": "That is before the case was received (Mon 2 Mar 2026)."
+    }
 
 
 def test_split_creates_linked_cases(handler_api, cases):
@@ -772,7 +774,7 @@ def test_an_action_that_does_not_fit_the_case_is_409(handler_api, cases):
     reference = cases["ordinary"].reference
     assert handler_api.post(f"/cases/{reference}/acknowledge", {}).status_code == 200
     error = error_of(handler_api.post(f"/cases/{reference}/acknowledge", {}), 409, "wrong_state")
-    assert error["message"] == "This stage was already acknowledged on 2026-03-16."
+    assert error["message"] == "This stage was already acknowledged on Mon 16 Mar 2026."
     error_of(handler_api.post(f"/cases/{reference}/escalate", {}), 409, "wrong_state")
     error_of(handler_api.post(f"/cases/{reference}/reopen", {"reason": "x"}), 409, "wrong_state")
     error_of(handler_api.post(f"/cases/{reference}/record-investigation", {}), 409, "wrong_state")
@@ -864,7 +866,7 @@ def test_a_late_escalation_is_422_naming_the_rule(late, users):
         "policy_rule",
     )
     assert error["message"] == (
-        "The window to escalate closed on 2026-03-17. A manager may accept the request late: "
+        "The window to escalate closed on Tue 17 Mar 2026. A manager may accept the request late: "
         "record that decision with its reason. (policy rule: escalation.window_days, 4)"
     )
     assert error["fields"] == {"accept_late": "A manager's decision is needed."}

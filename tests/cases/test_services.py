@@ -261,8 +261,12 @@ def test_an_action_dated_before_the_case_was_received_is_refused(complaint, cloc
     with pytest.raises(CaseInputError) as refused:
         case_acknowledge(case=complaint, actor=Actor(handler), occurred_at=at(2026, 3, 1, 12))
 
-    expected = errors.BEFORE_RECEIPT.format(received="2026-03-02")
-    assert refused.value.message == expected == "That is before the case was received (2026-03-02)."
+    expected = errors.BEFORE_RECEIPT.format(received="Mon 2 Mar 2026")
+    assert (
+        refused.value.message
+        == expected
+        == "That is before the case was received (Mon 2 Mar 2026)."
+    )
     assert refused.value.fields == {"occurred_at": expected}
     unchanged(complaint, version, 1)
 
@@ -317,7 +321,7 @@ def test_a_stage_cannot_be_acknowledged_twice(complaint, clock, handler):
     with pytest.raises(CaseStateError) as refused:
         case_acknowledge(case=case, actor=Actor(handler))
 
-    assert refused.value.message == errors.ALREADY_ACKNOWLEDGED.format(on="2026-03-04")
+    assert refused.value.message == errors.ALREADY_ACKNOWLEDGED.format(on="Wed 4 Mar 2026")
     assert kinds(case).count("acknowledged") == 1
 
 
@@ -548,7 +552,7 @@ def test_a_stage_cannot_be_responded_to_twice(complaint, clock, handler):
     with pytest.raises(CaseStateError) as refused:
         case_respond(case=case, actor=Actor(handler), outcome="not_upheld", text="Changed mind")
 
-    assert refused.value.message == errors.ALREADY_RESPONDED.format(on="2026-03-12")
+    assert refused.value.message == errors.ALREADY_RESPONDED.format(on="Thu 12 Mar 2026")
     unchanged(case, version, 3)
     assert CaseIssue.objects.count() == 0
 

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from putright.accounts.actors import Actor
+from putright.domain.calendar import describe
 from putright.domain.errors import RuleViolationError
 from putright.domain.policy import Pack, Stage
 from putright.organisations.models import Organisation, ReferenceCounter
@@ -53,7 +54,7 @@ def _moment(occurred_at: datetime.datetime | None, case: Case | None = None) -> 
     if occurred_at > now + datetime.timedelta(minutes=1):
         raise CaseInputError(errors.FUTURE, fields={"occurred_at": errors.FUTURE})
     if case is not None and occurred_at < case.received_at:
-        message = errors.BEFORE_RECEIPT.format(received=local_date(case.received_at).isoformat())
+        message = errors.BEFORE_RECEIPT.format(received=describe(local_date(case.received_at)))
         raise CaseInputError(message, fields={"occurred_at": message})
     return occurred_at
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from putright.accounts.access import may_act, role_names
 from putright.accounts.actors import Actor
+from putright.domain.calendar import describe
 from putright.domain.policy import Escalation, Stage
 
 from .. import errors
@@ -107,13 +108,13 @@ def case_escalate(
         late = True
         if rule.late_requests == "refuse":
             raise PolicyRuleError(
-                f"The window to escalate closed on {window.due.isoformat()}; this policy refuses late requests.",
+                f"The window to escalate closed on {describe(window.due)}; this policy refuses late requests.",
                 rule="escalation.window_days",
                 source=rule.source,
             )
         if rule.late_requests == "discretion" and not accept_late:
             raise PolicyRuleError(
-                f"The window to escalate closed on {window.due.isoformat()}. A manager may accept "
+                f"The window to escalate closed on {describe(window.due)}. A manager may accept "
                 "the request late: record that decision with its reason.",
                 rule="escalation.window_days",
                 source=rule.source,
@@ -150,7 +151,7 @@ def _require_decision(
     if actor.user is None or may_act(actor.user, case, decision):
         return
     roles = role_names(actor.user, case.organisation_id)
-    message = errors.LATE_ESCALATION.format(closed=closed.isoformat(), roles=roles)
+    message = errors.LATE_ESCALATION.format(closed=describe(closed), roles=roles)
     raise NotPermittedError(
         message,
         rule="escalation.late_requests",

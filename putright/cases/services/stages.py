@@ -10,6 +10,7 @@ from django.db import transaction
 
 from putright.accounts.actors import Actor
 from putright.accounts.models import User
+from putright.domain.calendar import describe
 from putright.domain.deadlines import check_extension
 from putright.domain.errors import RuleViolationError
 from putright.domain.policy import Extension, Stage
@@ -71,7 +72,7 @@ def case_acknowledge(
     )
     if done is not None:
         raise CaseStateError(
-            errors.ALREADY_ACKNOWLEDGED.format(on=local_date(done.occurred_at).isoformat())
+            errors.ALREADY_ACKNOWLEDGED.format(on=describe(local_date(done.occurred_at)))
         )
     _append(case, EventKind.ACKNOWLEDGED, actor, moment, {"method": method} if method else {})
     _save(case)
@@ -414,7 +415,7 @@ def case_respond(
     done = next((e for e in stage_events(case, events) if e.kind == EventKind.RESPONDED), None)
     if done is not None:
         raise CaseStateError(
-            errors.ALREADY_RESPONDED.format(on=local_date(done.occurred_at).isoformat())
+            errors.ALREADY_RESPONDED.format(on=describe(local_date(done.occurred_at)))
         )
     if actor.user is not None:
         _check_different_responder(case, actor.user, events)
