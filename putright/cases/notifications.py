@@ -8,6 +8,7 @@ see the case.
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from putright.accounts.access import ALERT_RECEIVERS, can_see_case
 from putright.accounts.models import Membership, Role, User
+from putright.domain.calendar import describe
 
 from .models import Event, EventKind
 
@@ -59,6 +61,14 @@ def recipients(event: Event) -> list[User]:
     return [person for person in people if can_see_case(person, case)]
 
 
+def _date(value: object) -> str:
+    """An ISO date kept in an event's data, as staff read it (``Fri 20 Mar 2026``)."""
+    try:
+        return describe(datetime.date.fromisoformat(str(value or "")[:10]))
+    except ValueError:
+        return str(value or "")
+
+
 def tell_staff(event_id: int) -> int:
     """E-mail the people an event concerns; how many were told."""
     event = Event.objects.select_related("case", "case__organisation").filter(pk=event_id).first()
@@ -71,7 +81,7 @@ def tell_staff(event_id: int) -> int:
     subject = SUBJECTS[EventKind(event.kind)].format(reference=case.reference)
     if event.kind == EventKind.ACTION_OVERDUE:
         # Staff write actions in their own words, which may name the customer: not e-mailed.
-        what = f"An action to put things right was due on {event.data.get('due_on', '')}."
+        what = f"An action to put things right was due on {_date(event.data.get('due_on'))}."
     else:  # the policy's own words for the step
         what = str(event.data.get("description") or event.get_kind_display())
     lines = [

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from putright.domain.calendar import describe
+
 
 class RemedyKind(models.TextChoices):
     """The remedies the Code lists (section 7)."""
@@ -59,7 +61,7 @@ class RemedyAction(models.Model):
         ordering = ["due_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.case}: {self.description[:40]} by {self.due_on}"
+        return f"{self.case}: {self.description[:40]} by {describe(self.due_on)}"
 
 
 class AwardStatus(models.TextChoices):

@@ -77,7 +77,7 @@ def _not_before(
 ) -> None:
     """A step cannot be dated before the step it follows."""
     if earlier is not None and moment < earlier:
-        message = BEFORE_STEP.format(what=what, step=step, on=local_date(earlier).isoformat())
+        message = BEFORE_STEP.format(what=what, step=step, on=describe(local_date(earlier)))
         raise CaseInputError(message, fields={"occurred_at": message})
 
 
@@ -199,7 +199,7 @@ def action_complete(
     case, moment = _locked(action.case, expected_version, occurred_at)
     action = RemedyAction.objects.select_for_update().get(pk=action.pk)
     if action.completed_on is not None:
-        raise CaseStateError(f"This action was completed on {action.completed_on.isoformat()}.")
+        raise CaseStateError(f"This action was completed on {describe(action.completed_on)}.")
     if not evidence.strip():
         raise CaseInputError(
             "Say what shows the action was done.", fields={"evidence": "Required."}
@@ -255,7 +255,7 @@ def actions_sweep(*, today: datetime.date | None = None) -> int:
                     "due_on": action.due_on.isoformat(),
                     "notify_user_ids": [r for r in recipients if r],
                     "follow_up": follow_up,
-                    "description": f"Action overdue since {action.due_on.isoformat()}: {action.description[:200]}"
+                    "description": f"Action overdue since {describe(action.due_on)}: {action.description[:200]}"
                     + ("; contact the customer and review compensation" if follow_up else ""),
                 },
             )

@@ -290,7 +290,7 @@ def test_an_action_with_an_owner_and_due_date_completed_with_evidence(apis, rece
 
     # Once only.
     again = error_of(apis[MANAGER].post(path, {"evidence": "Again"}), 409, "wrong_state")
-    assert again["message"] == "This action was completed on 2026-03-27."
+    assert again["message"] == "This action was completed on Fri 27 Mar 2026."
     assert RemedyAction.objects.get(pk=action["id"]).evidence == "Job sheet 4471: boiler replaced"
 
 
@@ -1151,7 +1151,9 @@ def test_a_change_dated_before_receipt_is_400(apis, users, receive, change):
     response = client.post(path, {**body, "occurred_at": "2026-03-01T10:00:00+00:00"})
 
     error = error_of(response, 400, "invalid")
-    assert error["fields"] == {"occurred_at": "That is before the case was received (2026-03-02)."}
+    assert error["fields"] == {
+        "occurred_at": "That is before the case was received (Mon 2 Mar 2026)."
+    }
 
 
 @pytest.mark.parametrize("change", CHANGES)
@@ -1245,7 +1247,9 @@ def test_a_step_cannot_be_dated_before_the_step_it_follows(apis, users, receive)
     award = proposed(client, case, distress(5000, "medium"))  # today, 16 March
     response = step(client, case, award, "offer", {"occurred_at": "2026-03-10T10:00:00+00:00"})
     error = error_of(response, 400, "invalid")
-    assert error["fields"] == {"occurred_at": "That is before the award was approved (2026-03-16)."}
+    assert error["fields"] == {
+        "occurred_at": "That is before the award was approved (Mon 16 Mar 2026)."
+    }
 
 
 def test_an_action_agreed_in_the_past_may_fall_due_before_today_but_not_before_that_day(

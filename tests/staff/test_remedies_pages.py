@@ -236,7 +236,7 @@ def test_adding_and_completing_an_action(client, caseworker, code_case):
         url("remedy-action-complete", code_case, action.pk), {"evidence": "Again"}
     )
     assert response.status_code == 400
-    assert "This action was completed on 2026-03-09." in summary_errors(parse(response.content))
+    assert "This action was completed on Mon 9 Mar 2026." in summary_errors(parse(response.content))
 
 
 def test_an_owner_must_see_the_case(client, caseworker, code_case):
@@ -702,6 +702,6 @@ def test_when_it_happened_is_recorded_on_the_event_and_the_award(
         {"evidence": "Job 2", "occurred_at": "2026-03-06 11:00"},
     )
     assert response.status_code == 400
-    assert "That is before the action was added (2026-03-09)." in field_error(
+    assert "That is before the action was added (Mon 9 Mar 2026)." in field_error(
         parse(response.content), "id_occurred_at"
     )
