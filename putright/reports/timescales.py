@@ -61,7 +61,7 @@ class StageTimescale:
     respond_start: Anchor
     # Working days from the stage start to the last day for a response when the
     # acknowledgement is made on its last day, or not at all (acknowledgement + response
-    # where the response counts from it): the total the benchmark's bare SQL counts.
+    # where the response counts from it): the longest the Code allows without an extension.
     respond_days: int
     extension_max_days: int
     acknowledge_source: str
