@@ -17,14 +17,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from putright.domain.calendar import describe
 from putright.domain.compliance import VERDICT_LABELS, Finding, Verdict, check_against_code
 from putright.organisations.models import Organisation
+from putright.organisations.selectors import pack_for
 from putright.policies.registry import code_pack, get_pack
 
 from .equality import EqualityReport, equality_report
 from .measures import display_value
 from .models import Compliance, ReportText, SelfAssessmentEntry
-from .service import Report, load, performance_report, timescales, tsm_report
+from .service import (
+    Report,
+    load,
+    performance_report,
+    policy_change_notes,
+    timescales,
+    tsm_report,
+)
 
 #: Which provision each topic of the policy check is evidence for (topics not listed
 #: fall back to the provisions named in the finding's source).
@@ -137,6 +146,8 @@ class SelfAssessment:
     end: datetime.date
     pack_title: str
     sections: list[Section]
+    # The changes of policy within the period, and which policy the check is of.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -168,9 +179,13 @@ def self_assessment(
     tsm: Report | None = None,
     today: datetime.date | None = None,
 ) -> SelfAssessment:
-    """Every provision of the Code, pre-filled, with the landlord's own entries on top."""
+    """Every provision of the Code, pre-filled, with the landlord's own entries on top.
+
+    The policy checked against the Code is the one in force on the period's last day;
+    where the period spans a change of policy, the notes say so and name it.
+    """
     code = code_pack()
-    pack = get_pack(organisation.policy_pack)
+    pack = get_pack(pack_for(organisation, end))
     findings = check_against_code(pack, code)
     by_provision: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -182,6 +197,12 @@ def self_assessment(
         performance = performance or performance_report(organisation, start, end, loaded=loaded)
         tsm = tsm or tsm_report(organisation, start, end, loaded=loaded)
     measured = _measured(performance, tsm)
+    notes = list(performance.policy_changes)
+    if notes:
+        notes.append(
+            f"The policy checked against the Code here is {pack.title}, in force on "
+            f"{describe(end)}, the last day of the period."
+        )
     entries = {
         e.provision: e
         for e in SelfAssessmentEntry.objects.filter(organisation=organisation, year=end.year)
@@ -239,6 +260,7 @@ def self_assessment(
         end=end,
         pack_title=pack.title,
         sections=[sections[k] for k in sorted(sections)],
+        notes=notes,
     )
 
 
@@ -430,6 +452,8 @@ class BoardPack:
     by_service_area: Report
     texts: list[dict[str, str]]
     headline: list[dict[str, str]]
+    # The changes of policy from the previous period's start to this one's end.
+    policy_changes: list[str] = field(default_factory=list)
 
 
 HEADLINE = (
@@ -511,6 +535,9 @@ def board_pack(
         ),
         texts=texts(organisation, end.year, "board-pack"),
         headline=headline,
+        policy_changes=policy_change_notes(
+            organisation, loaded.organisations, before_start, end, spans="The two periods span"
+        ),
     )
 
 

@@ -277,7 +277,7 @@ def equality_report(
         )
         for name, n in sorted(by_district.items(), key=lambda item: (-item[1], item[0]))
     ]
-    notes = []
+    notes = list(loaded.policy_changes)
     if not dimensions:
         notes.append(
             "No tenant population has been imported, so complaints cannot be set against it: "

@@ -171,12 +171,18 @@ def _inert(value: Any) -> Any:
 
 
 def as_csv(report: Report) -> str:
+    """The table; where the period spans a change of policy, a blank row and the notes
+    saying so follow it (the other notes are in the XLSX's About sheet and the JSON)."""
     header, rows = table_rows(report)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_inert(v) for v in header])
     for row in rows:
         writer.writerow(["" if v is None else _inert(v) for v in row])
+    if report.policy_changes:
+        writer.writerow([])
+        for note in report.policy_changes:
+            writer.writerow(["Note", _inert(note)])
     return buffer.getvalue()
 
 
@@ -209,7 +215,8 @@ def as_xlsx(report: Report) -> bytes:
     sheet.title = "Figures"
     _append(sheet, [title(report)])
     sheet["A1"].font = Font(bold=True, size=14)
-    _append(sheet, [])
+    # Under the title, where it is read first: the period spans a change of policy.
+    _append(sheet, [" ".join(report.policy_changes)] if report.policy_changes else [])
     _append(sheet, header)
     for cell in sheet[3]:
         cell.font = Font(bold=True)

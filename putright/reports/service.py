@@ -20,13 +20,14 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from putright.cases.models import Case, Channel, SatisfactionResponse
-from putright.domain.calendar import WorkingCalendar
+from putright.domain.calendar import WorkingCalendar, describe
 from putright.domain.errors import UnknownPackError
 from putright.domain.policy import Anchor
 from putright.organisations.models import HomesCount, Organisation
+from putright.organisations.selectors import policy_changes_between
 from putright.organisations.services import organisation_calendar
 from putright.people.models import Tenure
-from putright.policies.registry import code_pack, pack_registry
+from putright.policies.registry import code_pack, get_pack, pack_registry
 from putright.remedies.models import Award, AwardStatus
 
 from . import measures as m
@@ -194,6 +195,37 @@ def total_homes(
     return sum(known) if known else None
 
 
+def pack_title(pack_id: str) -> str:
+    """A pack's title, or its id where the pack is no longer installed."""
+    try:
+        return get_pack(pack_id).title
+    except UnknownPackError:
+        return pack_id
+
+
+def policy_change_notes(
+    organisation: Organisation,
+    members: Sequence[Organisation],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    spans: str = "This period spans",
+) -> list[str]:
+    """A note for each change of policy taking effect within the period (after its first
+    day, up to its last), at the organisation or any member: its cases were handled under
+    two policies. ``spans`` begins each note ("The two periods span" for a comparison)."""
+    notes = []
+    for member in members:
+        at = "" if member.pk == organisation.pk else f" at {member.name}"
+        for change in policy_changes_between(member, start, end):
+            notes.append(
+                f"{spans} a change of policy{at}: {pack_title(change.policy_pack)} replaced "
+                f"{pack_title(change.replaces)} from {describe(change.from_date)}; cases "
+                "received before it keep the policy they started under."
+            )
+    return notes
+
+
 # -- reports ---------------------------------------------------------------------------
 
 
@@ -238,6 +270,8 @@ class Report:
     breakdowns: list[Breakdown] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     runs: StageRuns | None = field(default=None, repr=False)
+    # The changes of policy within the period, in words (also the first of ``notes``).
+    policy_changes: list[str] = field(default_factory=list)
 
     @property
     def headings(self) -> list[str]:
@@ -265,6 +299,7 @@ class Loaded:
     runs: StageRuns
     calendars: dict[int, WorkingCalendar]
     names: dict[int, str]
+    policy_changes: list[str] = field(default_factory=list)
 
     def dims(self, rows: Ints) -> dict[str, Strs]:
         """The non-time dimensions of case rows."""
@@ -317,6 +352,7 @@ def load(
         runs=runs,
         calendars=calendars,
         names={o.pk: o.name for o in members},
+        policy_changes=policy_change_notes(organisation, members, start, end),
     )
 
 
@@ -559,7 +595,9 @@ def _assemble(
         figure_keys=keys,
         total=Group((), total_labels, total[()]),
         groups=groups,
+        notes=list(loaded.policy_changes),
         runs=loaded.runs,
+        policy_changes=list(loaded.policy_changes),
     )
 
 
