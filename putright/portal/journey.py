@@ -18,11 +18,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from putright.cases.ombudsman import ombudsman_route_for
+from putright.cases.selectors import floor_for
 from putright.domain.eligibility import screen
+from putright.domain.floor import Floored
 from putright.domain.policy import Pack
 from putright.organisations.models import Organisation
+from putright.organisations.selectors import pack_for_contact
 from putright.organisations.services import organisation_calendar
-from putright.policies.registry import get_pack
 
 from . import forms as portal_forms
 
@@ -45,14 +47,25 @@ def accepted_kinds(pack: Pack) -> list[str]:
     return [k for k in portal_forms.PORTAL_KINDS if pack.kind(k) is not None]
 
 
+def complaint_floor(organisation: Organisation) -> tuple[str, Floored]:
+    """The pack a complaint made now would take (the one in force on the day it is deemed
+    received) and that pack with the Code's floor, as the case will apply it."""
+    pack_id = pack_for_contact(organisation, timezone.now())
+    return pack_id, floor_for(pack_id, organisation)
+
+
 def time_limit_warning(
-    organisation: Organisation, pack: Pack, occurred_on: datetime.date | None
+    organisation: Organisation, floor: Floored, occurred_on: datetime.date | None
 ) -> int | None:
-    """The policy's time limit in months, when the date given may fall outside it."""
+    """The time limit in months (the policy's, or the Code's where it is longer), when the
+    date given may fall outside it."""
     if occurred_on is None:
         return None
+    pack = floor.pack
     received_on = organisation_calendar(organisation).deemed_receipt(timezone.now()).deemed
-    for result in screen(pack, received_on=received_on, occurred_on=occurred_on):
+    for result in screen(
+        pack, received_on=received_on, occurred_on=occurred_on, notes=floor.notes_by_place()
+    ):
         if result.applies:
             rule = next(e for e in pack.exclusions if e.id == result.exclusion)
             return rule.months or 0
@@ -65,7 +78,9 @@ class Journey:
     def __init__(self, request: HttpRequest, organisation: Organisation) -> None:
         self.request = request
         self.organisation = organisation
-        self.pack = get_pack(organisation.policy_pack)
+        # What the case will get: the pack in force when it is received, with the Code's floor.
+        self.pack_id, self.floor = complaint_floor(organisation)
+        self.pack: Pack = self.floor.pack
         self.key = SESSION_PREFIX + organisation.slug
         stored = request.session.get(self.key)
         self.data: dict[str, Any] = stored or {
@@ -145,7 +160,7 @@ class Journey:
         service area chosen; the customer's tenure is not asked here)."""
         return ombudsman_route_for(
             self.organisation,
-            self.organisation.policy_pack,
+            self.pack_id,
             service_area=str(self.answers.get("service_area") or ""),
         )
 
@@ -153,7 +168,7 @@ class Journey:
     def time_limit(self) -> int | None:
         if self.kind != "complaint":
             return None
-        return time_limit_warning(self.organisation, self.pack, self.occurred_on)
+        return time_limit_warning(self.organisation, self.floor, self.occurred_on)
 
     # -- the pages ------------------------------------------------------------------------
 

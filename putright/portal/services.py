@@ -14,18 +14,24 @@ from django.utils import timezone
 
 from putright.actions.portal import PORTAL, RESIDENT
 from putright.cases.models import Case, Channel, ClosureReason, EventKind, Status
-from putright.cases.selectors import case_deadlines, case_events, local_date, stage_events
+from putright.cases.ombudsman import case_ombudsman, organisation_ombudsman_route, route_details
+from putright.cases.selectors import (
+    case_deadlines,
+    case_events,
+    case_pack,
+    local_date,
+    stage_events,
+)
 from putright.cases.services import case_attach, case_record_satisfaction
 from putright.domain.calendar import describe
 from putright.domain.deadlines import Deadline, State
 from putright.domain.policy import Pack, Stage
 from putright.letters.models import Channel as LetterChannel
 from putright.letters.models import Correspondence
-from putright.letters.rendering import ombudsman_routes
+from putright.letters.news import response_news
 from putright.organisations.models import Organisation
 from putright.people.models import Relationship
 from putright.people.services import normalise_postcode, person_create, representative_create
-from putright.policies.registry import get_pack
 
 from . import uploads
 from .models import SatisfactionResponse
@@ -33,11 +39,15 @@ from .models import SatisfactionResponse
 logger = logging.getLogger(__name__)
 
 
-def ombudsman_for(organisation: Organisation | None) -> dict[str, str]:
-    """How residents of this organisation contact its ombudsman route."""
-    routes = ombudsman_routes()
-    route = organisation.ombudsman_route if organisation is not None else "housing_ombudsman"
-    return routes.get(route, routes["housing_ombudsman"])
+def ombudsman_for(
+    organisation: Organisation | None, *, case: Case | None = None, route: str = ""
+) -> dict[str, str]:
+    """How the resident contacts their ombudsman: the one a case goes to (the pack's rules
+    for it), the ``route`` the answers so far lead to while a complaint is being made, else the
+    organisation's default."""
+    if case is not None and case.pk:
+        return case_ombudsman(case)
+    return route_details(route or organisation_ombudsman_route(organisation))
 
 
 # -- making a complaint ------------------------------------------------------------------
@@ -209,7 +219,7 @@ CLOSED_WORDS = {
     ClosureReason.NO_CONTACT: "We closed it because we had not heard from you after our response.",
     ClosureReason.INFORMATION_NOT_PROVIDED: "We closed it because we did not receive the information we asked for.",
     ClosureReason.WINDOW_LAPSED: "We closed it because the time to ask us to take it further has passed.",
-    ClosureReason.REFUSED: "We could not take it forward under our complaints policy. We wrote to explain why.",
+    ClosureReason.REFUSED: "We could not take it forward under our complaints policy.",
     ClosureReason.REDIRECTED: "It was a request for a service, so we passed it to the team that deals with it.",
     ClosureReason.NO_RESPONSE_NEEDED: "We have recorded it. It does not need a reply.",
 }
@@ -244,11 +254,15 @@ def _responded_on(case: Case, events: list[Any]) -> datetime.date | None:
 
 
 def progress(case: Case, events: list[Any]) -> Progress:
-    """The case's stage in plain words."""
-    pack = get_pack(case.policy_pack)
+    """The case's stage in plain words; of a response or a refusal, only what was actually
+    sent (``letters.news``)."""
+    pack = case_pack(case)
     noun = noun_for(case)
     stage = _current_stage(case, pack)
     label = stage.label if stage else ""
+    news = response_news(case, events)
+    if news is not None:
+        return Progress(news.title, news.text, label)
     if case.is_closed:
         reason = (
             CLOSED_WORDS.get(ClosureReason(case.closure_reason))
@@ -260,14 +274,6 @@ def progress(case: Case, events: list[Any]) -> Progress:
         return Progress(
             "Received",
             f"We have received your {noun} and passed it to the people it is about. Thank you.",
-        )
-    responded = _responded_on(case, events)
-    if responded is not None:
-        final = " This was our final response." if stage.final else ""
-        return Progress(
-            "We have replied",
-            f"We sent you our {stage.label} response on {describe(responded)}.{final}",
-            label,
         )
     if stage.level == 0:
         return Progress(
@@ -297,9 +303,7 @@ def next_date(case: Case, deadlines: list[Deadline]) -> NextDate | None:
     open_steps = [
         d
         for d in deadlines
-        if d.stage == case.stage
-        and d.step in ("acknowledge", "respond")
-        and d.is_open
+        if d.stage == case.stage and d.step in ("acknowledge", "respond") and d.is_open
     ]
     first = min(open_steps, key=lambda d: d.due, default=None)
     if first is None:
@@ -325,8 +329,9 @@ def next_date(case: Case, deadlines: list[Deadline]) -> NextDate | None:
 def escalation_offer(
     case: Case, events: list[Any], deadlines: list[Deadline]
 ) -> EscalationOffer | None:
-    """Whether the resident may ask for the next stage now, as the policy says."""
-    pack = get_pack(case.policy_pack)
+    """Whether the resident may ask for the next stage now, as the policy says (with the
+    Code's floor, as the escalation service applies it)."""
+    pack = case_pack(case)
     stage = _current_stage(case, pack)
     if stage is None or stage.escalation is None:
         return None
@@ -370,9 +375,12 @@ def case_view(case: Case) -> dict[str, Any]:
 
 
 def letters_for(case: Case) -> list[Correspondence]:
-    """The letters and e-mails sent to the resident (not internal notes to teams)."""
+    """The letters and e-mails sent to the resident (not internal notes to teams, nor the
+    calls staff are to make)."""
     return list(
-        case.correspondence.exclude(channel=LetterChannel.INTERNAL).order_by("created_at", "pk")
+        case.correspondence.filter(channel__in=(LetterChannel.EMAIL, LetterChannel.POST)).order_by(
+            "created_at", "pk"
+        )
     )
 
 

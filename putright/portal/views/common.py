@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from putright.cases.models import Case
 from putright.organisations.models import Organisation
 
 from ..security import HONEYPOT_FIELD
@@ -31,10 +32,18 @@ def render_page(
     organisation: Organisation | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """Render a portal page with its organisation's name and ombudsman details."""
+    """Render a portal page with its organisation's name and the details of the ombudsman the
+    resident would go to: the case's (by the pack's rules) on a page about a case, the one the
+    answers so far lead to while a complaint is being made, else the organisation's default."""
     page = dict(context or {})
     page["organisation"] = organisation
-    page["ombudsman"] = ombudsman_for(organisation)
+    case = page.get("case")
+    journey = page.get("journey")
+    page["ombudsman"] = ombudsman_for(
+        organisation,
+        case=case if isinstance(case, Case) else None,
+        route=journey.ombudsman_route if journey is not None else "",
+    )
     page["honeypot_field"] = HONEYPOT_FIELD
     page.setdefault(
         "service_name",

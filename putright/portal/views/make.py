@@ -22,7 +22,6 @@ from putright.domain.policy import ExclusionCategory
 from putright.organisations.models import Organisation
 from putright.organisations.services import organisation_calendar
 from putright.people.models import Authority, Relationship
-from putright.policies.registry import get_pack
 
 from .. import security, uploads
 from ..forms import CONTACT_LABELS, KIND_LABELS, NEEDS, RELATIONSHIP_LABELS, EvidenceForm
@@ -69,17 +68,19 @@ def _back_url(journey: Journey, step: Step, change: bool) -> str:
     return _step_url(journey.organisation, previous)
 
 
-def _first_dates(organisation: Organisation, kind: str) -> dict[str, datetime.date]:
-    """The dates a complaint made now would be acknowledged and answered by."""
-    pack = get_pack(organisation.policy_pack)
+def _first_dates(journey: Journey, kind: str) -> dict[str, datetime.date]:
+    """The dates a complaint made now would be acknowledged and answered by: under the pack
+    in force on the day it is deemed received, with the Code's floor, as the case will be."""
+    pack = journey.pack
     rule = pack.kind(kind)
     if rule is None or not rule.starts_at:
         return {}
     deadlines = derive_deadlines(
         pack,
-        organisation_calendar(organisation),
+        organisation_calendar(journey.organisation),
         Timeline(kind=kind, received_at=timezone.now()),
         today=timezone.localdate(),
+        floor=journey.floor.code,
     )
     dates: dict[str, datetime.date] = {}
     for deadline in deadlines:
@@ -101,7 +102,7 @@ def start(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     # Starting again: what the last "sent" page showed is no longer needed.
     request.session.pop(DONE_PREFIX + organisation.slug, None)
     journey = Journey(request, organisation)
-    dates = _first_dates(organisation, "complaint")
+    dates = _first_dates(journey, "complaint")
     first = journey.steps()[0]
     return render_page(
         request,
@@ -110,6 +111,7 @@ def start(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             "kinds": _natural_list([KIND_LABELS[k][0].lower() for k in journey.kinds]),
             "acknowledge_by": describe(dates["acknowledge"]) if "acknowledge" in dates else "",
             "respond_by": describe(dates["respond"]) if "respond" in dates else "",
+            "journey": journey,
             "start_url": _step_url(organisation, first),
             "follow_url": reverse("portal:follow"),
             "time_limit_months": min(
@@ -358,6 +360,7 @@ def _check_page(request: HttpRequest, journey: Journey, error: str) -> HttpRespo
         request,
         "portal/make/check.html",
         {
+            "journey": journey,
             "rows": _rows(journey),
             "noun": journey.noun,
             "error": error,
