@@ -74,5 +74,5 @@ LATE_ESCALATION = (
     "decision; your role ({roles}) cannot make it."
 )
 SAME_RESPONDER = (
-    "{person} {did} this case at {earlier}; the policy says someone else considers {stage}."
+    "{person} {did} this case at {earlier}; {who} says someone else considers {stage}{cite}."
 )

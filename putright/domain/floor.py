@@ -88,7 +88,7 @@ def _code_stage(code: Pack, level: int) -> Stage | None:
     return next((s for s in code.formal_stages() if s.level == level), None)
 
 
-def _cite(rule: str, level: int = 1) -> str:
+def cite(rule: str, level: int = 1) -> str:
     """The Code's provision for a floor rule (at stage ``level`` where it differs)."""
     provisions = next(r.provisions for r in FLOOR_RULES if r.id == rule)
     if rule == "extension_caps":
@@ -119,7 +119,7 @@ def _time_limit(pack: Pack, code: Pack, notes: list[FloorNote]) -> Pack:
                 FloorNote(
                     "time_limit",
                     f"exclusions.{exclusion.id}",
-                    f"The policy allows {months} months; {_cite('time_limit')} "
+                    f"The policy allows {months} months; {cite('time_limit')} "
                     f"requires {minimum.months}: applying the Code.",
                 )
             )
@@ -149,7 +149,7 @@ def _capped(
             "extension_caps",
             where,
             f"The policy allows an extension {allows}; "
-            f"{_cite('extension_caps', level)} allows at most {cap.max_days}: applying the Code.",
+            f"{cite('extension_caps', level)} allows at most {cap.max_days}: applying the Code.",
         )
     )
     return extension.model_copy(update={"max_days": cap.max_days})
@@ -195,7 +195,7 @@ def _stage(
                 FloorNote(
                     "escalation_reasons",
                     f"{where}.escalation",
-                    f"The policy asks for reasons to escalate; {_cite('escalation_reasons')} says a "
+                    f"The policy asks for reasons to escalate; {cite('escalation_reasons')} says a "
                     "resident must not be required to explain why: applying the Code.",
                 )
             )
@@ -210,7 +210,7 @@ def _stage(
                 FloorNote(
                     "different_handler",
                     f"{where}.escalation",
-                    f"The policy does not say who answers {target.label}; {_cite('different_handler')} "
+                    f"The policy does not say who answers {target.label}; {cite('different_handler')} "
                     "requires someone other than the person who answered the stage before: "
                     "applying the Code.",
                 )
@@ -242,7 +242,7 @@ def apply_floor(pack: Pack, code: Pack, rules: Iterable[str] = FLOOR_RULE_IDS) -
                 "ombudsman_details",
                 "ombudsman",
                 "The policy does not give the Ombudsman's details at every stage; "
-                f"{_cite('ombudsman_details')} requires them: applying the Code.",
+                f"{cite('ombudsman_details')} requires them: applying the Code.",
             )
         )
         floored = floored.model_copy(

@@ -91,3 +91,18 @@ def test_deadlines_are_unchanged_where_the_policy_is_within_the_code(receive, cl
     respond = next(d for d in case_deadlines(case) if d.step == "respond")
     assert respond.due == D(2026, 3, 16)  # the policy's 10 working days from receipt
     assert "applying the Code" not in respond.explanation.text()
+
+
+def test_code_6_13_names_the_code_where_the_policy_is_silent(receive, clock, handler):
+    """Housing Plus Group's policy does not say who answers stage 2; the Code does."""
+    from putright.cases.errors import NotPermittedError
+
+    case = _answered_at_stage_1(receive, clock, handler, "housing-plus-group-2021")
+    clock(2026, 3, 10, 10)
+    case = case_escalate(case=case, actor=Actor(handler), reasons="Still damp.")
+    with pytest.raises(NotPermittedError) as refused:
+        case_respond(case=case, actor=Actor(handler), outcome="upheld", text="Final")
+    assert refused.value.message == (
+        "Hana Handler answered this case at Stage 1; the Complaint Handling Code says someone "
+        "else considers Stage 2 (Code 6.13; the policy does not say)."
+    )

@@ -595,7 +595,7 @@ def test_whoever_answered_stage_1_cannot_answer_stage_2(complaint, clock, handle
     assert refused.value.rule == "escalation.different_handler"
     assert refused.value.message == (
         "Hana Handler answered this case at Stage 1; the policy says someone else considers "
-        "Stage 2."
+        "Stage 2 (Code 6.10-6.13)."
     )
     case.refresh_from_db()
     assert not case.events.filter(kind=EventKind.RESPONDED, stage="stage2").exists()

@@ -272,7 +272,7 @@ def test_a_southern_complaint_goes_from_contact_to_a_stage_2_answer_by_someone_e
     refusal = handler.errors()
     assert (
         "Hana Handler answered this case at Stage 1; the policy says someone else considers "
-        "Stage 2." in refusal
+        "Stage 2" in refusal
     ), refusal
     # The reason is beside the decision, and what was typed is kept.
     assert "Someone who did not handle the earlier stage must answer." in (

@@ -13,6 +13,7 @@ from putright.accounts.models import User
 from putright.domain.calendar import describe
 from putright.domain.deadlines import check_extension
 from putright.domain.errors import RuleViolationError
+from putright.domain.floor import cite
 from putright.domain.policy import Extension, Stage
 
 from .. import errors
@@ -157,16 +158,26 @@ def _check_different_responder(case: Case, user: User, events: Sequence[Event]) 
     """Where the pack says someone else considers this stage, whoever handled or answered an
     earlier stage may not answer it (the Code, 6.13)."""
     pack = case_pack(case)
-    rule = next(
+    escalating = next(
         (
-            s.escalation
+            s
             for s in pack.stages
             if s.escalation and s.escalation.different_handler and s.escalation.to == case.stage
         ),
         None,
     )
-    if rule is None:
+    if escalating is None or escalating.escalation is None:
         return
+    rule = escalating.escalation
+    floored = any(
+        n.rule == "different_handler" and n.where == f"stages.{escalating.id}.escalation"
+        for n in case_floor(case).notes
+    )
+    who, citation = (
+        ("the Complaint Handling Code", f" ({cite('different_handler')}; the policy does not say)")
+        if floored
+        else ("the policy", f" ({rule.source})" if rule.source else "")
+    )
     for event in events:
         if event.stage == case.stage or event.stage not in {s.id for s in pack.stages}:
             continue
@@ -180,6 +191,8 @@ def _check_different_responder(case: Case, user: User, events: Sequence[Event]) 
                 did="answered" if answered else "handled",
                 earlier=pack.stage(event.stage).label,
                 stage=pack.stage(case.stage).label,
+                who=who,
+                cite=citation,
             )
             raise NotPermittedError(
                 message,
