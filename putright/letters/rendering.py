@@ -237,6 +237,10 @@ def render_letter(
         if override is not None
         else render_to_string(name, context)
     )
+    if spec.audience == "customer" and 'class="ombudsman"' not in body:
+        # The Ombudsman's details go with every letter to the customer, an extension above
+        # all (Code 6.5, 6.16), even where an organisation's own template leaves them out.
+        body += render_to_string("letters/default/_ombudsman.html", context)
     subject = subject or f"{spec.subject or spec.label} ({case.reference})"
     html = render_to_string(
         "letters/letter.html",

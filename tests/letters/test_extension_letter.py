@@ -153,3 +153,25 @@ def test_a_stage_2_extension_letter_at_the_code_gives_the_ombudsmans_details(
     assert "The contractor's records are with their insurer." in text
     assert "Housing Ombudsman" in text
     assert "0300 111 3000" in text
+
+
+def test_an_organisations_own_extension_letter_still_carries_the_ombudsmans_details(
+    receive, clock, handler
+):
+    """Code 6.5: enforced in the letter, even where the organisation's template forgets."""
+    from putright.letters.models import LetterTemplate
+
+    clock(2026, 3, 2, 9)
+    case = receive("hos-code-2024", received_at=clock(2026, 3, 2, 9))
+    LetterTemplate.objects.create(
+        organisation=case.organisation,
+        template="extension",
+        subject="More time",
+        body="<p>Dear {{ addressee }}, we need until {{ next_date }}.</p>",
+    )
+    case = case_acknowledge(case=case, actor=Actor(handler))
+    case = case_extend(case=case, actor=Actor(handler), working_days=5, explanation="A survey.")
+    text = extended_letter(case, handler)
+    assert "we need until" in text
+    assert "Going to the Housing Ombudsman" in text
+    assert "0300 111 3000" in text
