@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils.html import escape
 
 from putright.accounts.models import Role
@@ -138,6 +139,8 @@ def test_the_pages_and_the_exports_say_so(moved: Organisation) -> None:
         exported = client.get(f"/reports/{kind}/export.csv", query).content.decode()
         assert NOTE in exported
     assert escape(NOTE) in client.get("/reports/equality/", query).content.decode()
+    behind = client.get(reverse("reports:cases", args=["tsm"]), {**query, "figure": "ch02.stage1"})
+    assert escape(NOTE) in behind.content.decode()
 
 
 @pytest.mark.urls("tests.reports.api_urls")
