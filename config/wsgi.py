@@ -12,4 +12,9 @@ application = get_wsgi_application()
 # out of the garbage collector's sight: the objects made at start-up live as long as the
 # process, and scanning them again at every full collection cost API requests about 5%.
 get_resolver().url_patterns  # noqa: B018 (loads the URLconf)
+# Every policy pack validated now: a broken pack stops the server at start-up, naming its
+# file and field, rather than failing the first request that needs it.
+from putright.policies.registry import pack_registry  # noqa: E402
+
+pack_registry()
 gc.freeze()
