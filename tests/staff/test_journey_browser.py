@@ -417,7 +417,7 @@ def test_a_handler_ticking_accept_late_is_refused_with_the_rule(
     text = refused.text
     assert "There is a problem" in text
     assert (
-        "The window to escalate closed on 2026-03-17. Accepting a late request is a manager"
+        "The window to escalate closed on Tue 17 Mar 2026. Accepting a late request is a manager"
         in text.replace("&#x27;", "'")
     ), text
     assert "your role (Complaint handler) cannot make it" in text
