@@ -1,7 +1,7 @@
 """The Code's floor in the case services: a landlord whose policy is weaker than the Code
 is still held to the Code, unless it has chosen otherwise, and each refusal says why."""
 
-from datetime import date as D
+import datetime
 
 import pytest
 
@@ -14,6 +14,8 @@ from putright.cases.services import (
     case_escalate,
     case_respond,
 )
+
+D = datetime.date
 
 
 def _answered_at_stage_1(receive, clock, handler, pack="south-liverpool-homes-2021"):
@@ -72,9 +74,7 @@ def test_code_6_12_no_reasons_are_needed_to_escalate(receive, clock, handler):
     assert case.stage == "stage2"
 
 
-def test_an_organisation_that_turns_the_floor_off_keeps_its_policys_rule(
-    receive, clock, handler
-):
+def test_an_organisation_that_turns_the_floor_off_keeps_its_policys_rule(receive, clock, handler):
     case = _answered_at_stage_1(receive, clock, handler)
     organisation = case.organisation
     organisation.code_floor_off = ["escalation_reasons"]
