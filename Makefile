@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# GOV.UK Frontend and MOJ Frontend are committed, built, under $(VENDOR)/govuk and /moj (MIT
+# licensed minified files), so the package carries them and `make run` needs no npm;
+# `make vendor` rebuilds them from package-lock.json. axe-core (test only) is not committed.
 VENDOR := putright/staff/static/vendor
-ASSETS_STAMP := $(VENDOR)/.installed
+AXE := $(VENDOR)/axe/axe.min.js
 
-.PHONY: run test check lint types imports pytest install assets system-packages clean
+.PHONY: run test check lint types imports pytest install assets vendor dist system-packages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "PutRight needs Python 3.11 or newer")'
@@ -18,7 +21,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) $(ASSETS_STAMP) system-packages
+install: $(STAMP) $(AXE) system-packages
 
 # Debian packages: WeasyPrint's Pango libraries and fonts for letters, Chromium for the
 # page tests. Installed when missing and this is root on Debian; otherwise reported.
@@ -35,11 +38,21 @@ system-packages:
 	  fi; \
 	fi
 
-# GOV.UK Frontend, MOJ Frontend and axe-core from the npm registry (package-lock.json),
-# copied into static files with their asset URLs pointed at where they are served.
-$(ASSETS_STAMP): package.json package-lock.json
+# axe-core for the accessibility checks of the page tests, from package-lock.json.
+$(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk $(VENDOR)/moj $(VENDOR)/axe
+	mkdir -p $(VENDOR)/axe
+	cp node_modules/axe-core/axe.min.js $(AXE)
+	touch $(AXE)
+
+assets: $(AXE)
+
+# GOV.UK Frontend and MOJ Frontend from package-lock.json, with their asset URLs pointed at
+# where they are served. Run after changing their versions, then commit $(VENDOR); CI checks
+# that the committed files are what this builds.
+vendor:
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)/govuk $(VENDOR)/moj && mkdir -p $(VENDOR)/govuk $(VENDOR)/moj
 	cp -R node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
 	sed 's#url(/assets/#url(/static/vendor/govuk/assets/#g' \
@@ -48,12 +61,14 @@ $(ASSETS_STAMP): package.json package-lock.json
 	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js $(VENDOR)/moj/
 	sed 's#url(/assets/#url(/static/vendor/moj/assets/#g' \
 	  node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css > $(VENDOR)/moj/moj-frontend.min.css
-	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe/
-	touch $(ASSETS_STAMP)
 
-assets: $(ASSETS_STAMP)
+# The wheel and sdist under dist/, carrying the built GOV.UK and MOJ Frontend files.
+dist: $(STAMP)
+	rm -rf dist build
+	$(BIN)/python -m build --outdir dist . >/dev/null
+	@ls dist
 
-run: install
+run: $(STAMP) system-packages
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/putright migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/putright demo
@@ -77,4 +92,4 @@ check: lint types imports pytest
 test: check
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR)
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR)/axe dist build
