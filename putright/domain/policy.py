@@ -513,14 +513,109 @@ class Anonymous(Strict):
     source: str = ""
 
 
-class Restrictions(Strict):
-    """Unacceptable-behaviour restrictions on a person."""
+#: What PutRight can enforce of a restriction's measure: ``channels``, contact only by the
+#: ways of contact the restriction names (a contact recorded another way is flagged);
+#: ``issue_limit``, only N issues in a period (open cases are counted); ``no_contact``, all
+#: contact stopped; ``single_contact``, one named member of staff; ``none``, recorded and
+#: shown only.
+Enforcement = Literal["none", "channels", "issue_limit", "no_contact", "single_contact"]
 
-    review_days: tuple[Days, ...] = ()
+#: The parts of the unacceptable-behaviour process a policy may leave unsaid.
+RestrictionPart = Literal[
+    "categories",
+    "measures",
+    "warning",
+    "warned_by",
+    "decided_by",
+    "reviewed_by",
+    "review_days",
+    "appeal",
+    "police_referral",
+    "reasonable_adjustments",
+]
+
+
+class Measure(Choice):
+    """A measure a restriction may impose, in the policy's words."""
+
+    enforces: Enforcement = "none"
+
+
+class Restrictions(Strict):
+    """How the policy manages unacceptable behaviour: what counts as it, who warns and who
+    decides, the measures a restriction may take, its reviews and the appeal against it.
+
+    Every role named is a pack role (``[[roles]]``). A part the policy does not set is
+    named in ``silent`` and left empty, so a page can say "the policy does not say".
+    """
+
+    categories: tuple[Choice, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    warning: Flag = False  # a warning letter comes before formal action
+    warning_source: str = ""
+    warned_by: tuple[Identifier, ...] = ()  # who explains the concern and warns
+    decided_by: tuple[Identifier, ...] = ()  # who imposes a restriction
+    decision_source: str = ""
+    reviewed_by: tuple[Identifier, ...] = ()  # who reviews one
+    review_days: tuple[Days, ...] = ()  # one value: set; several: the decider chooses
     review_counts: Counting = Counting.CALENDAR
-    appeal_days: Days | None = None
-    appeal_decision_days: Days | None = None
+    review_source: str = ""
+    appeal_days: Days | None = None  # from the letter imposing the restriction
+    appeal_counts: Counting = Counting.WORKING
+    appeal_decided_by: Identifier | None = None
+    appeal_decision_days: Days | None = None  # from receipt of the appeal
+    appeal_source: str = ""
+    police_referral: Flag = False  # the policy says incidents may go to the police
+    reasonable_adjustments: Flag = False  # the policy says adjustments are considered
+    silent: tuple[RestrictionPart, ...] = ()
     source: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Restrictions:
+        problems = []
+        for name, ids in (
+            ("categories", [c.id for c in self.categories]),
+            ("measures", [m.id for m in self.measures]),
+        ):
+            if len(set(ids)) != len(ids):
+                problems.append(f"{name}: two entries share an id")
+        if 0 in self.review_days:
+            problems.append("review_days: a review period is at least 1 day")
+        if self.appeal_decision_days is not None and self.appeal_days is None:
+            problems.append("appeal_decision_days: set, but there is no appeal (appeal_days)")
+        if self.appeal_decided_by is not None and self.appeal_days is None:
+            problems.append("appeal_decided_by: set, but there is no appeal (appeal_days)")
+        for part in self.silent:
+            if self.said(part):
+                problems.append(f"silent: {part!r} is said silent but the pack sets it")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def said(self, part: str) -> bool:
+        """Whether the pack sets this part of the process."""
+        if part == "appeal":
+            return self.appeal_days is not None
+        return bool(getattr(self, part))
+
+    def category(self, category_id: str) -> Choice | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def measure(self, measure_id: str) -> Measure | None:
+        return next((m for m in self.measures if m.id == measure_id), None)
+
+    def role_problems(self, role_ids: set[str]) -> list[str]:
+        """Each role named must be one of the pack's roles."""
+        problems = []
+        for name in ("warned_by", "decided_by", "reviewed_by"):
+            for k, role in enumerate(getattr(self, name)):
+                if role not in role_ids:
+                    problems.append(f"restrictions.{name}[{k}]: no role {role!r} in [[roles]]")
+        if self.appeal_decided_by is not None and self.appeal_decided_by not in role_ids:
+            problems.append(
+                f"restrictions.appeal_decided_by: no role {self.appeal_decided_by!r} in [[roles]]"
+            )
+        return problems
 
 
 class Governance(Strict):
@@ -623,6 +718,8 @@ class Pack(Strict):
             problems.extend(_step_problems(stage, where))
         problems.extend(self._ombudsman_problems())
         problems.extend(self._elsewhere_problems(stage_ids))
+        if self.restrictions is not None:
+            problems.extend(self.restrictions.role_problems(role_ids - {"customer"}))
         if self.compensation:
             for j, auth in enumerate(self.compensation.authority):
                 for named in (auth.role, auth.approval_by):
