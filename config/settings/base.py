@@ -11,6 +11,8 @@ Variables:
 - ``PUTRIGHT_TIME_ZONE``: local time zone for deemed receipt (default Europe/London).
 - ``PUTRIGHT_POLICY_DIRS``: extra folders of policy packs, separated by ``:``.
 - ``PUTRIGHT_WORKER_INTERVAL``: seconds between polls of the task queue (default 1).
+- ``PUTRIGHT_WORKER_LOST_AFTER``: seconds of silence after which a worker is taken for dead
+  and the tasks it left running are queued again (default 20, at least 15).
 - ``PUTRIGHT_CACHE_URL``: e.g. ``redis://127.0.0.1:6379/0`` to share Django's cache between
   server processes (needs the ``redis`` package); each process's memory when unset.
 """
@@ -22,6 +24,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -30,6 +33,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_seconds(name: str, default: float) -> float:
+    """Read a number of seconds from the environment, refusing anything else by name."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a finite number of seconds, not {raw!r}")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -221,7 +238,14 @@ EMAIL_HOST_PASSWORD = os.environ.get("PUTRIGHT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("PUTRIGHT_EMAIL_TLS", False)
 
 PUTRIGHT_POLICY_DIRS = [p for p in os.environ.get("PUTRIGHT_POLICY_DIRS", "").split(":") if p]
-PUTRIGHT_WORKER_INTERVAL = float(os.environ.get("PUTRIGHT_WORKER_INTERVAL", "1"))
+PUTRIGHT_WORKER_INTERVAL = env_seconds("PUTRIGHT_WORKER_INTERVAL", 1.0)
+#: Seconds a worker may be silent (it beats every 5) before the tasks it left running are
+#: queued again for another worker.
+PUTRIGHT_WORKER_LOST_AFTER = env_seconds("PUTRIGHT_WORKER_LOST_AFTER", 20.0)
+if PUTRIGHT_WORKER_LOST_AFTER < 15:
+    raise ImproperlyConfigured(
+        "PUTRIGHT_WORKER_LOST_AFTER must be at least 15 seconds (three of a worker's beats)"
+    )
 
 LOGGING = {
     "version": 1,

@@ -30,3 +30,20 @@ class JobSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} #{self.slot}"
+
+
+class WorkerProcess(models.Model):
+    """A worker that is running, or was: it says it is alive every few seconds. A task left
+    running by a worker that has stopped saying so is queued again (``system/workers.py``)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=100, blank=True)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.host} (pid {self.pid})"

@@ -11,7 +11,6 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 
 from putright.jobs import PERIODIC_JOBS, PeriodicJob, load_task
 
@@ -61,17 +60,29 @@ class Scheduler:
 
 
 def make_worker(*, batch: bool = False, max_tasks: int | None = None) -> object:
-    """A django-tasks database worker for every queue."""
+    """A django-tasks database worker for every queue, which says it is alive while it runs
+    (``system/workers.py``): a task it leaves running if it is killed is taken up again."""
     from django_tasks_db.management.commands.db_worker import Worker
 
-    return Worker(
+    from .workers import Liveness, new_worker_id
+
+    class LiveWorker(Worker):
+        def run(self) -> None:
+            liveness = Liveness(self.worker_id)
+            liveness.start()
+            try:
+                super().run()
+            finally:
+                liveness.stop()
+
+    return LiveWorker(
         queue_names=["*"],
         interval=settings.PUTRIGHT_WORKER_INTERVAL,
         batch=batch,
         backend_name="default",
         startup_delay=False,
         max_tasks=max_tasks,
-        worker_id=get_random_string(32),
+        worker_id=new_worker_id(),
         excluded_queue_names=[],
     )
 
