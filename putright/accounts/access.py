@@ -104,7 +104,33 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "award-offer": CASEWORKERS,
     "award-decide": MANAGERS | {Role.PANEL_MEMBER},
     "award-pay": CASEWORKERS,
+    # Unacceptable behaviour: actions on a person, not a case (putright/actions/people.py).
+    # Where the pack names who decides, only those holding that role do (the service).
+    "behaviour-record": CASEWORKERS,
+    "concern-explain": CASEWORKERS,
+    "police-refer": CASEWORKERS,
+    "restriction-warn": CASEWORKERS,
+    "restriction-impose": MANAGERS,
+    "restriction-review": MANAGERS,
+    "restriction-appeal": CASEWORKERS,
+    "restriction-decide-appeal": MANAGERS,
+    "restriction-lift": MANAGERS,
 }
+
+#: The actions on a person (``ACTION_ROLES`` keys taken with ``require_organisation_role``).
+PERSON_ACTIONS = frozenset(
+    {
+        "behaviour-record",
+        "concern-explain",
+        "police-refer",
+        "restriction-warn",
+        "restriction-impose",
+        "restriction-review",
+        "restriction-appeal",
+        "restriction-decide-appeal",
+        "restriction-lift",
+    }
+)
 
 #: Roles that never see a case but decide the awards waiting for a pack role they hold.
 AWARD_ONLY_APPROVERS = frozenset({Role.BOARD_MEMBER})
