@@ -95,6 +95,17 @@ class Representative(models.Model):
         return self.authority in (Authority.HELD, Authority.NOT_NEEDED)
 
 
+class ContactWay(models.TextChoices):
+    """The ways a restriction may leave open (a case's channels, less the Ombudsman's)."""
+
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone"
+    WEB_FORM = "web_form", "Web form"
+    IN_PERSON = "in_person", "In person"
+    SOCIAL_MEDIA = "social_media", "Social media"
+
+
 class RestrictionLevel(models.TextChoices):
     WARNING = "warning", "Warning about behaviour"
     RESTRICTION = "restriction", "Contact restricted"
@@ -102,9 +113,11 @@ class RestrictionLevel(models.TextChoices):
 
 class ContactRestrictionQuerySet(models.QuerySet["ContactRestriction"]):
     def in_force(self, on: datetime.date) -> ContactRestrictionQuerySet:
-        """Restrictions (and warnings) that apply on the day ``on``."""
-        return self.filter(starts_on__lte=on).filter(
-            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on)
+        """Restrictions (and warnings) that apply on the day ``on`` (one lifted does not)."""
+        return (
+            self.filter(starts_on__lte=on)
+            .filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
+            .filter(lifted_reason="")
         )
 
 
@@ -128,6 +141,44 @@ class ContactRestriction(models.Model):
     )
     appeal = models.TextField(blank=True, help_text="Any appeal against it and its outcome.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # -- the structured record (putright/people/restrictions.py) -----------------------
+    pack = models.CharField(max_length=60, blank=True, help_text="The policy it was decided under.")
+    categories = models.JSONField(default=list, blank=True, help_text="The pack's categories.")
+    measures = models.JSONField(default=list, blank=True, help_text="The pack's measures.")
+    channels = models.JSONField(
+        default=list, blank=True, help_text="The only ways of contact allowed (a measure)."
+    )
+    issue_limit = models.PositiveSmallIntegerField(null=True, blank=True)
+    issue_period_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contact_times = models.CharField(max_length=200, blank=True)
+    reasons = models.TextField(blank=True, help_text="Why it was decided, and who was consulted.")
+    adjustments = models.TextField(
+        blank=True, help_text="The reasonable adjustments considered beside the decision."
+    )
+    review_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    letter_on = models.DateField(null=True, blank=True, help_text="The day its letter was issued.")
+    appeal_by = models.DateField(null=True, blank=True)
+    appeal_received_at = models.DateTimeField(null=True, blank=True)
+    appeal_grounds = models.TextField(blank=True)
+    appeal_decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appeal_outcome = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("upheld", "Appeal upheld"), ("not_upheld", "Appeal not upheld")],
+    )
+    appeal_decided_at = models.DateTimeField(null=True, blank=True)
+    appeal_explanation = models.TextField(blank=True)
+    lifted_reason = models.TextField(blank=True)
+    needs_finishing = models.BooleanField(
+        default=False,
+        help_text="Carried over from free text: its categories and measures are still to be set.",
+    )
 
     objects = ContactRestrictionQuerySet.as_manager()
 
@@ -161,6 +212,62 @@ class ContactRestriction(models.Model):
 
     def review_overdue(self, on: datetime.date) -> bool:
         return self.review_on < on
+
+    def status(self, on: datetime.date) -> str:
+        """``upcoming``, ``in_force``, ``under_appeal``, ``lifted`` (ended before or on ``on``;
+        a warning whose time to change is over has ``expired``)."""
+        if self.lifted_reason:
+            return "lifted"
+        if self.starts_on > on:
+            return "upcoming"
+        if self.ends_on is not None and self.ends_on < on:
+            return "expired" if self.level == RestrictionLevel.WARNING else "lifted"
+        if self.appeal_received_at and not self.appeal_decided_at:
+            return "under_appeal"
+        return "in_force"
+
+
+class BehaviourIncident(models.Model):
+    """Behaviour recorded against a person: what happened, when, who saw it, and whether it
+    went to the police. Recording it restricts nothing."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="incidents")
+    occurred_on = models.DateField()
+    categories = models.JSONField(default=list, blank=True)
+    description = models.TextField()
+    witnesses = models.CharField(max_length=300, blank=True)
+    police_referred_on = models.DateField(null=True, blank=True)
+    police_reference = models.CharField(max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Incident on {self.occurred_on:%d %B %Y}"
+
+
+class PersonLetter(models.Model):
+    """A letter about a person rather than a case (a warning, a restriction, a review, an
+    appeal's outcome): kept as sent, its PDF made from the HTML."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="letters")
+    restriction = models.ForeignKey(
+        ContactRestriction, null=True, blank=True, on_delete=models.CASCADE, related_name="letters"
+    )
+    template = models.CharField(max_length=60)
+    subject = models.CharField(max_length=300)
+    html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class FollowerRole(models.TextChoices):
