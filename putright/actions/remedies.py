@@ -14,7 +14,7 @@ from putright.cases.models import Case
 from putright.cases.services import Actor
 from putright.domain.compensation import pounds
 from putright.policies.registry import get_pack
-from putright.remedies.models import Award, AwardStatus, RemedyAction
+from putright.remedies.models import Award, AwardStatus, Loss, RemedyAction
 from putright.remedies.services import (
     ComponentIn,
     action_add,
@@ -24,6 +24,7 @@ from putright.remedies.services import (
     award_offer,
     award_pay,
     award_propose,
+    loss_record,
     remedy_record,
 )
 
@@ -58,6 +59,10 @@ def _remedy_action(case: Case, actor: Actor, p: inputs.ActionIn, c: dict[str, An
         remedy=remedy,
         **c,
     )
+
+
+def _loss_recorded(loss: Loss) -> str:
+    return "Loss recorded: the award calculator now weighs it."
 
 
 def _added(action: RemedyAction) -> str:
@@ -145,6 +150,24 @@ REMEDY_ACTIONS: tuple[NestedAction, ...] = (
         target="remedy_action",
     ),
     NestedAction(
+        "loss-record",
+        "Record a loss",
+        "/cases/{reference}/losses",
+        inputs.LossIn,
+        lambda case, _, actor, p, c: loss_record(
+            case=case,
+            actor=actor,
+            kind=p.kind,
+            started_on=p.started_on,
+            ended_on=p.ended_on,
+            description=p.description,
+            **c,
+        ),
+        _loss_recorded,
+        permission="remedy",
+        button="Record the loss",
+    ),
+    NestedAction(
         "award-propose",
         "Propose compensation",
         "/cases/{reference}/awards",
@@ -156,6 +179,7 @@ REMEDY_ACTIONS: tuple[NestedAction, ...] = (
             reasoning=p.reasoning,
             occasions=p.occasions,
             months_affected=p.months_affected,
+            below_guidance_reason=p.below_guidance_reason,
             **c,
         ),
         _proposed,

@@ -57,6 +57,27 @@ class AwardIn(Versioned):
     months_affected: int = Field(
         0, ge=0, le=1200, description="How long the customer was affected (for the calculator)."
     )
+    below_guidance_reason: str = Field(
+        "",
+        max_length=5000,
+        description="Why the awards on the case come to less than the Ombudsman's figure for "
+        "the losses recorded; without it such an award is refused (422, naming the rule).",
+    )
+
+
+class LossIn(Versioned):
+    kind: str = Field(
+        ...,
+        min_length=1,
+        max_length=60,
+        description="A loss the Ombudsman's remedies guidance sets a sum for, e.g. "
+        '"heating_complete", "missed_appointment".',
+    )
+    started_on: datetime.date = Field(..., description="The first day, or the appointment's day.")
+    ended_on: datetime.date | None = Field(
+        None, description="The last day, inclusive; blank while the loss goes on."
+    )
+    description: str = Field("", max_length=500)
 
 
 class DecideIn(Versioned):

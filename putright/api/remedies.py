@@ -5,19 +5,22 @@ import re
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from putright.accounts.access import NotVisibleError, can_see_case, require_action, roles_in
 from putright.accounts.models import User
 from putright.actions.catalogue import perform_nested
 from putright.actions.remedies import NESTED_BY_NAME
+from putright.actions.remedy_inputs import LossIn
 from putright.cases.access import access_case
 from putright.cases.errors import CaseError, CaseInputError
 from putright.cases.models import Case
 from putright.domain.compensation import pounds, suggest_band
 from putright.policies.registry import get_pack
 from putright.remedies.access import access_award_decision, awards_awaiting
-from putright.remedies.models import Award, RemedyAction
+from putright.remedies.guidance import case_figure, case_losses, figure_record, loss_per
+from putright.remedies.models import Award, Loss, RemedyAction
 from putright.remedies.selectors import awaiting_award
 
 from .reference import user_of
@@ -58,18 +61,67 @@ class ActionOut(Schema):
     case_version: int | None = Field(None, description=CASE_VERSION)
 
 
-class SuggestionOut(Schema):
-    band: str
+class RuleOut(Schema):
+    pack: str = Field(description="The pack the rule is in: the landlord's policy or the guidance.")
+    rule: str = Field(description='The rule, e.g. "compensation.bands".')
+    source: str = Field(description="Where the policy or the guidance says it.")
+
+
+class FigureLineOut(Schema):
+    rule: str = Field(description="The guidance's fixed sum, e.g. heating_complete.")
     label: str
-    low_pence: int
+    per: str = Field(description='"day", "week" or "occasion".')
+    count: int
+    rate_pence: int
+    amount_pence: int
+    detail: str = Field(description='What was counted: "6 days: 1 March 2026 to 6 March 2026".')
+    source: str
+    text: str
+
+
+class OmbudsmanFigureOut(Schema):
+    """The ombudsman's figure for the losses recorded on the case, under its remedies guidance."""
+
+    pack: str
+    title: str
+    source: str = Field(description="The guidance, by name and date.")
+    rule: str = Field(description="The rule an award below the figure is refused under.")
+    total_pence: int
+    total: str
+    lines: list[FigureLineOut]
+    notes: list[str] = Field(description="What was left out or counted to today, and why.")
+
+
+class SuggestionOut(Schema):
+    band: str | None = Field(None, description="The landlord's band; null without bands.")
+    label: str | None = None
+    low_pence: int | None = None
     high_pence: int | None = Field(
-        description='The top of the range; null where the policy states none ("over £100").'
+        None, description='The top of the range; null where the policy states none ("over £100").'
     )
-    range: str = Field(description='The range in words, as the policy states it: "£20 to £100".')
-    reasons: list[str]
+    range: str | None = Field(
+        None, description='The range in words, as the policy states it: "£20 to £100".'
+    )
+    reasons: list[str] = Field(default_factory=list)
     facts: dict[str, int] = Field(
         default_factory=dict, description="The facts it was worked out from, when kept."
     )
+    rule: RuleOut | None = Field(None, description="The landlord's rule behind the band.")
+    ombudsman: OmbudsmanFigureOut | None = Field(
+        None,
+        description="The ombudsman's figure for the losses recorded, beside the landlord's "
+        "band; null where no remedies guidance of the case's ombudsman is in force.",
+    )
+
+
+class LossOut(Schema):
+    id: int
+    kind: str
+    per: str = Field(description='"day", "week" or "occasion".')
+    started_on: datetime.date
+    ended_on: datetime.date | None = None
+    description: str = ""
+    case_version: int | None = Field(None, description=CASE_VERSION)
 
 
 class ComponentOut(Schema):
@@ -96,6 +148,12 @@ class AwardOut(Schema):
     case_version: int | None = Field(None, description=CASE_VERSION)
     suggestion: SuggestionOut | None = Field(
         None, description="The calculator's range for the case when the award was proposed."
+    )
+    guidance: OmbudsmanFigureOut | None = Field(
+        None, description="The ombudsman's figure for the losses recorded when it was proposed."
+    )
+    below_guidance_reason: str = Field(
+        "", description="Why the proposer offered less than the ombudsman's figure."
     )
 
 
@@ -137,6 +195,8 @@ def award_out(award: Award, *, case_version: int | None = None) -> dict[str, Any
         "arrears_offset_pence": award.arrears_offset_pence,
         "paid_pence": award.paid_pence,
         "suggestion": award.suggestion or None,
+        "guidance": award.guidance or None,
+        "below_guidance_reason": award.below_guidance_reason,
         "components": [
             {
                 "kind": c.kind,
@@ -256,7 +316,7 @@ def awards_list(request: HttpRequest, reference: Text) -> list[dict[str, Any]]:
 
 @router.get(
     "/cases/{reference}/awards/suggestion",
-    response={200: SuggestionOut | None, **errors(404)},
+    response={200: SuggestionOut, **errors(404)},
     operation_id="awards_suggest",
 )
 def awards_suggest(
@@ -266,7 +326,12 @@ def awards_suggest(
     months_affected: int = 0,
     missed_deadlines: int = 0,
 ) -> dict[str, Any] | None:
-    """A range for time, trouble and distress from the policy's bands and the case's facts."""
+    """The landlord's band and the ombudsman's figure, each with the rule behind it.
+
+    The band is a range for time, trouble and distress from the policy's bands and the facts
+    given (null fields without bands); the ombudsman's figure is its remedies guidance's
+    fixed sums for the losses recorded on the case (``POST .../losses``), worked out today.
+    """
     case = access_case(user_of(request), reference)
     limits = {"occasions": 1000, "months_affected": 1200, "missed_deadlines": 1000}
     given = {
@@ -281,15 +346,17 @@ def awards_suggest(
     }
     if wrong:
         raise CaseInputError("The facts are out of range.", fields=wrong)
+    pack = get_pack(case.policy_pack)
     found = suggest_band(
-        get_pack(case.policy_pack),
+        pack,
         occasions=occasions,
         months_affected=months_affected,
         vulnerable=case.vulnerability,
         missed_deadlines=missed_deadlines,
     )
+    figure = figure_record(case_figure(case, timezone.localdate())) or None
     if found is None:
-        return None
+        return {"ombudsman": figure}
     return {
         "band": found.band.id,
         "label": found.band.label,
@@ -297,7 +364,46 @@ def awards_suggest(
         "high_pence": found.high_pence,
         "range": found.range,
         "reasons": list(found.reasons),
+        "rule": {"pack": pack.id, "rule": "compensation.bands", "source": found.band.source},
+        "ombudsman": figure,
     }
+
+
+def _loss_out(loss: Loss, *, case_version: int | None = None) -> dict[str, Any]:
+    return {
+        "case_version": case_version,
+        "id": loss.pk,
+        "kind": loss.kind,
+        "per": loss_per(loss.kind),
+        "started_on": loss.started_on,
+        "ended_on": loss.ended_on,
+        "description": loss.description,
+    }
+
+
+@router.get(
+    "/cases/{reference}/losses",
+    response={200: list[LossOut], **errors(404)},
+    operation_id="losses_list",
+)
+def losses_list(request: HttpRequest, reference: Text) -> list[dict[str, Any]]:
+    """The losses recorded on the case, which the ombudsman's figure is worked out from."""
+    case = access_case(user_of(request), reference)
+    return [_loss_out(loss, case_version=case.version) for loss in case_losses(case)]
+
+
+@router.post(
+    "/cases/{reference}/losses",
+    response={201: LossOut, **errors(403, 404, 409, 422)},
+    operation_id="losses_create",
+)
+def losses_create(request: HttpRequest, reference: Text, payload: LossIn) -> Status[dict[str, Any]]:
+    """Record a loss: days without heating or power, or a missed appointment, with its dates."""
+    user, case = _case(request, reference)
+    loss = perform_nested(
+        NESTED_BY_NAME["loss-record"], user=user, case=case, target=None, payload=payload
+    )
+    return Status(201, _loss_out(loss, case_version=loss.case.version))
 
 
 @router.post(

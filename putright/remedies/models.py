@@ -99,6 +99,15 @@ class Award(models.Model):
         blank=True,
         help_text="The calculator's range for time, trouble and distress when it was proposed.",
     )
+    guidance = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The ombudsman's figure for the losses recorded when it was proposed.",
+    )
+    below_guidance_reason = models.TextField(
+        blank=True,
+        help_text="Why the proposer offered less than the ombudsman's figure (blank: not below).",
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -149,3 +158,35 @@ class AwardComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: £{self.amount_pence / 100:.2f}"
+
+
+class Loss(models.Model):
+    """A loss recorded on a case (days without heating or power, a missed appointment).
+
+    ``kind`` is the id of a fixed sum in the ombudsman's remedies guidance; a period runs
+    from ``started_on`` to ``ended_on`` inclusive (blank while it goes on), an occasion is
+    the one day ``started_on``.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="losses")
+    kind = models.CharField(max_length=60)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="loss_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.kind} from {describe(self.started_on)}"

@@ -37,11 +37,13 @@ from putright.domain.compensation import (
 from putright.domain.errors import RuleViolationError
 from putright.policies.registry import get_pack
 
+from .guidance import case_figure, figure_record, loss_kinds, loss_per
 from .models import (
     Award,
     AwardComponent,
     AwardStatus,
     ComponentKind,
+    Loss,
     PaymentMethod,
     Remedy,
     RemedyAction,
@@ -63,6 +65,16 @@ METHOD_NOT_ALLOWED = "The policy does not pay by {method}; it pays by {allowed}.
 DUE_IN_THE_PAST = "The due date is in the past."
 DUE_BEFORE_AGREED = "The due date is before the day the action was agreed."
 BEFORE_STEP = "That is before the {what} was {step} ({on})."
+BELOW_GUIDANCE = (
+    "{offered} is below the Ombudsman's figure of {figure} for the losses recorded on this "
+    "case ({lines}). Raise the award, or say why you are offering less."
+)
+BELOW_GUIDANCE_FIELD = "Say why you are offering less than the Ombudsman's figure of {figure}."
+LOSS_IN_FUTURE = "That date is in the future. Record a loss once it has happened."
+LOSS_ENDS_FIRST = "The loss cannot end before it started."
+ONE_DAY_ONLY = "A missed appointment is one day: leave the end date blank."
+#: Awards that no longer stand: refused approval, or refused by the customer.
+NOT_STANDING = (AwardStatus.REJECTED, AwardStatus.REFUSED)
 
 
 def _locked(
@@ -227,6 +239,79 @@ def action_complete(
     return action
 
 
+@transaction.atomic
+def loss_record(
+    *,
+    case: Case,
+    actor: Actor,
+    kind: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+    description: str = "",
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Loss:
+    """Record a loss on the case: days without heating or power, or a missed appointment.
+
+    The kinds are those the ombudsman's remedies guidance sets a sum for; a period ends on
+    or after it starts (blank while it goes on), an occasion is one day; neither is in the
+    future. The award calculator weighs every loss recorded.
+    """
+    _require_role(actor, case, "remedy")
+    case, moment = _locked(case, expected_version, occurred_at)
+    kinds = dict(loss_kinds())
+    if kind not in kinds:
+        raise CaseInputError(
+            "Choose the kind of loss.", fields={"kind": f"One of: {', '.join(kinds)}."}
+        )
+    today = local_date(moment)
+    if started_on > today:
+        raise CaseInputError(LOSS_IN_FUTURE, fields={"started_on": LOSS_IN_FUTURE})
+    if loss_per(kind) == "occasion" and ended_on is not None and ended_on != started_on:
+        raise CaseInputError(ONE_DAY_ONLY, fields={"ended_on": ONE_DAY_ONLY})
+    if loss_per(kind) == "occasion":
+        ended_on = None
+    if ended_on is not None and ended_on < started_on:
+        raise CaseInputError(LOSS_ENDS_FIRST, fields={"ended_on": LOSS_ENDS_FIRST})
+    if ended_on is not None and ended_on > today:
+        raise CaseInputError(LOSS_IN_FUTURE, fields={"ended_on": LOSS_IN_FUTURE})
+    loss = Loss.objects.create(
+        case=case,
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        description=description.strip(),
+        recorded_by=actor.user,
+        recorded_at=moment,
+    )
+    if loss_per(kind) == "occasion":
+        when = f"on {describe(started_on)}"
+    elif ended_on is None:
+        when = f"since {describe(started_on)}, still going on"
+    else:
+        days = (ended_on - started_on).days + 1
+        when = (
+            f"{describe(started_on)} to {describe(ended_on)} ({days} day{'s' if days != 1 else ''})"
+        )
+    text = f"Loss recorded: {kinds[kind].lower()}, {when}."
+    if loss.description:
+        text += f" {loss.description}"
+    loss.case = case_record_event(
+        case=case,
+        actor=actor,
+        kind=EventKind.NOTE,
+        data={
+            "loss_id": loss.pk,
+            "loss": kind,
+            "started_on": started_on.isoformat(),
+            "ended_on": ended_on.isoformat() if ended_on else None,
+            "text": text,
+        },
+        occurred_at=moment,
+    )
+    return loss
+
+
 def actions_sweep(*, today: datetime.date | None = None) -> int:
     """Alert the owner and the handler once about each overdue action; returns how many."""
     today = today or timezone.localdate()
@@ -290,13 +375,17 @@ def award_propose(
     reasoning: str,
     occasions: int = 1,
     months_affected: int = 0,
+    below_guidance_reason: str = "",
     expected_version: int | None = None,
     occurred_at: datetime.datetime | None = None,
 ) -> Award:
     """Propose an award; above the proposer's authority it waits for the approval the pack names.
 
     The calculator's range for the case and the facts given is kept with the award, for the
-    approver to weigh the figure against.
+    approver to weigh the figure against, and so is the ombudsman's figure for the losses
+    recorded (its remedies guidance in force that day). Where the awards standing on the
+    case, this one included, come to less than that figure, the proposal is refused naming
+    the guidance's rule unless the proposer says why (``below_guidance_reason``, recorded).
     """
     user = _user(actor)
     _require_role(actor, case, "award-propose")
@@ -371,6 +460,23 @@ def award_propose(
             )
         )
     total = sum(p.amount_pence for p in parts)
+    figure = case_figure(case, local_date(moment))
+    standing = sum(
+        case.awards.exclude(status__in=NOT_STANDING).values_list("total_pence", flat=True)
+    )
+    below = figure is not None and standing + total < figure.total_pence
+    reason = below_guidance_reason.strip() if below else ""
+    if below and figure is not None and not reason:
+        offered = pounds(total)
+        if standing:
+            offered = f"{pounds(total)} (with {pounds(standing)} already awarded, {pounds(standing + total)})"
+        lines = "; ".join(line.text for line in figure.lines)
+        raise PolicyRuleError(
+            BELOW_GUIDANCE.format(offered=offered, figure=figure.total, lines=lines),
+            rule=figure.rule,
+            source=figure.source,
+            fields={"below_guidance_reason": BELOW_GUIDANCE_FIELD.format(figure=figure.total)},
+        )
     stage = _authority_stage(case)
     decision = authority_for(
         pack, stage=stage, amount_pence=total, system_roles=roles_in(user, case.organisation_id)
@@ -393,6 +499,8 @@ def award_propose(
         suggestion=suggestion_record(
             pack, case, occasions=occasions, months_affected=months_affected
         ),
+        guidance=figure_record(figure),
+        below_guidance_reason=reason,
         proposed_by=user,
         proposed_at=now,
         decided_by=user if decision.allowed else None,
@@ -412,6 +520,24 @@ def award_propose(
             "needs_approval_by": award.approval_by,
             "limit_pence": decision.limit_pence,
             "text": reasoning,
+            **(
+                {
+                    "guidance": figure.rule,
+                    "guidance_total_pence": figure.total_pence,
+                    "below_guidance": below,
+                    "below_guidance_reason": reason,
+                    **(
+                        {
+                            "explanation": f"Below the Ombudsman's figure of {figure.total} "
+                            f"for the losses recorded ({figure.rule}): {reason}"
+                        }
+                        if below
+                        else {}
+                    ),
+                }
+                if figure is not None
+                else {}
+            ),
         },
         occurred_at=moment,
     )

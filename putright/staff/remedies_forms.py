@@ -16,6 +16,7 @@ from putright.accounts.access import can_see_case
 from putright.accounts.models import User
 from putright.cases.models import Case
 from putright.domain.policy import Pack
+from putright.remedies.guidance import loss_kinds
 from putright.remedies.models import ComponentKind, PaymentMethod, RemedyKind
 
 from .forms import ActionForm
@@ -158,6 +159,39 @@ class AddActionForm(CaseForm):
         return data
 
 
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
+
+
+class LossForm(CaseForm):
+    """A loss the ombudsman's remedies guidance sets a sum for, with its dates."""
+
+    kind = forms.ChoiceField(label="What did the customer lose?", widget=forms.RadioSelect)
+    started_on = forms.DateField(
+        label="When did it start?",
+        help_text="For a missed appointment, the day of the appointment. For example, 2026-03-01",
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
+    )
+    ended_on = forms.DateField(
+        label="When did it end? (optional)",
+        help_text="The last day without it. Leave blank while it goes on, and for a missed "
+        "appointment. For example, 2026-03-06",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        label="Details (optional)",
+        help_text="For example, the job number or what the engineer found.",
+        max_length=500,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "kind").choices = loss_kinds()
+
+
 class CompleteActionForm(CaseForm):
     evidence = forms.CharField(
         label="What shows the action was done?",
@@ -187,6 +221,14 @@ class FactsForm(CaseForm):
         label="Why this amount?",
         help_text="The response letter states this rationale. Say how the facts and the bands led to the figure.",
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    below_guidance_reason = forms.CharField(
+        label="If you are offering less than the Ombudsman's figure, why? (optional)",
+        help_text="Needed only when the awards on this case come to less than the Ombudsman's "
+        "figure for the losses recorded. It is recorded with the award.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

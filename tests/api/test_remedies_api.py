@@ -453,11 +453,11 @@ def test_a_vulnerable_customer_moves_the_suggestion_up(apis, receive):
 
 
 @on(ROOFTOP)
-def test_no_suggestion_without_bands(apis, receive):
+def test_no_band_without_bands(apis, receive):
     case = receive()
-    response = apis[HANDLER].get(f"/cases/{case.reference}/awards/suggestion")
-    assert response.status_code == 200
-    assert response.json() is None
+    body = ok(apis[HANDLER].get(f"/cases/{case.reference}/awards/suggestion"))
+    assert (body["band"], body["range"], body["rule"]) == (None, None, None)
+    assert body["ombudsman"] is None  # March 2026: before the Ombudsman's 2026 guidance
 
 
 @pytest.mark.parametrize(
@@ -493,6 +493,8 @@ def test_a_panel_award_above_its_authority_waits_for_the_emt(apis, users, receiv
         "id": award["id"],
         "case_version": case_json(panel, case)["version"],
         "suggestion": award["suggestion"],
+        "guidance": None,  # March 2026: before the Ombudsman's 2026 guidance
+        "below_guidance_reason": "",
         "status": "pending_approval",
         "stage": "stage2",
         "total_pence": 30000,
@@ -1304,3 +1306,122 @@ def test_the_calculators_range_is_kept_with_the_award_from_the_facts_given(apis,
         {"components": [distress(9000, "medium")], "reasoning": "x", "occasions": 0},
     )
     assert set(error_of(bad, 400, "invalid")["fields"]) == {"occasions"}
+
+
+# -- the Ombudsman's figure beside the landlord's band -----------------------------------
+# The Housing Ombudsman's Guidance on remedies, for compensation it orders from 1 April 2026
+# (pack hos-remedies-2026): £15 a day for a complete loss of heating, £15 for each missed
+# appointment. 6 days without heating and one missed appointment: 6 x £15 + £15 = £105.
+
+GUIDANCE_RULE = "hos-remedies-2026: fixed_sums"
+
+
+def in_november(users) -> dict[str, Api]:
+    """Tokens made on 20 November 2026 (those made in March have expired by then)."""
+    return {role: api_for(users[role]) for role in (HANDLER, COMPLAINTS_MANAGER)}
+
+
+def with_losses(apis, case: Case) -> Case:
+    handler = apis[HANDLER]
+    heating = handler.post(
+        f"/cases/{case.reference}/losses",
+        {"kind": "heating_complete", "started_on": "2026-11-01", "ended_on": "2026-11-06"},
+    )
+    assert heating.status_code == 201, heating.content
+    assert heating.json()["per"] == "day"
+    missed = handler.post(
+        f"/cases/{case.reference}/losses",
+        {"kind": "missed_appointment", "started_on": "2026-11-03", "description": "No show"},
+    )
+    assert missed.status_code == 201, missed.content
+    return case
+
+
+def test_the_suggestion_gives_both_figures_and_the_rule_behind_each(users, receive, clock):
+    case = receive()
+    clock(2026, 11, 20, 10)
+    apis = in_november(users)
+    with_losses(apis, case)
+    body = ok(apis[HANDLER].get(f"/cases/{case.reference}/awards/suggestion"))
+
+    assert body["range"] == "up to £20"
+    assert body["rule"] == {
+        "pack": SLH,
+        "rule": "compensation.bands",
+        "source": body["rule"]["source"],
+    }
+    figure = body["ombudsman"]
+    assert (figure["total_pence"], figure["total"]) == (10500, "£105")
+    assert figure["pack"] == "hos-remedies-2026"
+    assert figure["rule"] == GUIDANCE_RULE
+    assert figure["source"].startswith("Housing Ombudsman Service, Guidance on remedies")
+    assert [
+        (x["rule"], x["count"], x["rate_pence"], x["amount_pence"]) for x in figure["lines"]
+    ] == [
+        ("heating_complete", 6, 1500, 9000),
+        ("missed_appointment", 1, 1500, 1500),
+    ]
+    assert all("1 April 2026" in x["source"] for x in figure["lines"])
+
+
+def test_losses_are_listed_with_their_dates(users, receive, clock):
+    case = receive()
+    clock(2026, 11, 20, 10)
+    apis = in_november(users)
+    with_losses(apis, case)
+    body = ok(apis[HANDLER].get(f"/cases/{case.reference}/losses"))
+    assert [(x["kind"], x["started_on"], x["ended_on"]) for x in body] == [
+        ("heating_complete", "2026-11-01", "2026-11-06"),
+        ("missed_appointment", "2026-11-03", None),
+    ]
+
+
+def test_an_award_below_the_figure_is_422_naming_the_rule_and_the_override_is_recorded(
+    users, receive, clock
+):
+    case = receive()
+    clock(2026, 11, 20, 10)
+    apis = in_november(users)
+    with_losses(apis, case)
+    manager = apis[COMPLAINTS_MANAGER]
+
+    error = error_of(propose(manager, case, distress(5000, "medium")), 422, "policy_rule")
+    assert error["message"].startswith("£50 is below the Ombudsman's figure of £105")
+    assert GUIDANCE_RULE in error["message"]
+    assert set(error["fields"]) == {"below_guidance_reason"}
+    assert not Award.objects.exists()
+
+    response = manager.post(
+        f"/cases/{case.reference}/awards",
+        {
+            "components": [distress(5000, "medium")],
+            "reasoning": "Why: the impact and what it cost",
+            "below_guidance_reason": "Heating restored by a temporary heater on day 2.",
+        },
+    )
+    assert response.status_code == 201, response.content
+    award = response.json()
+    assert award["below_guidance_reason"] == "Heating restored by a temporary heater on day 2."
+    assert award["guidance"]["total_pence"] == 10500
+    event = last_event(manager, case)
+    assert event["data"]["below_guidance"] is True
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"kind": "boiler", "started_on": "2026-11-01"}, {"kind"}),
+        ({"kind": "heating_complete", "started_on": "2026-11-21"}, {"started_on"}),
+        (
+            {"kind": "heating_complete", "started_on": "2026-11-06", "ended_on": "2026-11-01"},
+            {"ended_on"},
+        ),
+        ({"kind": "heating_complete", "started_on": "yesterday"}, {"started_on"}),
+        ({"kind": "heating_complete"}, {"started_on"}),
+    ],
+)
+def test_bad_losses_are_400_naming_the_field(users, receive, clock, body, fields):
+    case = receive()
+    clock(2026, 11, 20, 10)
+    response = in_november(users)[HANDLER].post(f"/cases/{case.reference}/losses", body)
+    assert set(error_of(response, 400, "invalid")["fields"]) == fields

@@ -120,14 +120,14 @@ def slh_with(tmp_path, *replacements: tuple[str, str]):
 
 
 def test_a_pack_whose_approver_nobody_may_decide_with_is_refused(tmp_path):
-    path = slh_with(tmp_path, ('approval_by = "emt"', 'approval_by = "director"'))
+    path = slh_with(tmp_path, ('approval_by = "emt"', 'approval_by = "director_itr"'))
 
     with pytest.raises(PackError) as refused:
         load_pack_file(path)
 
     message = str(refused.value)
     assert str(path) in message
-    assert "compensation.authority[2].approval_by: role 'director'" in message
+    assert "compensation.authority[2].approval_by: role 'director_itr'" in message
 
 
 def test_a_pack_where_nobody_may_decide_above_a_role_is_refused(tmp_path):

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from pydantic import ValidationError
 
@@ -37,11 +38,10 @@ from putright.domain.compensation import Suggestion, pounds, suggest_band
 from putright.domain.policy import Pack
 from putright.policies.registry import get_pack
 from putright.remedies.access import access_award_decision, awards_awaiting
+from putright.remedies.guidance import case_figure, case_losses, is_guidance_rule, loss_kinds
 from putright.remedies.models import Award
 from putright.remedies.selectors import awaiting_award, missed_deadlines
-from putright.remedies.services import (
-    award_decide,
-)
+from putright.remedies.services import NOT_STANDING, award_decide
 
 from .. import remedies_forms as rf
 from .common import case_or_404, staff_user
@@ -75,12 +75,18 @@ def _forbidden(request: HttpRequest, case: Case, page: Any) -> HttpResponse:
     return render(request, "staff/forbidden.html", {"case": case, "action": page}, status=403)
 
 
-def _back(request: HttpRequest, case: Case, done: str) -> HttpResponse:
+def _back(request: HttpRequest, case: Case, done: str, *, to: str = "") -> HttpResponse:
     messages.success(request, done)
+    if to:
+        return redirect(reverse(to, args=[case.reference]))
     return redirect(reverse("staff:case", args=[case.reference]) + "?tab=remedies")
 
 
 def _explain(problem: CaseError) -> str:
+    if isinstance(problem, PolicyRuleError) and is_guidance_rule(problem.rule):
+        return (
+            f"{problem.message} (The Ombudsman's guidance: {problem.source}; rule {problem.rule}.)"
+        )
     if isinstance(problem, PolicyRuleError) and problem.source:
         return f"{problem.message} (Policy: {problem.source}.)"
     return problem.message
@@ -182,7 +188,11 @@ def _form_page(
         except AccessDeniedError as problem:
             error = str(problem)
         else:
-            return _back(request, case, action.done(done))
+            # A loss is weighed by the calculator: show it there, beside the two figures.
+            to = "staff:award-propose" if name == "loss-record" else ""
+            if to and not may_act(user, case, "award-propose"):
+                to = ""
+            return _back(request, case, action.done(done), to=to)
     award = target if action.target == "award" else None
     return render(
         request,
@@ -210,6 +220,12 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def record_remedy(request: HttpRequest, reference: str) -> HttpResponse:
     return _form_page(request, reference, "remedy-record", rf.RemedyForm)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_loss(request: HttpRequest, reference: str) -> HttpResponse:
+    return _form_page(request, reference, "loss-record", rf.LossForm)
 
 
 @login_required
@@ -253,6 +269,7 @@ def pay_award(request: HttpRequest, reference: str, award_id: int) -> HttpRespon
 #: Each declared action's staff page, by the action's name (the URL's name too).
 PAGES: dict[str, Callable[..., HttpResponse]] = {
     "remedy-record": record_remedy,
+    "loss-record": record_loss,
     "remedy-action-add": add_action,
     "remedy-action-complete": complete_action,
     "award-decide": decide_award,
@@ -384,6 +401,13 @@ def propose_award(request: HttpRequest, reference: str) -> HttpResponse:
         missed_deadlines=missed,
     )
     rules = pack.compensation
+    today = timezone.localdate()
+    losses = case_losses(case)
+    figure = case_figure(case, today, losses)
+    standing = sum(
+        case.awards.exclude(status__in=NOT_STANDING).values_list("total_pence", flat=True)
+    )
+    kinds = dict(loss_kinds())
     return render(
         request,
         "staff/remedies/propose.html",
@@ -401,6 +425,13 @@ def propose_award(request: HttpRequest, reference: str) -> HttpResponse:
             "rules": rules,
             "pack": pack,
             "right_to_repair": rules.right_to_repair if rules else None,
+            "figure": figure,
+            "losses": [
+                {"loss": loss, "label": kinds.get(loss.kind, loss.kind.replace("_", " "))}
+                for loss in losses
+            ],
+            "standing": standing,
+            "may_record_loss": may_act(user, case, "remedy"),
         },
         status=400 if post is not None and not redraw else 200,
     )
