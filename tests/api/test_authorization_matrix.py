@@ -298,6 +298,8 @@ REMEDY_CALLS: dict[str, tuple[PrepareIds, dict[str, Any] | None]] = {
         {"description": "Replace the boiler", "owner": "", "due_on": ACTION_DUE},
     ),
     "remedy_actions_complete": (_open_action, {"evidence": "Job sheet 1234"}),
+    "losses_list": (_nothing, None),
+    "losses_create": (_nothing, {"kind": "heating_complete", "started_on": "2026-03-02"}),
     "awards_list": (_approved, None),
     "awards_suggest": (_nothing, None),
     "awards_create": (_nothing, AWARD),
@@ -386,6 +388,8 @@ EXPECTATIONS: dict[str, tuple[bool, Expect]] = {
     "remedies_create": (True, _actor("remedy", 201)),
     "remedy_actions_create": (True, _actor("remedy", 201)),
     "remedy_actions_complete": (True, _completer),
+    "losses_list": (True, _case_reader),
+    "losses_create": (True, _actor("remedy", 201)),
     "awards_list": (True, _case_reader),
     "awards_suggest": (True, _case_reader),
     "awards_create": (True, _actor("award-propose", 201)),
@@ -1054,6 +1058,7 @@ NESTED_STAFF: dict[str, tuple[str, dict[str, Any]]] = {
         {"description": "Replace the boiler", "owner": "", "due_on": ACTION_DUE},
     ),
     "remedy-action-complete": ("remedy_actions_complete", {"evidence": "Job sheet 1234"}),
+    "loss-record": ("losses_create", {"kind": "heating_complete", "started_on": "2026-03-02"}),
     "award-propose": (
         "awards_create",
         {
