@@ -776,7 +776,7 @@ def restriction_review(
         person,
         RESTRICTION_REVIEWED,
         actor,
-        {**_summary(restriction), "outcome": outcome},
+        {**_summary(restriction), "outcome": outcome, "explanation": explanation},
         occurred_at=moment,
     )
     return restriction

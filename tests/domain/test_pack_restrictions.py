@@ -23,23 +23,30 @@ def test_the_housing_plus_policy_categories_measures_deciders_reviews_and_appeal
         "unreasonable_use",
     ]
     assert {m.enforces for m in rules.measures} >= {"channels", "issue_limit", "single_contact"}
-    assert rules.warning and rules.decided_by == ("senior_level_manager",)
-    assert rules.review_days == (30, 60, 90) and rules.review_counts == "calendar"
+    assert rules.warning
+    assert rules.decided_by == ("senior_level_manager",)
+    assert rules.review_days == (30, 60, 90)
+    assert rules.review_counts == "calendar"
     assert (rules.appeal_days, rules.appeal_counts) == (20, "working")
     assert (rules.appeal_decision_days, rules.appeal_decided_by) == (15, "appeal_reviewer")
-    assert rules.police_referral and rules.reasonable_adjustments
+    assert rules.police_referral
+    assert rules.reasonable_adjustments
 
 
 def test_where_a_policy_is_silent_the_pack_says_so():
     registry = builtin_registry()
     slh = registry.get("south-liverpool-homes-2021").restrictions
     rooftop = registry.get("rooftop-2023").restrictions
-    assert slh is not None and rooftop is not None
+    assert slh is not None
+    assert rooftop is not None
     assert {"review_days", "appeal", "warning"} <= set(slh.silent)
     assert slh.decided_by == ("director",)
-    assert "decided_by" in rooftop.silent and rooftop.decided_by == ()
-    assert "appeal" in rooftop.silent and rooftop.appeal_days is None
-    assert rooftop.review_days == (91,) and rooftop.reviewed_by == ("head_of_service",)
+    assert "decided_by" in rooftop.silent
+    assert rooftop.decided_by == ()
+    assert "appeal" in rooftop.silent
+    assert rooftop.appeal_days is None
+    assert rooftop.review_days == (91,)
+    assert rooftop.reviewed_by == ("head_of_service",)
 
 
 def test_the_code_asks_only_that_a_policy_exists():
@@ -56,7 +63,9 @@ def test_a_role_the_pack_does_not_list_is_refused_naming_the_file_and_field():
 
 
 def test_an_unknown_enforcement_is_refused_naming_the_field():
-    text = pack('[restrictions]\n[[restrictions.measures]]\nid = "m"\nlabel = "M"\nenforces = "x"\n')
+    text = pack(
+        '[restrictions]\n[[restrictions.measures]]\nid = "m"\nlabel = "M"\nenforces = "x"\n'
+    )
     with pytest.raises(PackError) as error:
         parse_pack(text, source="x.toml")
     assert "restrictions.measures[0].enforces" in str(error.value)

@@ -14,19 +14,23 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from putright.accounts.access import people_visible_to, record_access
 from putright.cases.access import cases_visible_to
-from putright.people.models import ContactRestriction, Person
+from putright.people.models import ContactRestriction, ContactWay, Person
+from putright.people.selectors import restrictions_of
 from putright.people.services import RECORD_TYPE
+from putright.policies.registry import get_pack
 from putright.timeline.selectors import record_history
 
 from .common import staff_user
 from .queues import rag_for
 
 NOT_FOUND = "There is no person {person_id} that you can see."
+STATE_WORDS = {"open": "due", "overdue": "overdue", "done": "done", "done_late": "done late"}
 
 #: The order restrictions are listed in: those in force, those to come, then the past.
 STATE_ORDER = {"in_force": 0, "upcoming": 1, "past": 2}
@@ -42,6 +46,40 @@ def _restriction_state(restriction: ContactRestriction, today: datetime.date) ->
     else:
         state = "in_force"
     return {"state": state, "overdue": state == "in_force" and restriction.review_overdue(today)}
+
+
+def _offered(user: Any, person: Person) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The person actions the viewer's role allows: those on the person (label and url),
+    and the declarations of those on one of their restrictions."""
+    from putright.accounts.access import ACTION_ROLES, roles_in
+    from putright.actions.people import PERSON_ACTIONS
+
+    roles = roles_in(user, person.organisation_id)
+    on_person, on_restriction = [], []
+    for action in PERSON_ACTIONS:
+        needs = action.permission or "restriction-warn"
+        if not roles & ACTION_ROLES.get(needs, frozenset()):
+            continue
+        if action.target == "person":
+            on_person.append(
+                {"label": action.label, "url": reverse(f"staff:{action.name}", args=[person.pk])}
+            )
+        else:
+            on_restriction.append(action)
+    return on_person, on_restriction
+
+
+def _fits(name: str, restriction: ContactRestriction) -> bool:
+    """Whether the action applies to this warning or restriction now."""
+    if name == "restriction-lift":
+        return True
+    if restriction.level != "restriction":
+        return False
+    if name == "restriction-appeal":
+        return restriction.appeal_by is not None and restriction.appeal_received_at is None
+    if name == "restriction-decide-appeal":
+        return bool(restriction.appeal_received_at and not restriction.appeal_decided_at)
+    return True
 
 
 @login_required
@@ -75,7 +113,27 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     cases = list(
         cases_visible_to(user).filter(customer_id=person.pk).order_by("-received_at", "-pk")
     )
-    person_actions: list[dict[str, Any]] = []
+    person_actions, restriction_actions = _offered(user, person)
+    details = {row["id"]: row for row in restrictions_of(person)}
+    letters = list(person.letters.order_by("created_at", "pk"))
+    for row in restrictions:
+        r = row["restriction"]
+        row["detail"] = details.get(r.pk)
+        row["letters"] = [letter for letter in letters if letter.restriction_id == r.pk]
+        row["actions"] = [
+            {"label": a.label, "url": reverse(f"staff:{a.name}", args=[person.pk, r.pk])}
+            for a in restriction_actions
+            if row["state"] == "in_force" and _fits(a.name, r)
+        ]
+        row["status"] = r.status(today)
+        rules = get_pack(r.pack or person.organisation.policy_pack).restrictions
+        row["category_labels"] = [
+            category.label if (category := rules.category(c) if rules else None) else c
+            for c in r.categories
+        ]
+        row["channel_labels"] = [ContactWay(c).label for c in r.channels if c in ContactWay.values]
+        for deadline in (row["detail"] or {}).get("deadlines", []):
+            deadline["state_words"] = STATE_WORDS.get(deadline["state"], deadline["state"])
     history = record_history(record_type=RECORD_TYPE, record_id=person.pk)
     return render(
         request,
@@ -91,3 +149,242 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
             "today": today,
         },
     )
+
+
+# -- actions on a person (putright/actions/people.py) -----------------------------------------
+
+
+def _visible_person(request: HttpRequest, person_id: int) -> Person:
+    person = (
+        Person.objects.select_related("organisation")
+        .filter(pk=person_id, organisation_id__in=people_visible_to(staff_user(request)))
+        .first()
+    )
+    if person is None:
+        raise Http404(NOT_FOUND.format(person_id=person_id))
+    return person
+
+
+def _fields(name: str, person: Person) -> list[dict[str, Any]]:
+    """The questions each action's page asks, with the pack's choices."""
+    from putright.people.models import ContactWay
+    from putright.people.restrictions import person_pack
+
+    rules = person_pack(person).restrictions
+    categories = [(c.id, c.label) for c in rules.categories] if rules else []
+    measures = [(m.id, m.label) for m in rules.measures] if rules else []
+    reviews = [(str(d), f"{d} days") for d in rules.review_days] if rules else []
+    ways = list(ContactWay.choices)
+    when: dict[str, Any] = {"name": "occurred_at", "label": "When (leave blank for now)", "type": "datetime-local"}
+    review = (
+        {"name": "review_days", "label": "Review after", "type": "radios", "choices": reviews}
+        if len(reviews) > 1
+        else {"name": "review_on", "label": "First review on", "type": "date"}
+        if not reviews
+        else None
+    )
+    restrict: list[dict[str, Any] | None] = [
+        {"name": "measures", "label": "Measures", "type": "checkboxes", "choices": measures},
+        {
+            "name": "channels",
+            "label": "Ways of contact left open",
+            "type": "checkboxes",
+            "choices": ways,
+        },
+        {"name": "issue_limit", "label": "Issues considered (number)", "type": "number"},
+        {"name": "issue_period_days", "label": "In how many days", "type": "number"},
+        {"name": "contact_person", "label": "Single point of contact (username)", "type": "text"},
+    ]
+    forms: dict[str, list[dict[str, Any] | None]] = {
+        "behaviour-record": [
+            {
+                "name": "categories",
+                "label": "Kind of behaviour",
+                "type": "checkboxes",
+                "choices": categories,
+            },
+            {"name": "description", "label": "What happened", "type": "textarea"},
+            {"name": "occurred_on", "label": "When it happened", "type": "date"},
+            {"name": "witnesses", "label": "Who saw it", "type": "text"},
+        ],
+        "concern-explain": [
+            {"name": "summary", "label": "What was explained and asked", "type": "textarea"},
+            when,
+        ],
+        "police-refer": [
+            {"name": "referred_on", "label": "Referred on", "type": "date"},
+            {"name": "reference", "label": "Police reference", "type": "text"},
+        ],
+        "restriction-record": [
+            {
+                "name": "kind",
+                "label": "Warning or restriction",
+                "type": "radios",
+                "choices": [
+                    ("warning", "A warning letter"),
+                    ("restriction", "A formal restriction"),
+                ],
+            },
+            {
+                "name": "categories",
+                "label": "Kind of behaviour",
+                "type": "checkboxes",
+                "choices": categories,
+            },
+            {
+                "name": "behaviour",
+                "label": "The behaviour, as the letter will say it",
+                "type": "textarea",
+            },
+            {
+                "name": "change_by",
+                "label": "A warning: the behaviour must change by",
+                "type": "date",
+            },
+            *restrict,
+            {"name": "reasons", "label": "Reasons, and who was consulted", "type": "textarea"},
+            review,
+            {"name": "reviewer", "label": "Reviewer (username; you if blank)", "type": "text"},
+        ],
+        "restriction-review": [
+            {
+                "name": "outcome",
+                "label": "Outcome",
+                "type": "radios",
+                "choices": [
+                    ("keep", "Keep it"),
+                    ("vary", "Vary the measures"),
+                    ("lift", "Lift it"),
+                ],
+            },
+            {
+                "name": "explanation",
+                "label": "Explanation (it goes in the letter)",
+                "type": "textarea",
+            },
+            *restrict,
+            review,
+        ],
+        "restriction-appeal": [
+            {"name": "grounds", "label": "What the appeal says", "type": "textarea"},
+            {"name": "decider", "label": "Who decides it (username)", "type": "text"},
+            when,
+        ],
+        "restriction-decide-appeal": [
+            {
+                "name": "upheld",
+                "label": "Decision",
+                "type": "radios",
+                "choices": [("true", "Upheld: lift the restriction"), ("false", "Not upheld")],
+            },
+            {
+                "name": "explanation",
+                "label": "Explanation (it goes in the letter)",
+                "type": "textarea",
+            },
+        ],
+        "restriction-lift": [{"name": "reason", "label": "Why it is lifted", "type": "textarea"}],
+    }
+    return [field for field in forms[name] if field is not None]
+
+
+def _payload(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    for field in fields:
+        name = field["name"]
+        if field["type"] == "checkboxes":
+            payload[name] = data.getlist(name)
+        else:
+            value = data.get(name, "").strip()
+            if value:
+                payload[name] = value
+    return payload
+
+
+@login_required
+def person_action(
+    request: HttpRequest, person_id: int, name: str, restriction_id: int | None = None
+) -> HttpResponse:
+    """One action's page: its questions, each error beside its field, then the person's page."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from pydantic import ValidationError
+
+    from putright.accounts.access import ACTION_ROLES, AccessDeniedError, roles_in
+    from putright.actions.people import PERSON_BY_NAME, perform_person
+    from putright.errors import CaseError
+
+    user = staff_user(request)
+    person = _visible_person(request, person_id)
+    action = PERSON_BY_NAME[name]
+    target: Any = person
+    if restriction_id is not None:
+        target = person.contact_restrictions.filter(pk=restriction_id).first()
+        if target is None:
+            raise Http404("The person has no such restriction.")
+    allowed = ACTION_ROLES.get(action.permission or "restriction-warn", frozenset())
+    if not roles_in(user, person.organisation_id) & allowed:
+        what = action.label[0].lower() + action.label[1:]
+        return render(request, "staff/no_permission.html", {"what": what}, status=403)
+    fields = _fields(name, person)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        values = _payload(fields, request.POST)
+        try:
+            payload = action.schema(**values)
+            done = perform_person(action, user=user, person=person, target=target, payload=payload)
+        except ValidationError as error:
+            for item in error.errors():
+                errors[str(item["loc"][0]) if item["loc"] else "request"] = item["msg"]
+        except CaseError as error:
+            errors.update(error.fields or {"request": error.message})
+            if not error.fields:
+                errors["request"] = error.message
+        except AccessDeniedError as error:
+            errors["request"] = str(error)
+        else:
+            messages.success(request, action.done(done))
+            return redirect("staff:person", person_id=person.pk)
+        status = 400
+    for field in fields:
+        field["error"] = errors.get(field["name"], "")
+        given = values.get(field["name"], request.GET.get(field["name"], ""))
+        field["value"] = given
+        field["chosen"] = given if isinstance(given, list) else [given]
+    return render(
+        request,
+        "staff/person_action.html",
+        {
+            "person": person,
+            "action": action,
+            "target": target if restriction_id else None,
+            "fields": fields,
+            "errors": errors,
+            "summary": [(k, v) for k, v in errors.items()],
+            "adjustments": person.reasonable_adjustments,
+            "needs": person.accessibility_needs,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def person_letter(request: HttpRequest, person_id: int, letter_id: int) -> HttpResponse:
+    """A letter about the person, as PDF (the download is recorded)."""
+    from putright.letters.rendering import render_pdf
+
+    person = _visible_person(request, person_id)
+    letter = person.letters.filter(pk=letter_id).first()
+    if letter is None:
+        raise Http404("No such letter.")
+    record_access(
+        staff_user(request), "downloaded letter", detail=f"person {person.pk} letter {letter.pk}"
+    )
+    response = HttpResponse(render_pdf(letter.html), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="person-{person.pk}-letter-{letter.pk}.pdf"'
+    )
+    return response
