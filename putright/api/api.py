@@ -166,12 +166,13 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _register() -> None:
-    from . import cases, reference, remedies, reports
+    from . import cases, people, reference, remedies, reports
 
     api.add_router("/", reference.router)
     api.add_router("/", cases.router)
     api.add_router("/", remedies.router)
     api.add_router("/", reports.router)
+    api.add_router("/", people.router)
 
 
 _register()
