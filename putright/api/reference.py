@@ -22,6 +22,7 @@ from putright.people.services import check_email, person_create
 from putright.policies.presenters import pack_summary
 from putright.policies.registry import code_pack, pack_registry
 
+from .people import RestrictionOut, restrictions_of
 from .schemas import (
     In,
     OrganisationOut,
@@ -177,11 +178,16 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilter]) -> list[dict
     return found
 
 
+class PersonDetailOut(PersonOut):
+    restrictions: list[RestrictionOut] = []
+
+
 @router.get(
-    "/people/{person_id}", response={200: PersonOut, **errors(404)}, operation_id="people_get"
+    "/people/{person_id}", response={200: PersonDetailOut, **errors(404)}, operation_id="people_get"
 )
 def people_get(request: HttpRequest, person_id: int) -> dict[str, object]:
-    """A customer's record with their contact details (the read is recorded)."""
+    """A customer's record with their contact details and their warnings and restrictions,
+    each with its deadlines explained (the read is recorded)."""
     user = user_of(request)
     person = get_object_or_404(
         Person.objects.select_related("organisation"),
@@ -189,7 +195,7 @@ def people_get(request: HttpRequest, person_id: int) -> dict[str, object]:
         organisation_id__in=people_visible_to(user),
     )
     record_access(user, "read customer record", detail=f"{person.name} (person {person.pk})")
-    return person_out(person)
+    return {**person_out(person), "restrictions": restrictions_of(person)}
 
 
 @router.post("/people", response={201: PersonOut, **errors(403, 404)}, operation_id="people_create")
