@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from putright.actions.people import PERSON_ACTIONS
 from putright.actions.remedies import REMEDY_ACTIONS
 
 from .views import auth, cases, contacts, letters, organisations, queues
@@ -35,6 +36,16 @@ urlpatterns = [
     ],
     path("cases/<str:reference>/awards/", remedy_views.propose_award, name="award-propose"),
     path("people/<int:person_id>/", people_views.person_page, name="person"),
+    # Unacceptable behaviour: each declared action on a person at its API path.
+    *[
+        path(action.staff_path, people_views.person_action, {"name": action.name}, name=action.name)
+        for action in PERSON_ACTIONS
+    ],
+    path(
+        "people/<int:person_id>/letters/<int:letter_id>.pdf",
+        people_views.person_letter,
+        name="person-letter",
+    ),
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("approvals/", remedy_views.approvals, name="approvals"),
     path(
