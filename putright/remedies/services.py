@@ -499,7 +499,8 @@ def award_propose(
         suggestion=suggestion_record(
             pack, case, occasions=occasions, months_affected=months_affected
         ),
-        guidance=figure_record(figure),
+        guidance=figure_record(figure)
+        | ({"standing_pence": standing, "below": below} if figure is not None else {}),
         below_guidance_reason=reason,
         proposed_by=user,
         proposed_at=now,

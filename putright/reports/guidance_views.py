@@ -1,0 +1,107 @@
+"""The page of compensation against the ombudsman's remedies guidance, and its CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from putright.accounts.access import AccessDeniedError, NotVisibleError, record_access
+
+from .access import visible_references
+from .grouping import DIMENSIONS
+from .guidance import RemediesReport, remedies_report
+from .service import organisation_and_members
+from .views import DOCUMENTS, Params, _can_list_cases, _forbidden, _user, readable_organisations
+
+
+def _csv(report: RemediesReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "stage",
+            "service_area",
+            "offers",
+            "offered_pence",
+            "offers_with_ombudsman_figure",
+            "below_ombudsman_figure",
+            "shortfall_pence",
+        ]
+    )
+    for row in report.rows:
+        writer.writerow(
+            [
+                row.stage,
+                row.service_area,
+                row.offers,
+                row.offered_pence,
+                row.with_figure,
+                row.below,
+                row.shortfall_pence,
+            ]
+        )
+    raises = report.raises
+    writer.writerow([])
+    writer.writerow(["stage1_award_cases_answered_at_stage2", "raised_at_stage2", "added_pence"])
+    writer.writerow([raises.answered, raises.raised, raises.added_pence])
+    return out.getvalue()
+
+
+@login_required
+@require_http_methods(["GET"])
+def remedies_guidance(request: HttpRequest) -> HttpResponse:
+    """Offers against the ombudsman's figure by stage and service area; stage 2's raises."""
+    user = _user(request)
+    try:
+        params = Params(request, user)
+    except NotVisibleError as error:
+        raise Http404(str(error)) from None
+    except AccessDeniedError as error:
+        return _forbidden(request, error)
+    if params.errors or params.organisation is None:
+        return render(
+            request,
+            "reports/index.html",
+            {
+                "organisations": readable_organisations(user),
+                "start": params.start,
+                "end": params.end,
+                "dimensions": DIMENSIONS,
+                "documents": DOCUMENTS,
+                "errors": params.errors,
+            },
+            status=400,
+        )
+    organisation = params.organisation
+    report = remedies_report(organisation_and_members(organisation), params.start, params.end)
+    name = f"ombudsman-remedies-{organisation.slug}-{params.start}-{params.end}.csv"
+    if request.GET.get("format") == "csv":
+        record_access(user, "exported a report", detail=name)
+        response = HttpResponse(_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    cases_allowed = _can_list_cases(user, organisation)
+    below = sorted({i for row in report.rows[:-1] for i in row.below_case_ids})
+    return render(
+        request,
+        "reports/remedies_guidance.html",
+        {
+            "organisation": organisation,
+            "params": params,
+            "report": report,
+            "total": report.rows[-1],
+            "rows": report.rows[:-1],
+            "raises": report.raises,
+            "below_references": visible_references(user, below) if cases_allowed else [],
+            "raised_references": visible_references(user, report.raises.raised_case_ids)
+            if cases_allowed
+            else [],
+            "csv_url": reverse("reports:remedies-guidance") + "?" + params.query(format="csv"),
+        },
+    )
