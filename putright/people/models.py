@@ -210,6 +210,13 @@ class ContactRestriction(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def channel_words(self) -> str:
+        """The only ways of contact left open, in words ('' if the restriction names none)."""
+        return " or ".join(
+            ContactWay(c).label.lower() for c in self.channels if c in ContactWay.values
+        )
+
     def review_overdue(self, on: datetime.date) -> bool:
         return self.review_on < on
 

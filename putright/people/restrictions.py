@@ -63,6 +63,7 @@ APPEAL_DECIDED = "restriction_appeal_decided"
 RESTRICTION_LIFTED = "restriction_lifted"
 RESTRICTION_FINISHED = "restriction_finished"
 LETTER_ISSUED = "letter_issued"
+CONTACT_ACCEPTED = "contact_accepted"
 
 REVIEW_OUTCOMES = ("keep", "vary", "lift")
 
@@ -1025,3 +1026,52 @@ def to_finish(organisation_ids: Iterable[int] | None = None) -> list[ContactRest
     if organisation_ids is not None:
         found = found.filter(person__organisation_id__in=list(organisation_ids))
     return list(found.order_by("person__name", "pk"))
+
+
+def restricted_people(
+    organisation_id: int,
+    *,
+    name: str = "",
+    email: str = "",
+    postcode: str = "",
+    today: datetime.date | None = None,
+) -> dict[Person, list[ContactRestriction]]:
+    """People of the organisation matching a new contact (the same e-mail, or the same name
+    and postcode) who have a warning or restriction in force, with those in force."""
+    from django.db.models import Q
+
+    from .services import normalise_postcode
+
+    match = Q(pk__in=[])
+    if email.strip():
+        match |= Q(person__email__iexact=email.strip())
+    if name.strip() and postcode.strip():
+        match |= Q(person__name__iexact=name.strip(), person__postcode=normalise_postcode(postcode))
+    found: dict[Person, list[ContactRestriction]] = {}
+    for restriction in (
+        ContactRestriction.objects.in_force(today or _today())
+        .filter(person__organisation_id=organisation_id)
+        .filter(match)
+        .select_related("person", "contact_person")
+    ):
+        found.setdefault(restriction.person, []).append(restriction)
+    return found
+
+
+@transaction.atomic
+def contact_accepted(
+    *, person: Person, channel: str, reason: str, reference: str, actor: Actor
+) -> Person:
+    """A contact that goes against a restriction, accepted with the reason (the restriction
+    never stops a complaint by itself)."""
+    _record(
+        person,
+        CONTACT_ACCEPTED,
+        actor,
+        {
+            "channel": channel,
+            "reason": _text(reason, "accepted_because", "Say why the contact was accepted."),
+            "case": reference,
+        },
+    )
+    return person

@@ -54,6 +54,10 @@ def _offered(user: Any, person: Person) -> tuple[list[dict[str, Any]], list[Any]
     from putright.accounts.access import ACTION_ROLES, roles_in
     from putright.actions.people import PERSON_ACTIONS
 
+    from putright.people.restrictions import person_pack
+
+    if person_pack(person).restrictions is None:  # the policy sets out no process: nothing to take
+        return [], []
     roles = roles_in(user, person.organisation_id)
     on_person, on_restriction = [], []
     for action in PERSON_ACTIONS:
