@@ -27,6 +27,7 @@ from putright.organisations.models import Organisation
 from putright.organisations.selectors import pack_for_contact
 from putright.organisations.services import organisation_calendar
 from putright.people.models import ContactMethod, Tenure
+from putright.people.restrictions import contact_accepted
 from putright.people.services import person_create
 from putright.policies.registry import get_pack
 from putright.staff.forms import choices_of
@@ -89,6 +90,12 @@ class RecordContactForm(forms.Form):
         label="What would put it right?", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     service_area = forms.ChoiceField(label="Service area", required=False)
+    accepted_because = forms.CharField(
+        label="The customer is restricted: why is this contact accepted?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     flags = forms.MultipleChoiceField(
         label="Flags",
         required=False,
@@ -121,6 +128,42 @@ class RecordContactForm(forms.Form):
         if not data.get("name") and "anonymous" not in data.get("flags", []):
             self.add_error("name", "Enter the customer's name, or tick Anonymous under Flags.")
         return data
+
+
+NOT_ACCEPTED = "Say why this contact is accepted despite the restriction."
+
+
+def restriction_flags(organisation: Organisation, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Restrictions in force on someone this contact matches: a channel the restriction
+    excludes, or more open cases than it allows, flagged before saving."""
+    from putright.cases.models import Case, Status
+    from putright.people.restrictions import (
+        channel_flag,
+        issue_limit_flag,
+        person_pack,
+        restricted_people,
+    )
+
+    flags = []
+    matches = restricted_people(
+        organisation.pk,
+        name=data.get("name", ""),
+        email=data.get("email", ""),
+        postcode=data.get("postcode", ""),
+    )
+    for person, restrictions in matches.items():
+        open_cases = Case.objects.filter(customer=person).exclude(status=Status.CLOSED).count()
+        reasons = [
+            text
+            for text in (
+                channel_flag(restrictions, data["channel"], person_pack(person)),
+                issue_limit_flag(restrictions, open_cases),
+            )
+            if text
+        ]
+        if reasons:
+            flags.append({"person": person, "restrictions": restrictions, "reasons": reasons})
+    return flags
 
 
 def preview(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +229,15 @@ def record(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "kind", f"{organisation.name}'s policy does not handle this kind of case."
             )
-        elif checked is not None and "record" in request.POST:
+        if checked is not None:
+            checked["restricted"] = restriction_flags(organisation, data)
+            if (
+                checked["restricted"]
+                and "record" in request.POST
+                and not data.get("accepted_because", "").strip()
+            ):
+                form.add_error("accepted_because", NOT_ACCEPTED)
+        if checked is not None and "record" in request.POST and not form.errors:
             try:
                 with transaction.atomic():
                     customer = None
@@ -217,6 +268,14 @@ def record(request: HttpRequest) -> HttpResponse:
                         flags=data.get("flags", []),
                         actor=Actor(user),
                     )
+                    for flagged in checked["restricted"]:
+                        contact_accepted(
+                            person=flagged["person"],
+                            channel=data["channel"],
+                            reason=data["accepted_because"],
+                            reference=case.reference,
+                            actor=Actor(user),
+                        )
             except CaseError as problem:
                 error = problem.message
                 for field, message in problem.fields.items():
