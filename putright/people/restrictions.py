@@ -279,6 +279,19 @@ def _stop(
         )
 
 
+def _on_time(restriction: ContactRestriction, name: str, moment: datetime.datetime) -> bool | None:
+    """Whether the step's running clock is stopped in time at ``moment`` (None: no clock)."""
+    from putright.timeline.models import Clock
+
+    clock = Clock.objects.filter(
+        record_type=RECORD_TYPE,
+        record_id=restriction.person_id,
+        step=_step(restriction, name),
+        completed_at__isnull=True,
+    ).first()
+    return None if clock is None else moment < clock.due_at
+
+
 def _moment(occurred_at: datetime.datetime | None) -> datetime.datetime:
     if occurred_at is None:
         return timezone.now()
@@ -737,6 +750,7 @@ def restriction_review(
         )
         raise CaseInputError(message, fields={"outcome": message})
     explanation = _text(explanation, "explanation", NO_EXPLANATION)
+    on_time = _on_time(restriction, "review", moment)
     _stop(restriction, "review", actor, moment)
     changed = [
         "review_on",
@@ -777,7 +791,12 @@ def restriction_review(
         person,
         RESTRICTION_REVIEWED,
         actor,
-        {**_summary(restriction), "outcome": outcome, "explanation": explanation},
+        {
+            **_summary(restriction),
+            "outcome": outcome,
+            "explanation": explanation,
+            "on_time": on_time,
+        },
         occurred_at=moment,
     )
     return restriction
@@ -892,6 +911,7 @@ def restriction_decide_appeal(
     restriction.appeal_explanation = _text(explanation, "explanation", NO_EXPLANATION)
     restriction.appeal_decided_at = moment
     fields = ["appeal_outcome", "appeal_explanation", "appeal_decided_at"]
+    on_time = _on_time(restriction, "appeal-decision", moment)
     _stop(restriction, "appeal-decision", actor, moment)
     if upheld:
         restriction.ends_on = timezone.localtime(moment).date()
@@ -903,7 +923,11 @@ def restriction_decide_appeal(
         person,
         APPEAL_DECIDED,
         actor,
-        {"restriction_id": restriction.pk, "outcome": restriction.appeal_outcome},
+        {
+            "restriction_id": restriction.pk,
+            "outcome": restriction.appeal_outcome,
+            "on_time": on_time,
+        },
         occurred_at=moment,
     )
     return restriction

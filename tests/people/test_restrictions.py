@@ -328,3 +328,34 @@ def test_lifting_stops_its_clocks(clock, person, senior):
     assert not Clock.objects.filter(completed_at__isnull=True).exists()
     with pytest.raises(CaseStateError):
         r.restriction_lift(restriction=restriction, reason="Again", actor=Actor(senior))
+
+
+def test_the_reports_count_without_naming_anyone(clock, person, senior, hpg):
+    from putright.reports.restrictions import restriction_counts
+
+    clock(2026, 12, 11)
+    restriction = impose(person, senior)
+    other = staff(hpg, "otto_other", Role.SENIOR_MANAGER, "Finance")
+    clock(2027, 1, 4)
+    r.restriction_appeal(
+        restriction=restriction, grounds="Unfair", decider="otto_other", actor=Actor(senior)
+    )
+    r.restriction_decide_appeal(
+        restriction=restriction, upheld=False, explanation="It stays.", actor=Actor(other)
+    )
+    r.restriction_review(
+        restriction=restriction,
+        outcome="keep",
+        explanation="Still.",
+        review_days=90,
+        actor=Actor(senior),
+    )
+    counts = restriction_counts([hpg.pk], datetime.date(2026, 12, 1), datetime.date(2027, 1, 31))
+    assert (counts.warnings, counts.restrictions) == (0, 1)
+    assert counts.by_category == {"unreasonable_contact": 1}
+    assert counts.by_measure == {"single_form_of_contact": 1}
+    assert (counts.reviews_held, counts.reviews_on_time) == (1, 1)
+    assert counts.review_outcomes == {"keep": 1}
+    assert (counts.appeals_decided, counts.appeals_upheld, counts.appeals_on_time) == (1, 0, 1)
+    assert counts.in_force_at_end == 1
+    assert "Pat" not in repr(counts)
