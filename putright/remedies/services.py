@@ -295,7 +295,7 @@ def loss_record(
         )
     text = f"Loss recorded: {kinds[kind].lower()}, {when}."
     if loss.description:
-        text += f" {loss.description}"
+        text += f" {loss.description}" + ("" if loss.description[-1] in ".!?" else ".")
     loss.case = case_record_event(
         case=case,
         actor=actor,

@@ -7,6 +7,8 @@ missed appointment. 6 days without heating and one missed appointment: £105.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -146,3 +148,34 @@ def test_recording_a_loss_needs_the_remedy_role(client, slh_case):
         == 404
     )
     assert not Loss.objects.exists()
+
+
+def test_the_approver_sees_the_figure_and_the_reason(client, caseworker, slh_case):
+    """The Ombudsman's figure (Guidance on remedies, from 1 April 2026) and the proposer's
+    reason for going below it are on the approval card."""
+    from putright.cases.services import Actor
+    from putright.remedies.services import ComponentIn, award_propose, loss_record
+
+    loss_record(
+        case=slh_case,
+        actor=Actor(caseworker),
+        kind="heating_complete",
+        started_on=datetime.date(2026, 11, 1),
+        ended_on=datetime.date(2026, 11, 6),
+    )
+    award = award_propose(
+        case=Case.objects.get(pk=slh_case.pk),
+        actor=Actor(caseworker),
+        components=[ComponentIn(kind="time_trouble_distress", amount_pence=5000, band="medium")],
+        reasoning="Cold for a week.",
+        below_guidance_reason="A heater was lent.",
+    )
+    assert award.approval_by  # above a handler's authority: it waits for a decision
+    approver = give_role(
+        User.objects.create_user("cm2"), slh_case.organisation, Role.COMPLAINTS_MANAGER
+    )
+    client.force_login(approver)
+    page = client.get(reverse("staff:approvals")).content.decode()
+    assert "£90 for the losses recorded" in page
+    assert "The proposer's reason: A heater was lent." in page
+    assert "hos-remedies-2026: fixed_sums" in page
