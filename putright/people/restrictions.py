@@ -1099,3 +1099,24 @@ def contact_accepted(
         },
     )
     return person
+
+
+def how_to_write(
+    person: Person | None, today: datetime.date | None = None
+) -> dict[str, Any] | None:
+    """For the portal: the restriction in force that leaves the person only ways of contact
+    other than the portal, with its letter's date and the ways left, as the letter said
+    them; None if the person may write online."""
+    if person is None:
+        return None
+    for restriction in in_force(person, today):
+        if restriction.level != RestrictionLevel.RESTRICTION or not restriction.channels:
+            continue
+        if ContactWay.WEB_FORM in restriction.channels:
+            continue
+        return {
+            "ways": restriction.channel_words,
+            "letter_on": restriction.letter_on or restriction.starts_on,
+            "contact_person": str(restriction.contact_person or ""),
+        }
+    return None

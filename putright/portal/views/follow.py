@@ -17,6 +17,7 @@ from putright.cases.models import Case
 from putright.domain.calendar import describe
 from putright.letters.models import Correspondence
 from putright.organisations.models import Organisation
+from putright.people.restrictions import how_to_write
 
 from .. import security
 from ..codes import (
@@ -368,7 +369,13 @@ def follow_message(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "portal/follow/message.html",
-        {"form": form, "case": case, "noun": noun_for(case), **{"escalation": view["escalation"]}},
+        {
+            "form": form,
+            "case": case,
+            "noun": noun_for(case),
+            **{"escalation": view["escalation"]},
+            "how_to_write": how_to_write(case.customer) if role == FollowerRole.CUSTOMER else None,
+        },
         organisation=case.organisation,
         status=400 if form.errors else 200,
     )
