@@ -13,6 +13,9 @@ Variables:
 - ``PUTRIGHT_WORKER_INTERVAL``: seconds between polls of the task queue (default 1).
 - ``PUTRIGHT_WORKER_LOST_AFTER``: seconds of silence after which a worker is taken for dead
   and the tasks it left running are queued again (default 20, at least 15).
+- ``PUTRIGHT_LOG_FORMAT``: ``json`` (JSON lines, the default) or ``plain``; ``PUTRIGHT_LOG_LEVEL``.
+- ``PUTRIGHT_METRICS``: ``1`` serves Prometheus metrics at ``/metrics``
+  (``PUTRIGHT_METRICS_TOKEN``: the bearer token scrapes must send).
 - ``PUTRIGHT_CACHE_URL``: e.g. ``redis://127.0.0.1:6379/0`` to share Django's cache between
   server processes (needs the ``redis`` package); each process's memory when unset.
 """
@@ -89,6 +92,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "putright.system.logs.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "putright.system.middleware.NoStoredPagesMiddleware",
@@ -247,15 +251,47 @@ if PUTRIGHT_WORKER_LOST_AFTER < 15:
         "PUTRIGHT_WORKER_LOST_AFTER must be at least 15 seconds (three of a worker's beats)"
     )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PUTRIGHT_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django_tasks_db": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
-}
+#: Prometheus metrics at /metrics (README, "Watching it"); off by default. With a token set,
+#: scrapes must send it as ``Authorization: Bearer <token>``.
+PUTRIGHT_METRICS = env_bool("PUTRIGHT_METRICS", False)
+PUTRIGHT_METRICS_TOKEN = os.environ.get("PUTRIGHT_METRICS_TOKEN", "").strip()
+
+
+def logging_config(default_format: str = "json") -> dict[str, object]:
+    """Logs on standard error: JSON lines with the request or task id (``json``), or plain
+    text (``plain``), from ``PUTRIGHT_LOG_FORMAT``; the level from ``PUTRIGHT_LOG_LEVEL``."""
+    chosen = os.environ.get("PUTRIGHT_LOG_FORMAT", "").strip().lower() or default_format
+    if chosen not in {"json", "plain"}:
+        raise ImproperlyConfigured(f"PUTRIGHT_LOG_FORMAT must be json or plain, not {chosen!r}")
+    level = os.environ.get("PUTRIGHT_LOG_LEVEL", "INFO").strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ImproperlyConfigured(
+            f"PUTRIGHT_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {level!r}"
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"ids": {"()": "putright.system.logs.RequestIdFilter"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+            "json": {"()": "putright.system.logs.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": chosen,
+                "filters": ["ids"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django_tasks_db": {"level": "WARNING"},
+            "django_tasks": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+            # Django's own line for each 4xx/5xx is said again by putright.request.
+            "django.request": {"level": "ERROR"},
+        },
+    }
+
+
+LOGGING = logging_config()

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, env_bool
+from .base import DATA_DIR, env_bool, logging_config
 
 DEBUG = env_bool("PUTRIGHT_DEBUG", True)
 
@@ -26,3 +26,4 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _demo_secret_key()
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+LOGGING = logging_config("plain")

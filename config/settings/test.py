@@ -3,7 +3,7 @@
 import sys
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS
+from .base import BASE_DIR, INSTALLED_APPS, logging_config
 
 # A kind of record that exists only in the tests, with a history and clocks of its own. The
 # tests' apps live in the checkout beside the project (the installed package holds only
@@ -27,3 +27,4 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WHITENOISE_AUTOREFRESH = True  # no collected static folder in tests
+LOGGING = logging_config("plain")
