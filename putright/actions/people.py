@@ -98,6 +98,15 @@ class AppealDecisionIn(When):
     explanation: str = Field(..., min_length=1, max_length=5000)
 
 
+class FinishIn(When):
+    categories: list[str] = Field(..., min_length=1, max_length=10)
+    measures: list[str] = Field(default_factory=list, max_length=20)
+    channels: list[str] = Field(default_factory=list, max_length=6)
+    issue_limit: int | None = Field(None, ge=1, le=100)
+    issue_period_days: int | None = Field(None, ge=1, le=400)
+    contact_person: str = Field("", max_length=150)
+
+
 class LiftIn(When):
     reason: str = Field(..., min_length=1, max_length=5000)
 
@@ -281,6 +290,28 @@ PERSON_ACTIONS: tuple[NestedAction, ...] = (
         permission="restriction-lift",
         target="restriction",
         warning=True,
+    ),
+)
+
+PERSON_ACTIONS += (
+    NestedAction(
+        "restriction-finish",
+        "Finish the record",
+        "/people/{person_id}/restrictions/{restriction_id}/finish",
+        FinishIn,
+        lambda _, restriction, actor, p, c: services.restriction_finish(
+            restriction=restriction,
+            categories=p.categories,
+            measures=p.measures,
+            channels=p.channels,
+            issue_limit=p.issue_limit,
+            issue_period_days=p.issue_period_days,
+            contact_person=p.contact_person or None,
+            actor=actor,
+        ),
+        lambda restriction: "Its kind of behaviour and measures are recorded.",
+        permission="restriction-review",  # whoever may review it
+        target="restriction",
     ),
 )
 

@@ -22,6 +22,7 @@ from putright.actions.people import (
     AppealIn,
     BehaviourIn,
     ConcernIn,
+    FinishIn,
     LiftIn,
     PoliceIn,
     RestrictionIn,
@@ -174,6 +175,16 @@ def decide_appeal(
 ) -> Any:
     """The appeal decided by whoever it was given to; upheld lifts the restriction."""
     return _on_restriction(request, "restriction-decide-appeal", person_id, restriction_id, payload)
+
+
+@router.post(
+    "/people/{person_id}/restrictions/{restriction_id}/finish",
+    response=OK,
+    operation_id="people_restriction_finish",
+)
+def finish(request: HttpRequest, person_id: int, restriction_id: int, payload: FinishIn) -> Any:
+    """Give a restriction recorded before as free text its categories and measures."""
+    return _on_restriction(request, "restriction-finish", person_id, restriction_id, payload)
 
 
 @router.post(

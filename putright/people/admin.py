@@ -68,10 +68,36 @@ class RepresentativeInline(admin.TabularInline[Representative, Person]):
     extra = 0
 
 
+#: Set through the actions on the person's page (``putright/actions/people.py``), never here.
+STRUCTURED = (
+    "pack",
+    "categories",
+    "measures",
+    "channels",
+    "issue_limit",
+    "issue_period_days",
+    "contact_person",
+    "contact_times",
+    "reasons",
+    "adjustments",
+    "review_days",
+    "letter_on",
+    "appeal_by",
+    "appeal_received_at",
+    "appeal_grounds",
+    "appeal_decider",
+    "appeal_outcome",
+    "appeal_decided_at",
+    "appeal_explanation",
+    "lifted_reason",
+    "needs_finishing",
+)
+
+
 class ContactRestrictionInline(admin.StackedInline[ContactRestriction, Person]):
     model = ContactRestriction
     extra = 0
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", *STRUCTURED)
     can_delete = False  # a restriction is lifted by its end date, and stays in the history
 
 
@@ -165,16 +191,24 @@ class PersonAdmin(admin.ModelAdmin[Person]):
 
 @admin.register(ContactRestriction)
 class ContactRestrictionAdmin(admin.ModelAdmin[ContactRestriction]):
-    list_display = ("person", "level", "starts_on", "review_on", "ends_on", "decided_by")
-    list_filter = ("level",)
+    list_display = (
+        "person",
+        "level",
+        "starts_on",
+        "review_on",
+        "ends_on",
+        "decided_by",
+        "needs_finishing",
+    )
+    list_filter = ("level", "needs_finishing")
     search_fields = ("person__name",)
     list_select_related = ("person", "decided_by")
     raw_id_fields = ("person",)
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", *STRUCTURED)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A restriction stays on the person it was recorded for.
-        return ("person", "created_at") if obj else ("created_at",)
+        return ("person", "created_at", *STRUCTURED) if obj else ("created_at", *STRUCTURED)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # lifted by its end date, and kept in the person's history

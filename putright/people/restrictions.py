@@ -933,6 +933,51 @@ def restriction_decide_appeal(
     return restriction
 
 
+# -- finishing one carried over from free text ---------------------------------------------
+
+
+@transaction.atomic
+def restriction_finish(
+    *,
+    restriction: ContactRestriction,
+    categories: Sequence[str],
+    measures: Sequence[str],
+    channels: Sequence[str] = (),
+    issue_limit: int | None = None,
+    issue_period_days: int | None = None,
+    contact_person: str | None = None,
+    actor: Actor,
+) -> ContactRestriction:
+    """Give a restriction recorded before as free text its categories and measures, from the
+    pack in force; its text, dates and decider stay as they were."""
+    restriction = _lock(restriction)
+    person = restriction.person
+    _require(actor, person, "restriction-review")
+    pack, rules = rules_for(person)
+    if not restriction.needs_finishing:
+        raise CaseStateError("This restriction has its categories and measures already.")
+    restriction.categories = _choices(
+        categories, rules.categories, field="categories", what="categories", empty=NO_CATEGORY
+    )
+    if restriction.level == RestrictionLevel.RESTRICTION:
+        values = _measures(
+            person,
+            rules,
+            measures,
+            channels=channels,
+            issue_limit=issue_limit,
+            issue_period_days=issue_period_days,
+            contact_person=contact_person,
+        )
+        for name, value in values.items():
+            setattr(restriction, name, value)
+    restriction.pack = pack.id
+    restriction.needs_finishing = False
+    restriction.save()
+    _record(person, RESTRICTION_FINISHED, actor, _summary(restriction))
+    return restriction
+
+
 # -- lifting -----------------------------------------------------------------------------
 
 
@@ -1046,7 +1091,9 @@ def issue_limit_flag(restrictions: Iterable[ContactRestriction], open_cases: int
 
 def to_finish(organisation_ids: Iterable[int] | None = None) -> list[ContactRestriction]:
     """Restrictions carried over from free text, still to have categories and measures."""
-    found = ContactRestriction.objects.filter(needs_finishing=True).select_related("person")
+    found = ContactRestriction.objects.filter(needs_finishing=True).select_related(
+        "person__organisation"
+    )
     if organisation_ids is not None:
         found = found.filter(person__organisation_id__in=list(organisation_ids))
     return list(found.order_by("person__name", "pk"))

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the matrix fixtures are imported by name)
 """Every action on a person (unacceptable behaviour) against every role and an outsider.
 
 The rules, restated: those who may read the organisation's customers reach a person (others,
@@ -23,8 +24,6 @@ from putright.people.models import ContactRestriction, Person
 
 from .conftest import api_for
 from .test_authorization_matrix import (  # noqa: F401 (fixtures)
-    org,
-    world,
     CASEWORKERS,
     COMPLAINTS_MANAGER,
     MANAGERS,
@@ -32,6 +31,8 @@ from .test_authorization_matrix import (  # noqa: F401 (fixtures)
     READERS,
     USERS,
     operations,
+    org,
+    world,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,13 +66,23 @@ CALLS: dict[str, tuple[str, dict[str, Any], int]] = {
         {"outcome": "keep", "explanation": "The calls go on."},
         201,
     ),
-    "people_restriction_appeal": ("restriction-appeal", {"grounds": "Unfair", "decider": "manager"}, 422),
+    "people_restriction_appeal": (
+        "restriction-appeal",
+        {"grounds": "Unfair", "decider": "manager"},
+        422,
+    ),
     "people_restriction_decide_appeal": (
         "restriction-decide-appeal",
         {"upheld": True, "explanation": "x"},
         409,
     ),
     "people_restriction_lift": ("restriction-lift", {"reason": "Better now."}, 201),
+    # The restriction prepared is not one carried over from free text: nothing to finish.
+    "people_restriction_finish": (
+        "restriction-review",
+        {"categories": ["unreasonable_demands"], "measures": ["not_investigating"]},
+        409,
+    ),
 }
 
 
@@ -88,7 +99,9 @@ def test_every_person_action_is_declared_at_an_endpoint_and_in_this_matrix():
     assert {a.path for a in DECLARED} <= set(paths)
     covered = {CALLS[paths[a.path]][0] for a in DECLARED}
     assert covered | {"restriction-impose"} == set(PERSON_ACTIONS)
-    assert set(CALLS) == {op for op, _, path in operations() if path.startswith("/people/{person_id}/")}
+    assert set(CALLS) == {
+        op for op, _, path in operations() if path.startswith("/people/{person_id}/")
+    }
 
 
 def test_imposing_is_for_managers_only(world, users):
@@ -97,7 +110,9 @@ def test_imposing_is_for_managers_only(world, users):
         sent = api_for(users[user]).post(
             f"/people/{person.pk}/restrictions", {"kind": "restriction", **RESTRICTION}
         )
-        want = 404 if user == OUTSIDER or user not in READERS else (201 if user in MANAGERS else 403)
+        want = (
+            404 if user == OUTSIDER or user not in READERS else (201 if user in MANAGERS else 403)
+        )
         assert sent.status_code == want, (user, sent.content[:200])
 
 
@@ -127,15 +142,20 @@ def test_person_matrix(world, users, operation_id, user):
 @pytest.mark.parametrize("user", USERS)
 def test_reading_a_person_lists_their_restrictions_only_for_readers(world, users, user):
     person = world["ordinary"].customer
-    services.restriction_impose(person=person, actor=Actor(users[COMPLAINTS_MANAGER]), **RESTRICTION)
+    services.restriction_impose(
+        person=person, actor=Actor(users[COMPLAINTS_MANAGER]), **RESTRICTION
+    )
     read = api_for(users[user]).get(f"/people/{person.pk}")
     assert read.status_code == (200 if user in READERS else 404)
     if read.status_code == 200:
         [shown] = read.json()["restrictions"]
-        assert shown["kind"] == "restriction" and shown["review_on"] == "2026-06-15"
-        assert shown["status"] == "in_force" and shown["measures"] == ["writing_only"]
+        assert shown["kind"] == "restriction"
+        assert shown["review_on"] == "2026-06-15"
+        assert shown["status"] == "in_force"
+        assert shown["measures"] == ["writing_only"]
         [review] = shown["deadlines"]
-        assert review["step"] == "review" and "91 calendar days" in review["explanation"]
+        assert review["step"] == "review"
+        assert "91 calendar days" in review["explanation"]
 
 
 def test_every_person_action_has_a_staff_page():

@@ -74,8 +74,10 @@ def test_a_restriction_from_the_persons_page_with_its_letter_and_deadlines(
     assert "Review the restriction: Mon 11 Jan 2027 (due)" in shown
     assert "Christmas Day" in shown  # the appeal window's explanation
     assert "Contact only by" in shown
-    assert "Review the restriction</a>" in shown or "Review the restriction\n" in shown or (
-        reverse("staff:restriction-review", args=[person.pk, restriction.pk]) in shown
+    assert (
+        "Review the restriction</a>" in shown
+        or "Review the restriction\n" in shown
+        or (reverse("staff:restriction-review", args=[person.pk, restriction.pk]) in shown)
     )
     pdf = client.get(reverse("staff:person-letter", args=[person.pk, letter.pk]))
     assert pdf["Content-Type"] == "application/pdf"

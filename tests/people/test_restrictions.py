@@ -359,3 +359,45 @@ def test_the_reports_count_without_naming_anyone(clock, person, senior, hpg):
     assert (counts.appeals_decided, counts.appeals_upheld, counts.appeals_on_time) == (1, 0, 1)
     assert counts.in_force_at_end == 1
     assert "Pat" not in repr(counts)
+
+
+def test_free_text_restrictions_are_carried_over_marked_and_finished(clock, person, senior):
+    import importlib
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from putright.people.services import restriction_record
+
+    clock(2026, 12, 11)
+    old = restriction_record(
+        person=person,
+        level="restriction",
+        behaviour="Abusive calls.",
+        arrangements="E-mail only, to the housing officer.",
+        starts_on=datetime.date(2026, 11, 1),
+        review_on=datetime.date(2027, 2, 1),
+        actor=Actor(senior),
+    )
+    migration = importlib.import_module("putright.people.migrations.0004_restrictions_to_finish")
+    migration.mark(apps, None)
+    old.refresh_from_db()
+    assert old.needs_finishing and old.pack == HPG
+    assert old.arrangements == "E-mail only, to the housing officer."  # the text is kept
+    assert r.to_finish() == [old]
+    from io import StringIO
+
+    out = StringIO()
+    call_command("restrictions_to_finish", stdout=out)
+    assert f"/people/{person.pk}/restrictions/{old.pk}/finish/" in out.getvalue()
+
+    finished = r.restriction_finish(
+        restriction=old,
+        categories=["aggressive_or_abusive"],
+        measures=["single_form_of_contact"],
+        channels=["email"],
+        actor=Actor(senior),
+    )
+    assert not finished.needs_finishing and finished.channels == ["email"]
+    assert r.to_finish() == []
+    assert kinds(person)[-1] == r.RESTRICTION_FINISHED

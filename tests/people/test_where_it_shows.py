@@ -66,11 +66,13 @@ def test_a_contact_by_phone_is_flagged_before_saving_and_its_acceptance_recorded
     assert not Case.objects.exists()
 
     saved = client.post(
-        url, {**form(accepted_because="A new leak: the complaint is still dealt with."), "record": "1"}
+        url,
+        {**form(accepted_because="A new leak: the complaint is still dealt with."), "record": "1"},
     )
     assert saved.status_code == 302
     entry = [e for e in record_history(record_type="person", record_id=person.pk)][-1]
-    assert entry.kind == r.CONTACT_ACCEPTED and entry.data["channel"] == "phone"
+    assert entry.kind == r.CONTACT_ACCEPTED
+    assert entry.data["channel"] == "phone"
 
 
 def test_a_letter_is_not_flagged(client, restricted, hpg):
@@ -79,9 +81,7 @@ def test_a_letter_is_not_flagged(client, restricted, hpg):
     assert saved.status_code == 302
 
 
-def test_the_case_page_shows_the_restriction_in_force_and_not_once_lifted(
-    client, restricted, hpg
-):
+def test_the_case_page_shows_the_restriction_in_force_and_not_once_lifted(client, restricted, hpg):
     person, restriction, senior = restricted
     handler = make_user("hana", hpg, Role.COMPLAINT_HANDLER)
     case = case_receive(

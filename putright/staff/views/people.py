@@ -53,7 +53,6 @@ def _offered(user: Any, person: Person) -> tuple[list[dict[str, Any]], list[Any]
     and the declarations of those on one of their restrictions."""
     from putright.accounts.access import ACTION_ROLES, roles_in
     from putright.actions.people import PERSON_ACTIONS
-
     from putright.people.restrictions import person_pack
 
     if person_pack(person).restrictions is None:  # the policy sets out no process: nothing to take
@@ -75,6 +74,8 @@ def _offered(user: Any, person: Person) -> tuple[list[dict[str, Any]], list[Any]
 
 def _fits(name: str, restriction: ContactRestriction) -> bool:
     """Whether the action applies to this warning or restriction now."""
+    if name == "restriction-finish":
+        return restriction.needs_finishing
     if name == "restriction-lift":
         return True
     if restriction.level != "restriction":
@@ -179,7 +180,11 @@ def _fields(name: str, person: Person) -> list[dict[str, Any]]:
     measures = [(m.id, m.label) for m in rules.measures] if rules else []
     reviews = [(str(d), f"{d} days") for d in rules.review_days] if rules else []
     ways = list(ContactWay.choices)
-    when: dict[str, Any] = {"name": "occurred_at", "label": "When (leave blank for now)", "type": "datetime-local"}
+    when: dict[str, Any] = {
+        "name": "occurred_at",
+        "label": "When (leave blank for now)",
+        "type": "datetime-local",
+    }
     review = (
         {"name": "review_days", "label": "Review after", "type": "radios", "choices": reviews}
         if len(reviews) > 1
@@ -288,6 +293,15 @@ def _fields(name: str, person: Person) -> list[dict[str, Any]]:
             },
         ],
         "restriction-lift": [{"name": "reason", "label": "Why it is lifted", "type": "textarea"}],
+        "restriction-finish": [
+            {
+                "name": "categories",
+                "label": "Kind of behaviour",
+                "type": "checkboxes",
+                "choices": categories,
+            },
+            *restrict,
+        ],
     }
     return [field for field in forms[name] if field is not None]
 
