@@ -7,6 +7,8 @@ Variables:
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``PUTRIGHT_DATA_DIR``: where the embedded database and generated files live
   (default ``./var``).
+- ``PUTRIGHT_STATIC_ROOT``: where collectstatic gathers static files (default the data
+  folder's ``static``).
 - ``PUTRIGHT_DEBUG``: ``1`` turns on Django's debug pages (never in production).
 - ``PUTRIGHT_TIME_ZONE``: local time zone for deemed receipt (default Europe/London).
 - ``PUTRIGHT_POLICY_DIRS``: extra folders of policy packs, separated by ``:``.
@@ -208,7 +210,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+#: Where collectstatic gathers static files: the data folder's ``static``, or a folder of its own
+#: (the container image collects them at build, outside the data volume).
+STATIC_ROOT = Path(os.environ.get("PUTRIGHT_STATIC_ROOT", "") or DATA_DIR / "static").resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
