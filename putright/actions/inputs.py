@@ -6,11 +6,12 @@ OpenAPI document names these shapes and other tools rely on them.
 """
 
 import datetime
-from typing import Annotated, Literal
+from types import UnionType
+from typing import Annotated, Literal, Union, get_args, get_origin
 
 from django.core.files.uploadedfile import UploadedFile
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
 
 OutcomeName = Literal["upheld", "partly_upheld", "not_upheld"]
 NUL = "Text cannot contain NUL (0x00) characters."
@@ -39,13 +40,53 @@ def _refuse_nul_within(value: object) -> None:
 Text = Annotated[str, AfterValidator(refuse_nul)]
 
 
+_DAY_TYPES = frozenset({datetime.date, datetime.datetime})
+#: Dates PutRight takes at all: a complaint, a matter or a due date in this span of years.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
+
+
+def _plain_types(annotation: object) -> frozenset[object]:
+    """The types a field's annotation allows (through Optional, unions and Annotated)."""
+    arguments = get_args(annotation)
+    if not arguments:
+        return frozenset({annotation})
+    if get_origin(annotation) is Annotated:
+        return _plain_types(arguments[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return frozenset().union(*(_plain_types(a) for a in arguments))
+    return frozenset({get_origin(annotation) or annotation})
+
+
 class In(Schema):
-    """A request body or a set of filters; every text in it must be storable."""
+    """A request body or a set of filters; every text in it must be storable, and nothing
+    stands in for what it is not: ``true`` is not a number, ``1700000000`` not a date."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_a_stand_in(cls, value: object, info: ValidationInfo) -> object:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None or value is None:
+            return value
+        types = _plain_types(field.annotation)
+        if isinstance(value, bool) and int in types and bool not in types:
+            raise ValueError("Give a whole number, not true or false.")
+        if isinstance(value, int | float) and types & _DAY_TYPES and not types & {int, float}:
+            if datetime.datetime in types:
+                raise ValueError("Give a date and time as text, e.g. 2026-03-02T14:30:00Z.")
+            raise ValueError("Give a date as text, e.g. 2026-03-02.")
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
     def _storable(cls, value: object) -> object:
         _refuse_nul_within(value)
+        if isinstance(value, datetime.date):
+            day = value.date() if isinstance(value, datetime.datetime) else value
+            if not EARLIEST <= day <= LATEST:
+                raise ValueError(
+                    f"Give a date between {EARLIEST.year} and {LATEST.year}: {day.isoformat()} "
+                    "cannot be right."
+                )
         return value
 
 

@@ -36,6 +36,11 @@ class JsonObjectParser(Parser):
     """A request body is a JSON object: ``[]`` or ``"text"`` is refused (400), not read as ``{}``."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, object]:
+        kind = request.content_type or ""
+        if kind != "application/json" and not kind.endswith("+json"):
+            # Ninja answers any failure here 400; on_http_error answers this one 415.
+            request.putright_media_type = kind or "none"  # type: ignore[attr-defined]
+            raise ValueError("the body must be sent as application/json")
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise ValueError("the body must be a JSON object")
@@ -102,7 +107,8 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
             location = location[1:]
         if location[:1] == ["payload"]:  # every endpoint's body parameter
             location = location[1:]
-        fields[".".join(location) or "request"] = str(item.get("msg", "invalid"))
+        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+        fields[".".join(location) or "request"] = message
     return error(request, 400, "invalid", "The request is not valid: see fields.", fields)
 
 
@@ -141,6 +147,14 @@ def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRes
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Ninja's own: a body that is not JSON (400), a method not allowed...
+    media_type = getattr(request, "putright_media_type", None)
+    if media_type is not None:
+        return error(
+            request,
+            415,
+            "unsupported_media_type",
+            f"Send the body as JSON with Content-Type: application/json (it was {media_type}).",
+        )
     return error(
         request, exc.status_code, "invalid" if exc.status_code == 400 else "error", str(exc)
     )

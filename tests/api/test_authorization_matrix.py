@@ -152,6 +152,14 @@ def _same(case: Case, actor: Actor) -> Case:
     return case
 
 
+def _milestone(case: Case, actor: Actor) -> Case:
+    """At a stage 2 route whose steps include a milestone the handler marks as done."""
+    Case.objects.filter(pk=case.pk).update(
+        policy_pack=ROUTES_PACK, stage="stage2", route="senior_manager_review"
+    )
+    return Case.objects.get(pk=case.pk)
+
+
 def _investigate(case: Case, actor: Actor) -> Case:
     return case_request_investigation(case=case, actor=actor, team="Repairs")
 
@@ -195,7 +203,7 @@ ACTIONS: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "link": (_same, {}),  # other: filled in below
     "note": (_same, {"text": "A note"}),
     "contact": (_same, {"summary": "Phoned", "direction": "outbound"}),
-    "mark-step-done": (_same, {"step": "acknowledge"}),
+    "mark-step-done": (_milestone, {"step": "senior_manager_call"}),
     "attach": (_same, {}),
     "add-member": (_same, {"username": DPO, "role": "panel_member"}),
     "choose-route": (_awaiting_route, {"route": "senior_manager_review"}),
@@ -984,14 +992,6 @@ def test_a_handler_cannot_approve_an_award_above_their_limit(world, users):
 def test_every_declared_case_action_is_in_the_matrix():
     """A new action in the catalogue must say here how to take it: its page and its endpoint."""
     assert {action.name for action in CASE_ACTIONS} == set(ACTIONS) == set(STAFF_FORMS)
-
-
-def _milestone(case: Case, actor: Actor) -> Case:
-    """At a stage 2 route whose steps include a milestone the handler marks as done."""
-    Case.objects.filter(pk=case.pk).update(
-        policy_pack=ROUTES_PACK, stage="stage2", route="senior_manager_review"
-    )
-    return Case.objects.get(pk=case.pk)
 
 
 # Each action's form, as a person fills it in (the same choices the API body makes), and what

@@ -222,7 +222,6 @@ def test_create_missing_fields_are_each_named(handler_api):
         ("[]", "application/json"),
         ('"a string"', "application/json"),
         ("null", "application/json"),
-        ("organisation=north-homes", "application/x-www-form-urlencoded"),
         (b'{"summary": "\xff\xfe"}', "application/json"),
     ],
 )
@@ -320,6 +319,13 @@ def _close(cases: dict[str, Case], actor: Actor) -> None:
 
 def _nothing(cases: dict[str, Case], actor: Actor) -> None:
     return None
+
+
+def _milestone(cases: dict[str, Case], actor: Actor) -> None:
+    """At a stage 2 route with a milestone the handler marks as done (a call made)."""
+    Case.objects.filter(pk=cases["ordinary"].pk).update(
+        policy_pack="southern-housing-2020", stage="stage2", route="senior_manager_review"
+    )
 
 
 def _last_event(body: dict[str, Any]) -> dict[str, Any]:
@@ -438,7 +444,7 @@ def _check_contact(body, cases):
 
 def _check_step_done(body, cases):
     assert _last_event(body)["kind"] == "step_done"
-    assert _last_event(body)["data"] == {"step": "acknowledge"}
+    assert _last_event(body)["data"] == {"step": "senior_manager_call"}
 
 
 HAPPY: dict[str, tuple[Prepare, dict[str, Any], Check]] = {
@@ -485,7 +491,7 @@ HAPPY: dict[str, tuple[Prepare, dict[str, Any], Check]] = {
     "link": (_nothing, {"kind": "related"}, _check_link),  # other: the named case
     "note": (_nothing, {"text": "Called the contractor"}, _check_note),
     "contact": (_nothing, {"summary": "Phoned Pat", "direction": "outbound"}, _check_contact),
-    "mark-step-done": (_nothing, {"step": "acknowledge"}, _check_step_done),
+    "mark-step-done": (_milestone, {"step": "senior_manager_call"}, _check_step_done),
 }
 # Tested on their own below: split answers with the new cases, attach takes a file,
 # make-formal needs an informal stage (another policy), add-member needs a manager.

@@ -1200,7 +1200,7 @@ def test_marking_the_panel_meeting_held_meets_its_deadline(receive, clock, handl
 def test_marking_a_step_the_stage_does_not_have_is_refused(receive, clock, handler):
     case = southern_panel_case(receive, clock, handler)
 
-    with pytest.raises(CaseInputError, match="Stage 2 has no step 'site_visit'") as refused:
+    with pytest.raises(CaseInputError, match="Stage 2 has no milestone 'site_visit'") as refused:
         case_mark_step_done(case=case, actor=Actor(handler), step="site_visit")
 
     assert "panel_meeting" in refused.value.fields["step"]

@@ -82,6 +82,16 @@ def case_receive(
         problems["service_area"] = f"Choose one of: {', '.join(pack.service_areas)}."
     if pack.categories and category and category not in pack.categories:
         problems["category"] = f"Choose one of: {', '.join(pack.categories)}."
+    received_on = (
+        timezone.localdate(received_at)
+        if received_at is not None and timezone.is_aware(received_at)
+        else timezone.localdate()
+    )
+    if matter_occurred_on is not None and matter_occurred_on > received_on:
+        problems["matter_occurred_on"] = (
+            "Give the date it happened, or the customer became aware of it: it cannot be after "
+            "the complaint was received."
+        )
     flag_set = set(flags)
     unknown_flags = flag_set - FLAGS
     if unknown_flags:

@@ -14,7 +14,7 @@ from putright.domain.calendar import describe
 from putright.domain.deadlines import check_extension
 from putright.domain.errors import RuleViolationError
 from putright.domain.floor import cite
-from putright.domain.policy import Extension, Stage
+from putright.domain.policy import Completion, Extension, Stage
 
 from .. import errors
 from ..errors import (
@@ -516,11 +516,18 @@ def case_mark_step_done(
     case = _lock(case, expected_version)
     _require_open(case)
     _, stage = _stage(case)
-    steps = {s.id for s in stage.steps_for(case.route or None)}
+    # Only a milestone a person marks (a meeting held, a contact made): an acknowledgement
+    # or a response is recorded by its own action, and marking it would change nothing.
+    steps = {
+        s.id
+        for s in stage.steps_for(case.route or None)
+        if s.completion() in (Completion.RECORDED, Completion.CONTACTED)
+    }
     if step not in steps:
+        choose = f"Choose one of: {', '.join(sorted(steps))}." if steps else "None to mark."
         raise CaseInputError(
-            f"{stage.label} has no step {step!r}.",
-            fields={"step": f"Choose one of: {', '.join(sorted(steps))}."},
+            f"{stage.label} has no milestone {step!r} to mark as done.",
+            fields={"step": choose},
         )
     moment = _moment(occurred_at, case)
     _append(case, EventKind.STEP_DONE, actor, moment, {"step": step})
