@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -380,6 +381,25 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def download_name(self) -> str:
+        """The name it is downloaded under: the name it was sent with, cleaned, and the
+        extension of the type its contents were recognised as (the stored file's), never
+        the one it was sent with: ``statement.html`` kept as a PDF downloads as a PDF."""
+        stem = clean_file_name(self.name).rsplit(".", 1)[0] or "attachment"
+        stored = self.file.name or ""
+        extension = "." + stored.rsplit(".", 1)[-1] if "." in stored else ""
+        return f"{stem}{extension}"
+
+
+def clean_file_name(name: str) -> str:
+    """A file name without folders, control characters or the invisible ones that reorder
+    or hide text (a right-to-left override makes ``invoice<RLO>fdp.exe`` show as
+    ``invoiceexe.pdf``)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(c for c in base if unicodedata.category(c) not in ("Cc", "Cf"))
+    return kept.strip().strip(".")[:200] or "attachment"
 
 
 class SweepAction(models.Model):

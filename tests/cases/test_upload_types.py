@@ -136,3 +136,61 @@ def test_the_portal_keeps_evidence_under_the_type_it_really_is(db):
     kept = keep(SimpleUploadedFile("notes.html", b"Just words", content_type="text/plain"), "t")
     assert kept["key"].endswith("-notes.txt")
     assert kept["name"] == "notes.html"  # the resident still sees the name they gave
+
+
+# -- what the security probe found (downloads, polyglots, empty files) ------------------------
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(CaseInputError, match="The file is empty."):
+        check_attachment(SimpleUploadedFile("empty.pdf", b"", content_type="application/pdf"))
+
+
+def test_a_pdf_carrying_a_script_after_its_header_is_refused():
+    polyglot = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>"
+    with pytest.raises(CaseInputError, match="web page or script inside it"):
+        check_attachment(
+            SimpleUploadedFile("statement.html", polyglot, content_type="application/pdf")
+        )
+
+
+def test_a_file_downloads_under_the_extension_of_what_it_is(complaint, handler):
+    kept = case_attach(
+        case=complaint,
+        actor=Actor(handler),
+        upload=SimpleUploadedFile("statement.html", PDF, content_type="application/pdf"),
+    )
+    assert kept.download_name == "statement.pdf"
+    notes = case_attach(
+        case=kept.case,
+        actor=Actor(handler),
+        upload=SimpleUploadedFile("notes.svg", b"Just some notes.", content_type="text/plain"),
+    )
+    assert notes.download_name == "notes.txt"
+
+
+def test_invisible_characters_that_reverse_a_name_are_removed(complaint, handler):
+    kept = case_attach(
+        case=complaint,
+        actor=Actor(handler),
+        upload=SimpleUploadedFile("invoice\u202efdp.exe", PDF, content_type="application/pdf"),
+    )
+    assert kept.name == "invoicefdp.exe"
+    assert kept.download_name == "invoicefdp.pdf"
+
+
+def test_staff_download_the_file_under_its_safe_name(complaint, handler, client):
+    from putright.accounts.models import Membership
+
+    Membership.objects.get_or_create(
+        user=handler, organisation=complaint.organisation, role=Role.COMPLAINT_HANDLER
+    )
+    kept = case_attach(
+        case=complaint,
+        actor=Actor(handler),
+        upload=SimpleUploadedFile("statement.html", PDF, content_type="application/pdf"),
+    )
+    client.force_login(handler)
+    response = client.get(f"/cases/{complaint.reference}/files/{kept.pk}/")
+    assert response.status_code == 200, response.content
+    assert 'filename="statement.pdf"' in response["Content-Disposition"]

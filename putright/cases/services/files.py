@@ -16,6 +16,7 @@ from ..models import (
     Attachment,
     Case,
     EventKind,
+    clean_file_name,
 )
 from ._common import _append, _lock, _moment, _save
 
@@ -48,7 +49,7 @@ def case_attach(
     stored_name = check_attachment(upload)
     content_type = (upload.content_type or "").split(";")[0].strip()
     moment = _moment(occurred_at, case)
-    name = (upload.name or "attachment").rsplit("/", 1)[-1][:200]
+    name = clean_file_name(upload.name or "attachment")
     attachment = Attachment(
         case=case,
         name=name,
@@ -116,6 +117,37 @@ def _looks_like_markup(upload: UploadedFile[bytes]) -> bool:
         upload.seek(0)
 
 
+#: What a web page or a script carries; no PDF, image or Office document needs any of these
+#: in the clear (a polyglot: a valid header followed by markup a browser would run).
+#: Each at least six bytes, so that a photograph's random bytes almost never match one.
+_MARKUP = (
+    b"<script",
+    b"<html>",
+    b"<html ",
+    b"<body>",
+    b"<body ",
+    b"<iframe",
+    b"<svg xmlns",
+    b"<!doctype html",
+    b"javascript:",
+)
+
+
+def _carries_markup(upload: UploadedFile[bytes]) -> bool:
+    """Markup in the clear anywhere in the file (read in overlapping chunks)."""
+    upload.seek(0)
+    try:
+        tail = b""
+        while chunk := bytes(upload.read(65536)):
+            window = (tail + chunk).lower()
+            if any(mark in window for mark in _MARKUP):
+                return True
+            tail = window[-32:]
+        return False
+    finally:
+        upload.seek(0)
+
+
 def _stored_name(name: str | None, content_type: str) -> str:
     """The name a file is stored under: its own stem, the extension of its recognised type."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -153,9 +185,16 @@ def check_attachment(upload: UploadedFile[bytes]) -> str:
         )
     if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
         raise CaseInputError("The file must be 10 MB or smaller.", fields={"file": "Too large."})
+    if upload.size == 0:
+        raise CaseInputError("The file is empty.", fields={"file": "The file is empty."})
     if not _content_matches(upload, content_type):
         raise CaseInputError(
             "The file's contents do not match its type.",
+            fields={"file": "This file looks damaged or mislabelled."},
+        )
+    if content_type != "text/plain" and _carries_markup(upload):
+        raise CaseInputError(
+            "The file carries a web page or script inside it.",
             fields={"file": "This file looks damaged or mislabelled."},
         )
     if content_type == "text/plain" and _looks_like_markup(upload):

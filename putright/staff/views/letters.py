@@ -158,7 +158,7 @@ def attachment(request: HttpRequest, reference: str, attachment_id: int) -> Http
     return FileResponse(
         kept.file.open("rb"),
         as_attachment=True,
-        filename=kept.name,
+        filename=kept.download_name,
         content_type=kept.content_type or "application/octet-stream",
     )
 
