@@ -68,7 +68,10 @@ def letter_context(restriction: ContactRestriction, event: str) -> dict[str, Any
         "review_on": words.date(restriction.review_on),
         "appeal_by": words.date(restriction.appeal_by) if restriction.appeal_by else "",
         "ombudsman": route_details(organisation_ombudsman_route(person.organisation)),
-        "handler": restriction.decided_by,
+        # The appeal's outcome is signed by whoever decided it; the rest by the decider.
+        "handler": restriction.appeal_decider
+        if event == "restriction_appeal_decided"
+        else restriction.decided_by,
         "subject_label": listed.label if listed else "",
         "explanation": _last_review_explanation(restriction)
         if event == "restriction_reviewed"

@@ -1167,3 +1167,25 @@ def how_to_write(
             "contact_person": str(restriction.contact_person or ""),
         }
     return None
+
+
+def appeal_deciders(restriction: ContactRestriction) -> list[User]:
+    """Who may decide an appeal against the restriction: holders of the pack's role, with its
+    independence from whoever decided it (the organisation's senior managers and complaints
+    managers where the pack names no one)."""
+    from putright.accounts.selectors import staff_with_roles
+
+    pack = get_pack(restriction.pack or restriction.person.organisation.policy_pack)
+    rules = pack.restrictions
+    organisation = restriction.person.organisation
+    if rules is None or not rules.appeal_decided_by:
+        return staff_with_roles(
+            organisation=organisation, roles=["senior_manager", "complaints_manager"]
+        )
+    handlers = [restriction.decided_by] if restriction.decided_by else []
+    return people_for_role(
+        organisation=organisation,
+        pack=pack,
+        role_id=rules.appeal_decided_by,
+        case_handlers=handlers,
+    )

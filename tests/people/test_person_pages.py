@@ -131,5 +131,6 @@ def test_a_handler_may_warn_but_is_not_offered_restrict_actions(client, clock, p
     )
     assert warned.status_code == 302
     imposed = client.post(reverse("staff:restriction-record", args=[person.pk]), restrict_form())
-    assert imposed.status_code == 400
-    assert "does not allow" in imposed.content.decode()
+    assert imposed.status_code == 403
+    assert "You cannot do this" in imposed.content.decode()
+    assert "restrict contact" in imposed.content.decode()

@@ -30,6 +30,10 @@ from .common import staff_user
 from .queues import rag_for
 
 NOT_FOUND = "There is no person {person_id} that you can see."
+RECORD_LABELS = {
+    "restriction-warn": "Send a warning letter",
+    "restriction-impose": "Restrict contact",
+}
 STATE_WORDS = {"open": "due", "overdue": "overdue", "done": "done", "done_late": "done late"}
 
 #: The order restrictions are listed in: those in force, those to come, then the past.
@@ -63,7 +67,15 @@ def _offered(user: Any, person: Person) -> tuple[list[dict[str, Any]], list[Any]
         needs = action.permission or "restriction-warn"
         if not roles & ACTION_ROLES.get(needs, frozenset()):
             continue
-        if action.target == "person":
+        if action.name == "restriction-record":
+            url = reverse(f"staff:{action.name}", args=[person.pk])
+            for kind, needed in (
+                ("warning", "restriction-warn"),
+                ("restriction", "restriction-impose"),
+            ):
+                if roles & ACTION_ROLES[needed]:
+                    on_person.append({"label": RECORD_LABELS[needed], "url": f"{url}?kind={kind}"})
+        elif action.target == "person":
             on_person.append(
                 {"label": action.label, "url": reverse(f"staff:{action.name}", args=[person.pk])}
             )
@@ -170,10 +182,10 @@ def _visible_person(request: HttpRequest, person_id: int) -> Person:
     return person
 
 
-def _fields(name: str, person: Person) -> list[dict[str, Any]]:
+def _fields(name: str, person: Person, target: Any = None) -> list[dict[str, Any]]:
     """The questions each action's page asks, with the pack's choices."""
     from putright.people.models import ContactWay
-    from putright.people.restrictions import person_pack
+    from putright.people.restrictions import appeal_deciders, person_pack
 
     rules = person_pack(person).restrictions
     categories = [(c.id, c.label) for c in rules.categories] if rules else []
@@ -224,16 +236,8 @@ def _fields(name: str, person: Person) -> list[dict[str, Any]]:
             {"name": "referred_on", "label": "Referred on", "type": "date"},
             {"name": "reference", "label": "Police reference", "type": "text"},
         ],
-        "restriction-record": [
-            {
-                "name": "kind",
-                "label": "Warning or restriction",
-                "type": "radios",
-                "choices": [
-                    ("warning", "A warning letter"),
-                    ("restriction", "A formal restriction"),
-                ],
-            },
+        "restriction-warn": [
+            {"name": "kind", "label": "", "type": "hidden", "value": "warning"},
             {
                 "name": "categories",
                 "label": "Kind of behaviour",
@@ -245,12 +249,28 @@ def _fields(name: str, person: Person) -> list[dict[str, Any]]:
                 "label": "The behaviour, as the letter will say it",
                 "type": "textarea",
             },
+            {"name": "change_by", "label": "The behaviour must change by", "type": "date"},
+            {"name": "reasons", "label": "Reasons (not in the letter)", "type": "textarea"},
+        ],
+        "restriction-impose": [
+            {"name": "kind", "label": "", "type": "hidden", "value": "restriction"},
             {
-                "name": "change_by",
-                "label": "A warning: the behaviour must change by",
-                "type": "date",
+                "name": "categories",
+                "label": "Kind of behaviour",
+                "type": "checkboxes",
+                "choices": categories,
+            },
+            {
+                "name": "behaviour",
+                "label": "The behaviour, as the letter will say it",
+                "type": "textarea",
             },
             *restrict,
+            {
+                "name": "contact_times",
+                "label": "Set times for contact, if a measure",
+                "type": "text",
+            },
             {"name": "reasons", "label": "Reasons, and who was consulted", "type": "textarea"},
             review,
             {"name": "reviewer", "label": "Reviewer (username; you if blank)", "type": "text"},
@@ -276,7 +296,17 @@ def _fields(name: str, person: Person) -> list[dict[str, Any]]:
         ],
         "restriction-appeal": [
             {"name": "grounds", "label": "What the appeal says", "type": "textarea"},
-            {"name": "decider", "label": "Who decides it (username)", "type": "text"},
+            {
+                "name": "decider",
+                "label": "Who decides it",
+                "type": "radios",
+                "choices": [
+                    (u.username, f"{u}{f' ({u.directorate})' if u.directorate else ''}")
+                    for u in (appeal_deciders(target) if target is not None else [])
+                ],
+            }
+            if name == "restriction-appeal"
+            else None,
             when,
         ],
         "restriction-decide-appeal": [
@@ -340,11 +370,15 @@ def person_action(
         target = person.contact_restrictions.filter(pk=restriction_id).first()
         if target is None:
             raise Http404("The person has no such restriction.")
-    allowed = ACTION_ROLES.get(action.permission or "restriction-warn", frozenset())
-    if not roles_in(user, person.organisation_id) & allowed:
-        what = action.label[0].lower() + action.label[1:]
+    form_name, label, needs = name, action.label, action.permission
+    if name == "restriction-record":  # one action, two pages: a warning, or a restriction
+        kind = request.POST.get("kind") or request.GET.get("kind") or "warning"
+        form_name = needs = "restriction-impose" if kind == "restriction" else "restriction-warn"
+        label = RECORD_LABELS[form_name]
+    if not roles_in(user, person.organisation_id) & ACTION_ROLES.get(needs, frozenset()):
+        what = label[0].lower() + label[1:]
         return render(request, "staff/no_permission.html", {"what": what}, status=403)
-    fields = _fields(name, person)
+    fields = _fields(form_name, person, target if restriction_id is not None else None)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     status = 200
@@ -368,6 +402,8 @@ def person_action(
         status = 400
     for field in fields:
         field["error"] = errors.get(field["name"], "")
+        if field["type"] == "hidden":
+            continue  # its value is fixed
         given = values.get(field["name"], request.GET.get(field["name"], ""))
         field["value"] = given
         field["chosen"] = given if isinstance(given, list) else [given]
@@ -377,6 +413,7 @@ def person_action(
         {
             "person": person,
             "action": action,
+            "label": label,
             "target": target if restriction_id else None,
             "fields": fields,
             "errors": errors,
