@@ -1,7 +1,10 @@
-"""Admin for cases: reference data is editable; workflow fields and the chronology are read-only.
+"""Admin for cases: a read-only view that follows the same access rules as the pages.
 
-The admin must not bypass the rules: stage, status, deadlines and events change only
-through the services.
+The admin must not go round the rules: a case, its chronology, its issues, links and files
+change only through the services (which version them and record an event), so nothing here
+can be changed, added or deleted; each list shows only the cases the signed-in user may see
+(``cases.access.cases_visible_to``), and opening a restricted case or one of its files is
+recorded in the access log, as it is in the pages and the API.
 """
 
 from __future__ import annotations
@@ -9,8 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 
+from putright.accounts.access import record_access
+from putright.accounts.models import User
+
+from .access import cases_visible_to
 from .models import Attachment, Case, CaseIssue, CaseLink, Event
 
 WORKFLOW_FIELDS = (
@@ -63,8 +71,50 @@ class EventInline(admin.TabularInline[Event, Case]):
         return False
 
 
+def _visible(request: HttpRequest) -> QuerySet[Case]:
+    user = request.user
+    return cases_visible_to(user) if isinstance(user, User) else Case.objects.none()
+
+
+class ReadOnly(admin.ModelAdmin[Any]):
+    """Viewed, never changed, added or deleted here; only what the user may see."""
+
+    case_path = "case"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        visible = _visible(request).values("pk")
+        return super().get_queryset(request).filter(**{f"{self.case_path}__in": visible})
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        seen = self.get_object(request, object_id)
+        if seen is not None:
+            self.record_read(request, seen)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_read(self, request: HttpRequest, seen: Model) -> None:
+        case = seen if isinstance(seen, Case) else getattr(seen, "case", None)
+        if isinstance(case, Case) and case.conduct and isinstance(request.user, User):
+            record_access(request.user, "read restricted case (admin)", case.reference)
+
+
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin[Case]):
+class CaseAdmin(ReadOnly):
+    case_path = "pk"
     list_display = (
         "reference",
         "organisation",
@@ -80,29 +130,44 @@ class CaseAdmin(admin.ModelAdmin[Case]):
     inlines = [EventInline]
     list_select_related = ("organisation", "handler")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # cases are recorded through the services, which start their deadlines
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin[Event]):
+class EventAdmin(ReadOnly):
     list_display = ("case", "sequence", "kind", "stage", "occurred_at", "actor", "actor_label")
     list_filter = ("kind",)
     search_fields = ("case__reference",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(CaseIssue)
+class CaseIssueAdmin(ReadOnly):
+    list_display = ("case", "number", "stage", "outcome")
 
 
-admin.site.register(CaseIssue)
-admin.site.register(CaseLink)
-admin.site.register(Attachment)
+@admin.register(CaseLink)
+class CaseLinkAdmin(ReadOnly):
+    case_path = "from_case"
+    list_display = ("from_case", "kind", "to_case")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Both ends visible: a link never shows a case otherwise hidden.
+        return super().get_queryset(request).filter(to_case__in=_visible(request).values("pk"))
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnly):
+    """A file's record only: the file itself is opened from the case page, which checks and
+    records who opens it; evidence is never deleted or re-pointed here."""
+
+    list_display = ("case", "name", "content_type", "size", "uploaded_at")
+    fields = ("case", "name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    def record_read(self, request: HttpRequest, seen: Model) -> None:
+        super().record_read(request, seen)
+        if isinstance(seen, Attachment) and isinstance(request.user, User):
+            record_access(
+                request.user,
+                "opened a file record (admin)",
+                seen.case.reference,
+                f"{seen.name} (file {seen.pk})",
+            )
