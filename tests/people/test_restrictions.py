@@ -382,7 +382,8 @@ def test_free_text_restrictions_are_carried_over_marked_and_finished(clock, pers
     migration = importlib.import_module("putright.people.migrations.0004_restrictions_to_finish")
     migration.mark(apps, None)
     old.refresh_from_db()
-    assert old.needs_finishing and old.pack == HPG
+    assert old.needs_finishing
+    assert old.pack == HPG
     assert old.arrangements == "E-mail only, to the housing officer."  # the text is kept
     assert r.to_finish() == [old]
     from io import StringIO
@@ -398,6 +399,7 @@ def test_free_text_restrictions_are_carried_over_marked_and_finished(clock, pers
         channels=["email"],
         actor=Actor(senior),
     )
-    assert not finished.needs_finishing and finished.channels == ["email"]
+    assert not finished.needs_finishing
+    assert finished.channels == ["email"]
     assert r.to_finish() == []
     assert kinds(person)[-1] == r.RESTRICTION_FINISHED
