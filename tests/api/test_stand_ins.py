@@ -58,3 +58,10 @@ def test_a_json_body_sent_as_another_type_is_415(handler_api, content_type):
     error = response.json()["error"]
     assert error["code"] == "unsupported_media_type"
     assert "application/json" in error["message"]
+
+
+def test_a_remedy_action_due_in_the_year_9999_is_400(handler_api, cases):
+    reference = cases["ordinary"].reference
+    body = {"description": "Replace the boiler", "owner": "manager", "due_on": "9999-12-31"}
+    message = refused(handler_api.post(f"/cases/{reference}/remedy-actions", body), "due_on")
+    assert message.startswith("Give a date between 1900 and 2199")
