@@ -134,3 +134,37 @@ def test_a_handler_may_warn_but_is_not_offered_restrict_actions(client, clock, p
     assert imposed.status_code == 403
     assert "You cannot do this" in imposed.content.decode()
     assert "restrict contact" in imposed.content.decode()
+
+
+def test_a_review_from_its_page_keeps_it_with_the_explanation_in_the_letter(
+    client, clock, person, senior
+):
+    clock(2026, 12, 11)
+    restriction = r.restriction_impose(
+        person=person,
+        categories=["unreasonable_contact"],
+        measures=["single_form_of_contact"],
+        channels=["letter"],
+        behaviour="Calls.",
+        reasons="Agreed.",
+        review_days=30,
+        actor=Actor(senior),
+    )
+    clock(2027, 1, 11)
+    client.force_login(senior)
+    url = reverse("staff:restriction-review", args=[person.pk, restriction.pk])
+    refused = client.post(url, {"outcome": "keep", "explanation": "Still calling."})
+    assert refused.status_code == 400  # the next review period is a choice
+    assert 'id="review_days-error"' in refused.content.decode()
+
+    sent = client.post(
+        url, {"outcome": "keep", "explanation": "Still calling daily.", "review_days": "90"}
+    )
+
+    assert sent.status_code == 302
+    letter = PersonLetter.objects.get(template="restriction_review")
+    assert "Still calling daily." in letter.html
+    assert "Mon 12 Apr 2027" in letter.html  # 90 calendar days from 11 January 2027
+    shown = client.get(reverse("staff:person", args=[person.pk])).content.decode()
+    assert "Need-to-know notice" in shown
+    assert "Calls." not in shown.split("Need-to-know notice")[1].split("</details>")[0]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from putright.accounts.access import people_visible_to, record_access
 from putright.cases.access import cases_visible_to
 from putright.people.models import ContactRestriction, ContactWay, Person
+from putright.people.restrictions import need_to_know_notice
 from putright.people.selectors import restrictions_of
 from putright.people.services import RECORD_TYPE
 from putright.policies.registry import get_pack
@@ -143,6 +144,11 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
             if row["state"] == "in_force" and _fits(a.name, r)
         ]
         row["status"] = r.status(today)
+        row["notice"] = (
+            need_to_know_notice(r)
+            if r.level == "restriction" and row["state"] == "in_force" and not r.needs_finishing
+            else ""
+        )
         rules = get_pack(r.pack or person.organisation.policy_pack).restrictions
         row["category_labels"] = [
             category.label if (category := rules.category(c) if rules else None) else c
