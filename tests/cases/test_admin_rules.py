@@ -82,3 +82,22 @@ def test_evidence_is_never_deleted_or_repointed_in_the_admin(restricted, handler
     assert page.status_code == 200
     assert "/media/" not in page.content.decode()  # the file is opened from the case page
     assert AccessLog.objects.filter(action="opened a file record (admin)").exists()
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+@pytest.mark.parametrize("restricted_case", [False, True])
+def test_the_admin_shows_a_case_exactly_to_those_the_pages_show_it_to(
+    receive, clock, role, restricted_case
+):
+    """The authorisation matrix for the admin: every role, an ordinary and a restricted case."""
+    from putright.accounts.access import can_see_case
+
+    clock(2026, 3, 2, 9)
+    flags = ["conduct"] if restricted_case else []
+    case = receive("hos-code-2024", received_at=at(2026, 3, 2, 9), flags=flags)
+    client = staff_admin(case.organisation, role)
+    user = User.objects.get(username="it-admin")
+    may = can_see_case(user, case)
+    listed = case.reference in client.get("/admin/cases/case/").content.decode()
+    opened = client.get(f"/admin/cases/case/{case.pk}/change/").status_code == 200
+    assert (listed, opened) == (may, may)
