@@ -204,6 +204,14 @@ def _holds_one(
     return user.pk in {h.pk for h in holders}, holders
 
 
+#: The pack field naming who takes each decision, for the rule a refusal cites.
+_ROLE_FIELDS = {
+    "warn about behaviour": "restrictions.warned_by",
+    "decide a restriction": "restrictions.decided_by",
+    "review a restriction": "restrictions.reviewed_by",
+}
+
+
 def _require_pack_role(
     actor: Actor, person: Person, pack: Pack, roles: Sequence[str], what: str, source: str
 ) -> None:
@@ -216,7 +224,7 @@ def _require_pack_role(
             what=what,
             holders=", ".join(str(h) for h in holders) or "nobody",
         )
-        raise NotPermittedError(message, rule="restrictions." + what.split()[0], source=source)
+        raise NotPermittedError(message, rule=_ROLE_FIELDS[what], source=source)
 
 
 def _counting(counts: Counting) -> str:

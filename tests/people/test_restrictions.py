@@ -403,3 +403,39 @@ def test_free_text_restrictions_are_carried_over_marked_and_finished(clock, pers
     assert finished.channels == ["email"]
     assert r.to_finish() == []
     assert kinds(person)[-1] == r.RESTRICTION_FINISHED
+
+
+def test_the_api_refuses_a_manager_the_policy_does_not_name_with_the_rule(
+    clock, person, hpg, senior
+):
+    from tests.api.conftest import api_for
+
+    clock(2026, 12, 11)
+    manager = staff(hpg, "manny", Role.MANAGER)
+    body = {
+        "kind": "restriction",
+        "categories": ["unreasonable_contact"],
+        "measures": ["single_form_of_contact"],
+        "channels": ["letter"],
+        "behaviour": "Calls.",
+        "reasons": "Agreed.",
+        "review_days": 30,
+    }
+    refused = api_for(manager).post(f"/people/{person.pk}/restrictions", body)
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["code"] == "forbidden"
+    assert "(policy rule: restrictions.decided_by, 14.13.3)" in error["message"]
+    assert "Sam Senior" in error["message"]  # who may
+
+    made = api_for(senior).post(f"/people/{person.pk}/restrictions", body)
+    assert made.status_code == 201
+    shown = api_for(senior).get(f"/people/{person.pk}").json()["restrictions"][0]
+    assert shown["appeal_by"] == "2027-01-13"
+    assert [d["step"] for d in shown["deadlines"]] == ["review", "appeal-window"]
+    window = shown["deadlines"][1]
+    assert window["due"] == "2027-01-13"
+    assert "bank holiday: Christmas Day" in window["explanation"]
+    bad = api_for(senior).post(f"/people/{person.pk}/restrictions", {**body, "kind": "ban"})
+    assert bad.status_code == 400
+    assert "kind" in bad.json()["error"]["fields"]
