@@ -25,6 +25,7 @@ from putright.remedies.services import (
     award_pay,
     award_propose,
     loss_record,
+    loss_withdraw,
     remedy_record,
 )
 
@@ -63,6 +64,10 @@ def _remedy_action(case: Case, actor: Actor, p: inputs.ActionIn, c: dict[str, An
 
 def _loss_recorded(loss: Loss) -> str:
     return "Loss recorded: the award calculator now weighs it."
+
+
+def _loss_withdrawn(loss: Loss) -> str:
+    return "Loss withdrawn: the award calculator no longer weighs it."
 
 
 def _added(action: RemedyAction) -> str:
@@ -166,6 +171,18 @@ REMEDY_ACTIONS: tuple[NestedAction, ...] = (
         _loss_recorded,
         permission="remedy",
         button="Record the loss",
+    ),
+    NestedAction(
+        "loss-withdraw",
+        "Withdraw a loss",
+        "/cases/{reference}/losses/{loss_id}/withdraw",
+        inputs.LossWithdrawIn,
+        lambda case, loss, actor, p, c: loss_withdraw(loss=loss, actor=actor, reason=p.reason, **c),
+        _loss_withdrawn,
+        permission="remedy",
+        button="Withdraw the loss",
+        warning=True,
+        target="loss",
     ),
     NestedAction(
         "award-propose",

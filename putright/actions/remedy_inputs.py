@@ -80,6 +80,10 @@ class LossIn(Versioned):
     description: str = Field("", max_length=500)
 
 
+class LossWithdrawIn(Versioned):
+    reason: str = Field(..., min_length=1, max_length=5000, description="Why it was in error.")
+
+
 class DecideIn(Versioned):
     approve: bool
     note: str = Field("", max_length=5000)

@@ -12,14 +12,14 @@ from putright.accounts.access import NotVisibleError, can_see_case, require_acti
 from putright.accounts.models import User
 from putright.actions.catalogue import perform_nested
 from putright.actions.remedies import NESTED_BY_NAME
-from putright.actions.remedy_inputs import LossIn
+from putright.actions.remedy_inputs import LossIn, LossWithdrawIn
 from putright.cases.access import access_case
 from putright.cases.errors import CaseError, CaseInputError
 from putright.cases.models import Case
 from putright.domain.compensation import pounds, suggest_band
 from putright.policies.registry import get_pack
 from putright.remedies.access import access_award_decision, awards_awaiting
-from putright.remedies.guidance import case_figure, case_losses, figure_record, loss_per
+from putright.remedies.guidance import case_figure, figure_record, loss_per
 from putright.remedies.models import Award, Loss, RemedyAction
 from putright.remedies.selectors import awaiting_award
 
@@ -121,6 +121,8 @@ class LossOut(Schema):
     started_on: datetime.date
     ended_on: datetime.date | None = None
     description: str = ""
+    withdrawn: bool = Field(False, description="Withdrawn as recorded in error: not weighed.")
+    withdrawn_reason: str = ""
     case_version: int | None = Field(None, description=CASE_VERSION)
 
 
@@ -378,6 +380,8 @@ def _loss_out(loss: Loss, *, case_version: int | None = None) -> dict[str, Any]:
         "started_on": loss.started_on,
         "ended_on": loss.ended_on,
         "description": loss.description,
+        "withdrawn": loss.withdrawn_at is not None,
+        "withdrawn_reason": loss.withdrawn_reason,
     }
 
 
@@ -387,9 +391,11 @@ def _loss_out(loss: Loss, *, case_version: int | None = None) -> dict[str, Any]:
     operation_id="losses_list",
 )
 def losses_list(request: HttpRequest, reference: Text) -> list[dict[str, Any]]:
-    """The losses recorded on the case, which the ombudsman's figure is worked out from."""
+    """The losses recorded on the case (the withdrawn ones too, marked), which the ombudsman's
+    figure is worked out from."""
     case = access_case(user_of(request), reference)
-    return [_loss_out(loss, case_version=case.version) for loss in case_losses(case)]
+    found = case.losses.order_by("started_on", "pk")
+    return [_loss_out(loss, case_version=case.version) for loss in found]
 
 
 @router.post(
@@ -404,6 +410,25 @@ def losses_create(request: HttpRequest, reference: Text, payload: LossIn) -> Sta
         NESTED_BY_NAME["loss-record"], user=user, case=case, target=None, payload=payload
     )
     return Status(201, _loss_out(loss, case_version=loss.case.version))
+
+
+@router.post(
+    "/cases/{reference}/losses/{loss_id}/withdraw",
+    response={200: LossOut, **errors(403, 404, 409, 422)},
+    operation_id="losses_withdraw",
+)
+def losses_withdraw(
+    request: HttpRequest, reference: Text, loss_id: int, payload: LossWithdrawIn
+) -> dict[str, Any]:
+    """Withdraw a loss recorded in error, saying why; the ombudsman's figure leaves it out."""
+    user, case = _case(request, reference)
+    action = NESTED_BY_NAME["loss-withdraw"]
+    require_action(user, case, action.permission)  # before revealing whether it exists
+    loss = case.losses.filter(pk=loss_id).first()
+    if loss is None:
+        raise NotVisibleError("The case has no such loss.")
+    done = perform_nested(action, user=user, case=case, target=loss, payload=payload)
+    return _loss_out(done, case_version=done.case.version)
 
 
 @router.post(

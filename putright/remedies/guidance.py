@@ -53,7 +53,12 @@ def case_guidance(case: Case, on: datetime.date) -> RemediesPack | None:
 
 
 def case_losses(case: Case) -> list[LossRecord]:
-    return list(case.losses.select_related("recorded_by").order_by("started_on", "pk"))
+    """The losses recorded on the case and not withdrawn, earliest first."""
+    return list(
+        case.losses.filter(withdrawn_at__isnull=True)
+        .select_related("recorded_by")
+        .order_by("started_on", "pk")
+    )
 
 
 def case_figure(

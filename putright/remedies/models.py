@@ -165,7 +165,8 @@ class Loss(models.Model):
 
     ``kind`` is the id of a fixed sum in the ombudsman's remedies guidance; a period runs
     from ``started_on`` to ``ended_on`` inclusive (blank while it goes on), an occasion is
-    the one day ``started_on``.
+    the one day ``started_on``. A loss recorded in error is withdrawn, never deleted: the
+    calculator leaves it out from then on.
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="losses")
@@ -177,6 +178,11 @@ class Loss(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True, help_text="Why it was recorded in error.")
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -190,3 +196,10 @@ class Loss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.kind} from {describe(self.started_on)}"
+
+    @property
+    def label(self) -> str:
+        """The loss as the remedies guidance names it ("Complete loss of heating")."""
+        from .guidance import loss_kinds
+
+        return dict(loss_kinds()).get(self.kind, self.kind.replace("_", " ").capitalize())

@@ -312,6 +312,52 @@ def loss_record(
     return loss
 
 
+@transaction.atomic
+def loss_withdraw(
+    *,
+    loss: Loss,
+    actor: Actor,
+    reason: str,
+    expected_version: int | None = None,
+    occurred_at: datetime.datetime | None = None,
+) -> Loss:
+    """Withdraw a loss recorded in error, saying why; the calculator leaves it out from then on.
+
+    Awards already proposed keep the figure they were proposed against.
+    """
+    _require_role(actor, loss.case, "remedy")
+    case, moment = _locked(loss.case, expected_version, occurred_at)
+    loss = Loss.objects.select_for_update().get(pk=loss.pk)
+    if loss.withdrawn_at is not None:
+        raise CaseStateError(
+            f"This loss was withdrawn on {describe(local_date(loss.withdrawn_at))}."
+        )
+    if not reason.strip():
+        raise CaseInputError(
+            "Say why the loss is withdrawn.", fields={"reason": "Say why the loss is withdrawn."}
+        )
+    _not_before(moment, loss.recorded_at, "recorded", what="loss")
+    loss.withdrawn_at = moment
+    loss.withdrawn_by = actor.user
+    loss.withdrawn_reason = reason.strip()
+    loss.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    label = dict(loss_kinds()).get(loss.kind, loss.kind.replace("_", " "))
+    loss.case = case_record_event(
+        case=case,
+        actor=actor,
+        kind=EventKind.NOTE,
+        data={
+            "loss_id": loss.pk,
+            "loss": loss.kind,
+            "withdrawn": True,
+            "text": f"Loss withdrawn: {label.lower()} from {describe(loss.started_on)}. "
+            f"Reason: {loss.withdrawn_reason}",
+        },
+        occurred_at=moment,
+    )
+    return loss
+
+
 def actions_sweep(*, today: datetime.date | None = None) -> int:
     """Alert the owner and the handler once about each overdue action; returns how many."""
     today = today or timezone.localdate()

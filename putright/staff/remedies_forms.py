@@ -192,6 +192,14 @@ class LossForm(CaseForm):
         _choice(self, "kind").choices = loss_kinds()
 
 
+class LossWithdrawForm(CaseForm):
+    reason = forms.CharField(
+        label="Why was the loss recorded in error?",
+        help_text="For example, wrong dates or the wrong case. The loss stays in the history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class CompleteActionForm(CaseForm):
     evidence = forms.CharField(
         label="What shows the action was done?",

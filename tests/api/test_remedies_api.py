@@ -1425,3 +1425,35 @@ def test_bad_losses_are_400_naming_the_field(users, receive, clock, body, fields
     clock(2026, 11, 20, 10)
     response = in_november(users)[HANDLER].post(f"/cases/{case.reference}/losses", body)
     assert set(error_of(response, 400, "invalid")["fields"]) == fields
+
+
+def test_a_loss_is_withdrawn_with_a_reason_and_stays_listed(users, receive, clock):
+    case = receive()
+    clock(2026, 11, 20, 10)
+    apis = in_november(users)
+    with_losses(apis, case)
+    handler = apis[HANDLER]
+    heating = ok(handler.get(f"/cases/{case.reference}/losses"))[0]
+
+    error = error_of(
+        handler.post(f"/cases/{case.reference}/losses/{heating['id']}/withdraw", {"reason": ""}),
+        400,
+        "invalid",
+    )
+    assert set(error["fields"]) == {"reason"}
+    done = ok(
+        handler.post(
+            f"/cases/{case.reference}/losses/{heating['id']}/withdraw", {"reason": "Wrong case"}
+        )
+    )
+    assert (done["withdrawn"], done["withdrawn_reason"]) == (True, "Wrong case")
+    again = handler.post(
+        f"/cases/{case.reference}/losses/{heating['id']}/withdraw", {"reason": "Again"}
+    )
+    assert error_of(again, 409, "wrong_state")
+    missing = handler.post(f"/cases/{case.reference}/losses/99999/withdraw", {"reason": "x"})
+    assert error_of(missing, 404, "not_found")
+    listed = ok(handler.get(f"/cases/{case.reference}/losses"))
+    assert [x["withdrawn"] for x in listed] == [True, False]
+    figure = ok(handler.get(f"/cases/{case.reference}/awards/suggestion"))["ombudsman"]
+    assert figure["total_pence"] == 1500  # the missed appointment only

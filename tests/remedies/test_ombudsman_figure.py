@@ -13,7 +13,8 @@ import datetime
 import pytest
 
 from putright.accounts.access import AccessDeniedError
-from putright.cases.errors import CaseInputError, PolicyRuleError
+from putright.accounts.models import User
+from putright.cases.errors import CaseInputError, CaseStateError, PolicyRuleError
 from putright.cases.models import Case, EventKind
 from putright.cases.services import Actor
 from putright.remedies.guidance import case_figure
@@ -21,6 +22,7 @@ from putright.remedies.models import AwardStatus, Loss
 from putright.remedies.services import (
     award_propose,
     loss_record,
+    loss_withdraw,
 )
 
 from .test_awards import distress, member, responded_case
@@ -215,3 +217,26 @@ def test_recording_a_loss_needs_the_remedy_role(receive, clock):
         loss_record(
             case=case, actor=Actor(board), kind="heating_complete", started_on=D(2026, 11, 1)
         )
+
+
+def test_a_loss_recorded_in_error_is_withdrawn_with_a_reason_and_no_longer_weighed(
+    case_with_losses,
+):
+    handler = User.objects.get(username="recorder")
+    heating = Loss.objects.get(case=case_with_losses, kind="heating_complete")
+    with pytest.raises(CaseInputError) as refused:
+        loss_withdraw(loss=heating, actor=Actor(handler), reason=" ")
+    assert set(refused.value.fields) == {"reason"}
+
+    withdrawn = loss_withdraw(loss=heating, actor=Actor(handler), reason="Wrong dates.")
+
+    assert withdrawn.withdrawn_reason == "Wrong dates."
+    figure = case_figure(Case.objects.get(pk=case_with_losses.pk), D(2026, 11, 20))
+    assert figure is not None
+    assert figure.total_pence == 1500  # the missed appointment only
+    event = withdrawn.case.events.filter(kind=EventKind.NOTE).last()
+    assert event.data["withdrawn"] is True
+    assert event.data["text"].startswith("Loss withdrawn: complete loss of heating")
+    assert Loss.objects.filter(pk=heating.pk).exists()  # kept, never deleted
+    with pytest.raises(CaseStateError):
+        loss_withdraw(loss=withdrawn, actor=Actor(handler), reason="Again.")

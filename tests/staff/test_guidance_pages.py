@@ -179,3 +179,29 @@ def test_the_approver_sees_the_figure_and_the_reason(client, caseworker, slh_cas
     assert "£90 for the losses recorded" in page
     assert "The proposer's reason: A heater was lent." in page
     assert "hos-remedies-2026: fixed_sums" in page
+
+
+def test_a_loss_recorded_in_error_is_withdrawn_from_the_calculator(client, caseworker, slh_case):
+    client.force_login(caseworker)
+    record(
+        client, slh_case, kind="heating_complete", started_on="2026-11-01", ended_on="2026-11-06"
+    )
+    loss = Loss.objects.get()
+    page = parse(client.get(url("award-propose", slh_case)).content)
+    assert "£90" in page.find(id="ombudsman-figure").text
+    withdraw = url("loss-withdraw", slh_case, loss.pk)
+    assert page.find("a", href=withdraw) is not None
+
+    form = parse(client.get(withdraw).content)
+    assert "Complete loss of heating" in form.text
+    version = str(Case.objects.get(pk=slh_case.pk).version)
+    blank = client.post(withdraw, {"version": version, "reason": ""})
+    assert blank.status_code == 400
+    assert "This field is required" in field_error(parse(blank.content), "id_reason")
+
+    sent = client.post(withdraw, {"version": version, "reason": "Wrong case"})
+    assert sent.status_code == 302
+    assert sent["Location"] == url("award-propose", slh_case)
+    page = parse(client.get(url("award-propose", slh_case)).content)
+    assert "No losses recorded" in page.text
+    assert client.get(withdraw).status_code == 404  # nothing left to withdraw

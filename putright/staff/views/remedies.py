@@ -132,6 +132,11 @@ def _target(case: Case, action: NestedAction, target_id: int | None) -> Any:
     """The award or the action to put things right that the page's path names, or 404."""
     if action.target == "award":
         return _award_or_404(case, int(target_id or 0))
+    if action.target == "loss":
+        loss = case.losses.filter(pk=target_id or 0, withdrawn_at__isnull=True).first()
+        if loss is None:
+            raise Http404("The case has no such loss to withdraw.")
+        return loss
     if action.target == "remedy_action":
         found = case.remedy_actions.select_related("owner").filter(pk=target_id or 0).first()
         if found is None:
@@ -189,7 +194,7 @@ def _form_page(
             error = str(problem)
         else:
             # A loss is weighed by the calculator: show it there, beside the two figures.
-            to = "staff:award-propose" if name == "loss-record" else ""
+            to = "staff:award-propose" if name in ("loss-record", "loss-withdraw") else ""
             if to and not may_act(user, case, "award-propose"):
                 to = ""
             return _back(request, case, action.done(done), to=to)
@@ -204,6 +209,7 @@ def _form_page(
             "error": error,
             "award": award,
             "remedy_action": target if action.target == "remedy_action" else None,
+            "loss": target if action.target == "loss" else None,
             "pack": pack,
             "approval_title": pack.role_title(award.approval_by)
             if award and award.approval_by
@@ -226,6 +232,12 @@ def record_remedy(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_loss(request: HttpRequest, reference: str) -> HttpResponse:
     return _form_page(request, reference, "loss-record", rf.LossForm)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw_loss(request: HttpRequest, reference: str, loss_id: int) -> HttpResponse:
+    return _form_page(request, reference, "loss-withdraw", rf.LossWithdrawForm, target_id=loss_id)
 
 
 @login_required
@@ -270,6 +282,7 @@ def pay_award(request: HttpRequest, reference: str, award_id: int) -> HttpRespon
 PAGES: dict[str, Callable[..., HttpResponse]] = {
     "remedy-record": record_remedy,
     "loss-record": record_loss,
+    "loss-withdraw": withdraw_loss,
     "remedy-action-add": add_action,
     "remedy-action-complete": complete_action,
     "award-decide": decide_award,
