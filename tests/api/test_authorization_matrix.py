@@ -56,6 +56,7 @@ from putright.remedies.services import (
     award_answer,
     award_offer,
     award_propose,
+    loss_record,
 )
 
 from .conftest import NOW, api_for, at, make_user
@@ -296,6 +297,13 @@ def _open_action(case: Case, actor: Actor, user: str, target: str) -> dict[str, 
     return {"action_id": str(action.pk)}
 
 
+def _a_loss(case: Case, actor: Actor, user: str, target: str) -> dict[str, str]:
+    loss = loss_record(
+        case=case, actor=actor, kind="heating_complete", started_on=datetime.date(2026, 3, 2)
+    )
+    return {"loss_id": str(loss.pk)}
+
+
 AWARD = {"components": [{"kind": "goodwill", "amount_pence": 5000}], "reasoning": REASONING}
 
 # operationId -> how to prepare what the path names (ids to fill in), and a valid body.
@@ -308,6 +316,7 @@ REMEDY_CALLS: dict[str, tuple[PrepareIds, dict[str, Any] | None]] = {
     "remedy_actions_complete": (_open_action, {"evidence": "Job sheet 1234"}),
     "losses_list": (_nothing, None),
     "losses_create": (_nothing, {"kind": "heating_complete", "started_on": "2026-03-02"}),
+    "losses_withdraw": (_a_loss, {"reason": "Recorded on the wrong case"}),
     "awards_list": (_approved, None),
     "awards_suggest": (_nothing, None),
     "awards_create": (_nothing, AWARD),
@@ -398,6 +407,7 @@ EXPECTATIONS: dict[str, tuple[bool, Expect]] = {
     "remedy_actions_complete": (True, _completer),
     "losses_list": (True, _case_reader),
     "losses_create": (True, _actor("remedy", 201)),
+    "losses_withdraw": (True, _actor("remedy")),
     "awards_list": (True, _case_reader),
     "awards_suggest": (True, _case_reader),
     "awards_create": (True, _actor("award-propose", 201)),
@@ -1074,6 +1084,7 @@ NESTED_STAFF: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "remedy-action-complete": ("remedy_actions_complete", {"evidence": "Job sheet 1234"}),
     "loss-record": ("losses_create", {"kind": "heating_complete", "started_on": "2026-03-02"}),
+    "loss-withdraw": ("losses_withdraw", {"reason": "Recorded on the wrong case"}),
     "award-propose": (
         "awards_create",
         {
@@ -1099,7 +1110,9 @@ def test_every_nested_action_is_declared_at_its_api_path_and_in_the_matrix():
         assert action.path in paths, action.name
         assert reverse_path(action) == "/" + action.staff_path.replace(
             "<str:reference>", "R"
-        ).replace("<int:award_id>", "1").replace("<int:action_id>", "1")
+        ).replace("<int:award_id>", "1").replace("<int:action_id>", "1").replace(
+            "<int:loss_id>", "1"
+        )
 
 
 def reverse_path(action: Any) -> str:
@@ -1108,6 +1121,8 @@ def reverse_path(action: Any) -> str:
         kwargs["award_id"] = 1
     if "action_id" in action.staff_path:
         kwargs["action_id"] = 1
+    if "loss_id" in action.staff_path:
+        kwargs["loss_id"] = 1
     return reverse(f"staff:{action.name}", kwargs=kwargs)
 
 
