@@ -165,10 +165,18 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
 class LossForm(CaseForm):
     """A loss the ombudsman's remedies guidance sets a sum for, with its dates."""
 
-    kind = forms.ChoiceField(label="What did the customer lose?", widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What did the customer lose?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the customer lost."},
+    )
     started_on = forms.DateField(
         label="When did it start?",
         help_text="For a missed appointment, the day of the appointment. For example, 2026-03-01",
+        error_messages={
+            "required": "Enter the day the loss started.",
+            "invalid": "Enter a valid date, like 2026-03-01.",
+        },
         input_formats=DATE_FORMATS,
         widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
     )
@@ -177,6 +185,7 @@ class LossForm(CaseForm):
         help_text="The last day without it. Leave blank while it goes on, and for a missed "
         "appointment. For example, 2026-03-06",
         required=False,
+        error_messages={"invalid": "Enter a valid date, like 2026-03-06."},
         input_formats=DATE_FORMATS,
         widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
     )
@@ -196,6 +205,7 @@ class LossWithdrawForm(CaseForm):
     reason = forms.CharField(
         label="Why was the loss recorded in error?",
         help_text="For example, wrong dates or the wrong case. The loss stays in the history.",
+        error_messages={"required": "Say why the loss was recorded in error."},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -85,7 +85,9 @@ def test_a_bad_loss_is_a_form_error_beside_the_field(client, caseworker, slh_cas
 
     sent = record(client, slh_case, kind="heating_complete", started_on="sometime")
     assert sent.status_code == 400
-    assert "Enter a valid date" in field_error(parse(sent.content), "id_started_on")
+    assert "Enter a valid date, like 2026-03-01." in field_error(
+        parse(sent.content), "id_started_on"
+    )
     assert not Loss.objects.exists()
 
 
@@ -197,7 +199,9 @@ def test_a_loss_recorded_in_error_is_withdrawn_from_the_calculator(client, casew
     version = str(Case.objects.get(pk=slh_case.pk).version)
     blank = client.post(withdraw, {"version": version, "reason": ""})
     assert blank.status_code == 400
-    assert "This field is required" in field_error(parse(blank.content), "id_reason")
+    assert "Say why the loss was recorded in error." in field_error(
+        parse(blank.content), "id_reason"
+    )
 
     sent = client.post(withdraw, {"version": version, "reason": "Wrong case"})
     assert sent.status_code == 302
