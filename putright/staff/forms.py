@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from putright.accounts.models import User
+from putright.accounts.access import ACTION_ROLES
+from putright.accounts.models import Role, User
 from putright.actions.cases import milestones
 from putright.cases.models import Case, ClosureReason, EventKind, Outcome
 from putright.cases.selectors import case_deadlines, stage_events
@@ -67,13 +68,19 @@ class ActionForm(forms.Form):
         return value
 
 
-def _staff_choices(case: Case) -> list[tuple[str, str]]:
-    users = (
-        User.objects.filter(memberships__organisation_id=case.organisation_id, is_active=True)
-        .distinct()
-        .order_by("display_name", "username")
-    )
-    return [("", "Choose a person")] + [(u.username, str(u)) for u in users]
+def _staff_choices(case: Case, action: str | None = None) -> list[tuple[str, str]]:
+    """The organisation's active staff; with ``action``, only those whose role may take it
+    (an investigator is someone who may record an investigation, never a board member)."""
+    users = User.objects.filter(memberships__organisation_id=case.organisation_id, is_active=True)
+    if action is not None:
+        users = users.filter(
+            memberships__organisation_id=case.organisation_id,
+            memberships__role__in=ACTION_ROLES[action],
+        )
+    else:
+        users = users.exclude(memberships__role=Role.API_CLIENT)
+    ordered = users.distinct().order_by("display_name", "username")
+    return [("", "Choose a person")] + [(u.username, str(u)) for u in ordered]
 
 
 class AcknowledgeForm(ActionForm):
@@ -90,9 +97,10 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = _staff_choices(self.case)
-        choices_of(self, "handler").choices = choices
-        choices_of(self, "investigator").choices = choices
+        choices_of(self, "handler").choices = _staff_choices(self.case, "respond")
+        choices_of(self, "investigator").choices = _staff_choices(
+            self.case, "record-investigation"
+        )
         role_id, suggested = policy_suggestion(self.case, self.pack)
         if role_id and suggested:
             names = ", ".join(str(u) for u in suggested)
@@ -150,7 +158,9 @@ class RequestInvestigationForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices_of(self, "investigator").choices = _staff_choices(self.case)
+        choices_of(self, "investigator").choices = _staff_choices(
+            self.case, "record-investigation"
+        )
 
 
 class RecordInvestigationForm(ActionForm):

@@ -41,3 +41,25 @@ def test_the_stage_1_responder_is_not_proposed_for_stage_2(code_org, time_machin
     role, people = policy_suggestion(case, case_pack(case))
     assert role == "complaints_manager"
     assert people == [other]
+
+
+def test_only_those_who_may_investigate_are_offered_as_investigators(
+    staff_client, caseworker, code_org
+):
+    from .html import parse, radio_values  # noqa: F401
+
+    board = give_role(
+        User.objects.create_user("bea", display_name="Bea Board"), code_org, "board_member"
+    )
+    officer = give_role(
+        User.objects.create_user("ivy", display_name="Ivy Investigator"),
+        code_org,
+        "investigating_officer",
+    )
+    case = received(code_org, caseworker)
+    page = parse(staff_client.get(f"/cases/{case.reference}/assign/").content)
+    investigators = [o.text for o in page.find("select", id="id_investigator").find_all("option")]
+    handlers = [o.text for o in page.find("select", id="id_handler").find_all("option")]
+    assert str(officer) in investigators
+    assert str(board) not in investigators
+    assert str(board) not in handlers
