@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -96,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "putright.system.logs.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "putright.system.middleware.NoStoredPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,6 +233,35 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def content_security_policy(
+    *, inline_styles: bool, extra_scripts: Sequence[str] = ()
+) -> dict[str, object]:
+    """Every page's Content-Security-Policy (django-csp): scripts, styles, fonts and images from
+    PutRight itself only, no inline script, no plugin, no framing by another site.
+    ``extra_scripts``: hashes of inline scripts the tests add (config/settings/test.py)."""
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, *extra_scripts],
+            "style-src": [SELF, UNSAFE_INLINE] if inline_styles else [SELF],
+            "img-src": [SELF, "data:"],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        }
+    }
+
+
+# Enforced: no inline script anywhere. Inline styles are still allowed, for the letter preview,
+# the printable reports and the report charts; the same policy without them is reported (in
+# the browser's console, as "Report Only") so the last of them show where they are.
+CONTENT_SECURITY_POLICY = content_security_policy(inline_styles=True)
+CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(inline_styles=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DEFAULT_FROM_EMAIL = os.environ.get("PUTRIGHT_FROM_EMAIL", "complaints@localhost")
