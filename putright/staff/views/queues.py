@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,10 +26,12 @@ from putright.cases.queries import (
     FLAG_FIELDS,
     SEARCH_LENGTH,
     CaseFilters,
+    DueCounts,
     alerts_for,
     case_list,
     case_workload,
     cases_in_due_order,
+    investigating_counts,
 )
 from putright.domain.errors import UnknownPackError
 from putright.policies.registry import get_pack
@@ -187,6 +189,14 @@ def save_queue(request: HttpRequest) -> HttpResponse:
     return redirect(f"/cases/?{query}" if query else "/cases/?all=1")
 
 
+def _plus(one: DueCounts, other: DueCounts) -> DueCounts:
+    return DueCounts(
+        overdue=one.overdue + other.overdue,
+        today=one.today + other.today,
+        week=one.week + other.week,
+    )
+
+
 @login_required
 def work(request: HttpRequest) -> HttpResponse:
     """What is due today, this week and overdue, for me and for my team, and counts per stage;
@@ -197,9 +207,10 @@ def work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     week_end = today + datetime.timedelta(days=7)
     visible = cases_visible_to(user).exclude(status=Status.CLOSED)
-    mine = cases_in_due_order(visible.filter(handler=user)).select_related(
-        "organisation", "customer"
-    )
+    # What I owe: the cases I handle and those I investigate.
+    mine = cases_in_due_order(
+        visible.filter(Q(handler=user) | Q(investigator=user))
+    ).select_related("organisation", "customer")
     due = DueOrLast()
 
     def first(cases: QuerySet[Case]) -> list[dict[str, Any]]:
@@ -231,7 +242,9 @@ def work(request: HttpRequest) -> HttpResponse:
                 "today": first(mine.alias(due=due).filter(due=today)),
                 "week": first(mine.alias(due=due).filter(due__gt=today, due__lte=week_end)),
             },
-            "mine_counts": workload.mine,
+            "mine_counts": _plus(
+                workload.mine, investigating_counts(visible, user_id=user.pk, today=today)
+            ),
             "alerts": alerts,
             "alert_days": ALERT_DAYS,
             "records": clocks_owed_by(user=user),
