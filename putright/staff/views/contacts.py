@@ -107,8 +107,17 @@ class RecordContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisations = {o.slug: o for o in organisations}
         choices_of(self, "organisation").choices = [(o.slug, o.name) for o in organisations]
-        areas = sorted({a for o in organisations for a in get_pack(o.policy_pack).service_areas})
-        choices_of(self, "service_area").choices = [("", "Not known yet")] + [(a, a) for a in areas]
+        # Each organisation's own list (its policy's service areas), grouped under its name.
+        own = {o.slug: list(get_pack(o.policy_pack).service_areas) for o in organisations}
+        self.service_areas = own
+        grouped: list[Any] = [("", "Not known yet")]
+        if len(organisations) == 1:
+            grouped += [(a, a) for a in own[organisations[0].slug]]
+        else:
+            grouped += [
+                (o.name, [(a, a) for a in own[o.slug]]) for o in organisations if own[o.slug]
+            ]
+        choices_of(self, "service_area").choices = grouped
         self.fields["tenure"].initial = Tenure.TENANT
         self.fields["preferred_contact"].initial = ContactMethod.EMAIL
         self.fields["kind"].initial = Kind.COMPLAINT
@@ -125,6 +134,10 @@ class RecordContactForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        area, slug = data.get("service_area"), data.get("organisation")
+        if area and slug in self.service_areas and area not in self.service_areas[slug]:
+            name = self.organisations[slug].name
+            self.add_error("service_area", f"{area} is not one of {name}'s service areas.")
         if not data.get("name") and "anonymous" not in data.get("flags", []):
             self.add_error("name", "Enter the customer's name, or tick Anonymous under Flags.")
         return data
