@@ -44,7 +44,7 @@ def worker(worker_id: str, *, seen: timedelta) -> WorkerProcess:
     )
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks
 def test_a_task_left_by_a_silent_worker_is_queued_again_and_run_once():
     worker("dead", seen=timedelta(minutes=2))
     task = running_task(worker_ids=["dead"], started=timedelta(minutes=3))
