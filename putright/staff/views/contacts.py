@@ -26,9 +26,9 @@ from putright.domain.errors import CalendarError
 from putright.organisations.models import Organisation
 from putright.organisations.selectors import pack_for_contact
 from putright.organisations.services import organisation_calendar
-from putright.people.models import ContactMethod, Tenure
+from putright.people.models import Authority, ContactMethod, Relationship, Tenure
 from putright.people.restrictions import contact_accepted
-from putright.people.services import person_create
+from putright.people.services import person_create, representative_create
 from putright.policies.registry import get_pack
 from putright.staff.forms import choices_of
 
@@ -70,6 +70,26 @@ class RecordContactForm(forms.Form):
         widget=forms.RadioSelect,
     )
     tenure = forms.ChoiceField(label="Tenure", choices=Tenure.choices)
+    representative_name = forms.CharField(
+        label="Someone acting for the customer (optional)",
+        help_text="An advocate, a family member, an MP or councillor, a solicitor.",
+        required=False,
+        max_length=200,
+    )
+    representative_relationship = forms.ChoiceField(
+        label="Who are they to the customer?",
+        choices=[("", "Choose"), *list(Relationship.choices)],
+        required=False,
+    )
+    representative_authority = forms.ChoiceField(
+        label="Has the customer given their authority?",
+        choices=[("", "Not yet: ask for it"), *list(Authority.choices)],
+        required=False,
+        help_text="A legal representative needs none. Until it is held, share nothing personal.",
+    )
+    representative_contact = forms.CharField(
+        label="Their e-mail address or phone number", required=False, max_length=200
+    )
     accessibility_needs = forms.CharField(
         label="Accessibility needs or reasonable adjustments",
         required=False,
@@ -138,6 +158,11 @@ class RecordContactForm(forms.Form):
         if area and slug in self.service_areas and area not in self.service_areas[slug]:
             name = self.organisations[slug].name
             self.add_error("service_area", f"{area} is not one of {name}'s service areas.")
+        if data.get("representative_name"):
+            if not data.get("representative_relationship"):
+                self.add_error("representative_relationship", "Say who they are to the customer.")
+            if not data.get("name"):
+                self.add_error("name", "Enter the name of the customer they act for.")
         if not data.get("name") and "anonymous" not in data.get("flags", []):
             self.add_error("name", "Enter the customer's name, or tick Anonymous under Flags.")
         return data
@@ -267,8 +292,21 @@ def record(request: HttpRequest) -> HttpResponse:
                             accessibility_needs=data.get("accessibility_needs", ""),
                             actor=Actor(user),
                         )
+                    representative = None
+                    if customer is not None and data.get("representative_name"):
+                        contact = data.get("representative_contact", "").strip()
+                        representative = representative_create(
+                            person=customer,
+                            name=data["representative_name"],
+                            relationship=data["representative_relationship"],
+                            authority=data.get("representative_authority") or None,
+                            email=contact if "@" in contact else "",
+                            phone="" if "@" in contact else contact,
+                            actor=Actor(user),
+                        )
                     case = case_receive(
                         organisation=organisation,
+                        representative=representative,
                         kind=data["kind"],
                         channel=data["channel"],
                         received_at=data["received_at"],
