@@ -11,7 +11,9 @@ gave a reason, which the award keeps).
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -215,3 +217,37 @@ def remedies_report(
         rows=offers_against_guidance(offers),
         raises=stage2_raises(awards, answered),
     )
+
+
+def as_csv(report: RemediesReport) -> str:
+    """The report as CSV: a row per stage and service area (and the total), then stage 2's raises."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "stage",
+            "service_area",
+            "offers",
+            "offered_pence",
+            "offers_with_ombudsman_figure",
+            "below_ombudsman_figure",
+            "shortfall_pence",
+        ]
+    )
+    for row in report.rows:
+        writer.writerow(
+            [
+                row.stage,
+                row.service_area,
+                row.offers,
+                row.offered_pence,
+                row.with_figure,
+                row.below,
+                row.shortfall_pence,
+            ]
+        )
+    raises = report.raises
+    writer.writerow([])
+    writer.writerow(["stage1_award_cases_answered_at_stage2", "raised_at_stage2", "added_pence"])
+    writer.writerow([raises.answered, raises.raised, raises.added_pence])
+    return out.getvalue()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,42 +12,9 @@ from putright.accounts.access import AccessDeniedError, NotVisibleError, record_
 
 from .access import visible_references
 from .grouping import DIMENSIONS
-from .guidance import RemediesReport, remedies_report
+from .guidance import as_csv, remedies_report
 from .service import organisation_and_members
 from .views import DOCUMENTS, Params, _can_list_cases, _forbidden, _user, readable_organisations
-
-
-def _csv(report: RemediesReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "stage",
-            "service_area",
-            "offers",
-            "offered_pence",
-            "offers_with_ombudsman_figure",
-            "below_ombudsman_figure",
-            "shortfall_pence",
-        ]
-    )
-    for row in report.rows:
-        writer.writerow(
-            [
-                row.stage,
-                row.service_area,
-                row.offers,
-                row.offered_pence,
-                row.with_figure,
-                row.below,
-                row.shortfall_pence,
-            ]
-        )
-    raises = report.raises
-    writer.writerow([])
-    writer.writerow(["stage1_award_cases_answered_at_stage2", "raised_at_stage2", "added_pence"])
-    writer.writerow([raises.answered, raises.raised, raises.added_pence])
-    return out.getvalue()
 
 
 @login_required
@@ -83,7 +47,7 @@ def remedies_guidance(request: HttpRequest) -> HttpResponse:
     name = f"ombudsman-remedies-{organisation.slug}-{params.start}-{params.end}.csv"
     if request.GET.get("format") == "csv":
         record_access(user, "exported a report", detail=name)
-        response = HttpResponse(_csv(report), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(as_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     cases_allowed = _can_list_cases(user, organisation)

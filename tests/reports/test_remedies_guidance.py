@@ -209,3 +209,55 @@ def test_who_may_read_it(year):
         == 404
     )
     assert board.get("/reports/ombudsman-remedies/", {**PARAMS, "start": "soon"}).status_code == 400
+
+
+def test_the_command_prints_the_table_and_the_csv(year):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "report",
+        "remedies",
+        "--organisation",
+        "code-homes",
+        "--start",
+        "2026-04-01",
+        "--end",
+        "2027-03-31",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "Compensation against the Ombudsman's guidance: Code Homes" in text
+    assert "stage 2 offered more in 1, adding £55" in text
+    out = io.StringIO()
+    call_command(
+        "report",
+        "remedies",
+        "--organisation",
+        "code-homes",
+        "--start",
+        "2026-04-01",
+        "--end",
+        "2027-03-31",
+        "--format",
+        "csv",
+        stdout=out,
+    )
+    assert "stage1,Repairs,1,5000,1,1,5500" in out.getvalue()
+
+
+def test_the_command_refuses_a_backward_period(year):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="must end on or after"):
+        call_command(
+            "report",
+            "remedies",
+            "--organisation",
+            "code-homes",
+            "--start",
+            "2027-04-01",
+            "--end",
+            "2026-03-31",
+        )

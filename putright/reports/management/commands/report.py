@@ -44,7 +44,8 @@ class Command(PutRightCommand):
         which = parser.add_subparsers(
             dest="report",
             required=True,
-            metavar="tsm|performance|equality|population|self-assessment|annual|board-pack|bench",
+            metavar="tsm|performance|equality|remedies|population|self-assessment|annual|"
+            "board-pack|bench",
         )
         for name, helptext in (
             ("tsm", "CH01 and CH02 against the Code, and TP09"),
@@ -81,6 +82,18 @@ class Command(PutRightCommand):
         equality.add_argument("--start", required=True)
         equality.add_argument("--end", required=True)
         equality.add_argument("--format", choices=("table", "json"), default="table")
+        remedies = which.add_parser(
+            "remedies",
+            help="compensation offered against the Ombudsman's remedies guidance, by stage and "
+            "service area, and how often stage 2 raised a stage 1 award",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog="example:\n  putright report remedies --organisation north-homes "
+            "--start 2026-04-01 --end 2027-03-31 --format csv",
+        )
+        remedies.add_argument("--organisation", required=True)
+        remedies.add_argument("--start", required=True)
+        remedies.add_argument("--end", required=True)
+        remedies.add_argument("--format", choices=("table", "csv"), default="table")
         population = which.add_parser(
             "population",
             help="import the tenant population as counts (CSV: dimension,group,count)",
@@ -145,6 +158,9 @@ class Command(PutRightCommand):
         if report == "population":
             self.population(**options)
             return
+        if report == "remedies":
+            self.remedies(**options)
+            return
         if report in ("equality", "self-assessment", "annual", "board-pack"):
             self.document(report, **options)
             return
@@ -179,6 +195,55 @@ class Command(PutRightCommand):
             console.print(f"{what}: {b.label}: {b.count:,}")
         for note in result.notes:
             console.print(f"Note: {note}")
+
+    def remedies(self, **options: Any) -> None:
+        from putright.domain.compensation import pounds
+        from putright.reports.guidance import as_csv, remedies_report
+        from putright.reports.service import check_period, organisation_and_members
+
+        try:
+            organisation = find_organisation(options["organisation"])
+            start = parse_date(options["start"], "start")
+            end = parse_date(options["end"], "end")
+            if end < start:
+                raise ReportInputError("The period must end on or after the day it starts.")
+            check_period(start, end)
+        except ReportInputError as error:
+            raise self.fail(error.message) from None
+        found = remedies_report(organisation_and_members(organisation), start, end)
+        if options["format"] == "csv":
+            self.stdout.write(as_csv(found), ending="")
+            return
+        console = Console(file=self.stdout, width=220, highlight=False)  # type: ignore[arg-type]
+        console.print(
+            f"Compensation against the Ombudsman's guidance: {organisation.name}, {start} to {end}"
+        )
+        table = Table(
+            "stage",
+            "service area",
+            "offers",
+            "offered",
+            "with a figure",
+            "below",
+            "short by",
+            box=None,
+        )
+        for row in found.rows:
+            table.add_row(
+                row.stage_label if row.stage != "all" else "All offers",
+                row.service_area_label if row.stage != "all" else "",
+                str(row.offers),
+                pounds(row.offered_pence),
+                str(row.with_figure),
+                str(row.below),
+                pounds(row.shortfall_pence),
+            )
+        console.print(table)
+        raises = found.raises
+        console.print(
+            f"Cases answered at stage 2 after a stage 1 award: {raises.answered}; "
+            f"stage 2 offered more in {raises.raised}, adding {pounds(raises.added_pence)}."
+        )
 
     def population(self, **options: Any) -> None:
         import csv
