@@ -1286,7 +1286,7 @@ def test_people_create_and_read(handler_api, org):
         "nia@example.org",
         "north-homes",
     )
-    assert handler_api.get(f"/people/{person['id']}").json() == person
+    assert handler_api.get(f"/people/{person['id']}").json() == {**person, "restrictions": []}
     assert [p["name"] for p in handler_api.get("/people", {"q": "nia"}).json()] == ["Nia New"]
 
 
