@@ -661,6 +661,9 @@ def restriction_impose(
     _start_review(
         restriction, rules, days, source, moment, _reviewer(person, reviewer, actor), actor
     )
+    # Formal action follows any warning: its time to change is looked at no more.
+    for warning in person.contact_restrictions.filter(level=RestrictionLevel.WARNING):
+        _stop(warning, "change", actor, moment)
     if rules.appeal_days:
         window = _start(
             restriction,
@@ -1003,8 +1006,9 @@ def restriction_lift(
     _require(actor, person, "restriction-lift")
     moment = _moment(occurred_at)
     today = timezone.localtime(moment).date()
-    _in_force(restriction, "lift", today)
-    restriction.ends_on = today
+    if restriction.status(today) != "expired":  # a warning whose time is over: closed
+        _in_force(restriction, "lift", today)
+    restriction.ends_on = min(restriction.ends_on or today, today)
     restriction.lifted_reason = _text(reason, "reason", NO_REASONS)
     restriction.save(update_fields=["ends_on", "lifted_reason"])
     for name in ("review", "appeal-window", "change"):

@@ -439,3 +439,39 @@ def test_the_api_refuses_a_manager_the_policy_does_not_name_with_the_rule(
     bad = api_for(senior).post(f"/people/{person.pk}/restrictions", {**body, "kind": "ban"})
     assert bad.status_code == 400
     assert "kind" in bad.json()["error"]["fields"]
+
+
+def test_a_warning_is_looked_at_no_more_once_a_restriction_follows_or_it_is_closed(
+    clock, person, senior, hpg
+):
+    clock(2026, 12, 1)
+    handler = staff(hpg, "hana", Role.COMPLAINT_HANDLER)
+    first = r.restriction_warn(
+        person=person,
+        categories=["unreasonable_demands"],
+        behaviour="Demands.",
+        change_by=datetime.date(2026, 12, 8),
+        actor=Actor(handler),
+    )
+    clock(2026, 12, 11)
+    impose(person, senior)
+    assert Clock.objects.get(step=f"restriction-{first.pk}-change").completed_at is not None
+
+    second = r.restriction_warn(
+        person=person,
+        categories=["unreasonable_demands"],
+        behaviour="Demands again.",
+        change_by=datetime.date(2026, 12, 18),
+        actor=Actor(handler),
+    )
+    clock(2026, 12, 21)
+    assert second.status(datetime.date(2026, 12, 21)) == "expired"
+    owed = [o.clock.step for o in clocks_owed_by(user=handler)]
+    assert owed == [f"restriction-{second.pk}-change"]
+    manager = staff(hpg, "manny", Role.MANAGER)
+    closed = r.restriction_lift(
+        restriction=second, reason="The behaviour changed.", actor=Actor(manager)
+    )
+    assert closed.ends_on == datetime.date(2026, 12, 18)  # its end does not move
+    assert closed.status(datetime.date(2026, 12, 21)) == "lifted"
+    assert clocks_owed_by(user=handler) == []

@@ -141,7 +141,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
         row["actions"] = [
             {"label": a.label, "url": reverse(f"staff:{a.name}", args=[person.pk, r.pk])}
             for a in restriction_actions
-            if row["state"] == "in_force" and _fits(a.name, r)
+            if (row["state"] == "in_force" or r.status(today) == "expired") and _fits(a.name, r)
         ]
         row["status"] = r.status(today)
         row["notice"] = (
