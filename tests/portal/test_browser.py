@@ -45,7 +45,7 @@ class Resident:
 
     def audit(self) -> None:
         self.page.wait_for_load_state("load")
-        self.page.add_script_tag(path=str(AXE))
+        self.page.add_script_tag(url="/static/vendor/axe/axe.min.js")
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
         )

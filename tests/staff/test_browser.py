@@ -50,6 +50,11 @@ DEADLINE_ROWS = """() => [...document.querySelectorAll('#deadlines + table tbody
 }))"""
 
 
+#: axe-core, loaded as a file from the app's own static files: the Content-Security-Policy
+#: allows scripts from the app itself and nothing inline.
+AXE_URL = "/static/vendor/axe/axe.min.js"
+
+
 class Handler:
     """A browser page that runs axe-core on every page it lands on."""
 
@@ -73,7 +78,7 @@ class Handler:
     def audit(self) -> None:
         self.page.wait_for_load_state("load")
         if not self.page.evaluate("typeof axe !== 'undefined'"):
-            self.page.add_script_tag(content=self.axe)
+            self.page.add_script_tag(url=AXE_URL)  # a file, as the policy allows
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
         )

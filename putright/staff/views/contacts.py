@@ -88,7 +88,7 @@ class RecordContactForm(forms.Form):
         help_text="A legal representative needs none. Until it is held, share nothing personal.",
     )
     representative_contact = forms.CharField(
-        label="Their e-mail address or phone number", required=False, max_length=200
+        label="How to reach them (e-mail or phone)", required=False, max_length=200
     )
     accessibility_needs = forms.CharField(
         label="Accessibility needs or reasonable adjustments",
