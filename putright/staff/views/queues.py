@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,6 +35,7 @@ from putright.cases.queries import (
     investigating_counts,
 )
 from putright.domain.errors import UnknownPackError
+from putright.people.models import ContactRestriction, RestrictionLevel
 from putright.policies.registry import get_pack
 from putright.remedies.access import awards_awaiting
 from putright.staff.forms import choices_of
@@ -135,8 +137,38 @@ def rag_for(case: Case, today: datetime.date) -> str:
     return "green"
 
 
-def _rows(cases: list[Case], today: datetime.date) -> list[dict[str, Any]]:
-    return [{"case": c, "rag": rag_for(c, today)} for c in cases]
+def _restricted(cases: Sequence[Case], today: datetime.date) -> dict[int, str]:
+    """The customers of these cases with a restriction (or warning) in force, in one query."""
+    people = {c.customer_id for c in cases if c.customer_id}
+    found: dict[int, str] = {}
+    if not people:
+        return found
+    for person_id, level in (
+        ContactRestriction.objects.filter(person_id__in=people)
+        .in_force(today)
+        .values_list("person_id", "level")
+    ):
+        if found.get(person_id) != RestrictionLevel.RESTRICTION:
+            found[person_id] = level
+    return found
+
+
+def _rows(
+    cases: Sequence[Case], today: datetime.date, restricted: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """Each case with its colour and any restriction in force on its customer."""
+    if restricted is None:
+        restricted = _restricted(cases, today)
+    return [
+        {
+            "case": c,
+            "rag": rag_for(c, today),
+            "restriction": RestrictionLevel(restricted[c.customer_id]).label
+            if c.customer_id in restricted
+            else "",
+        }
+        for c in cases
+    ]
 
 
 @login_required
@@ -213,8 +245,12 @@ def work(request: HttpRequest) -> HttpResponse:
     ).select_related("organisation", "customer")
     due = DueOrLast()
 
-    def first(cases: QuerySet[Case]) -> list[dict[str, Any]]:
-        return _rows(list(cases[:50]), today)
+    buckets = {
+        "overdue": list(mine.alias(due=due).filter(due__lt=today)[:50]),
+        "today": list(mine.alias(due=due).filter(due=today)[:50]),
+        "week": list(mine.alias(due=due).filter(due__gt=today, due__lte=week_end)[:50]),
+    }
+    restricted = _restricted([c for cases in buckets.values() for c in cases], today)
 
     workload = case_workload(visible, handler_id=user.pk, today=today)
     since = timezone.make_aware(
@@ -237,11 +273,7 @@ def work(request: HttpRequest) -> HttpResponse:
         request,
         "staff/work.html",
         {
-            "mine": {
-                "overdue": first(mine.alias(due=due).filter(due__lt=today)),
-                "today": first(mine.alias(due=due).filter(due=today)),
-                "week": first(mine.alias(due=due).filter(due__gt=today, due__lte=week_end)),
-            },
+            "mine": {key: _rows(cases, today, restricted) for key, cases in buckets.items()},
             "mine_counts": _plus(
                 workload.mine, investigating_counts(visible, user_id=user.pk, today=today)
             ),
