@@ -116,9 +116,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-# Per account, wherever the attempts come from: offices share one address, and an
-# attacker rotating addresses must not get more guesses at one account.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Five failures lock the address that sent them out of that account (a stranger's guesses
+# lock out only the stranger); a higher ceiling per account, wherever the attempts come
+# from, stops guessing from many addresses (putright/accounts/lockout.py). The account's
+# owner is told by e-mail once per lock.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "putright.accounts.lockout.PerAddressThenAccountHandler"
+PUTRIGHT_SIGN_IN_CEILING = int(os.environ.get("PUTRIGHT_SIGN_IN_CEILING", "30"))
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_CALLABLE = "putright.staff.views.auth.locked_out"
 AXES_RESET_ON_SUCCESS = True

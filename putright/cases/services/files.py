@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import filetype
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -68,15 +69,24 @@ def case_attach(
     return attachment
 
 
-_MAGIC = {
-    "application/pdf": (b"%PDF",),
-    "image/png": (b"\x89PNG",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
-    "application/msword": (b"\xd0\xcf\x11\xe0",),
-    "application/vnd.ms-excel": (b"\xd0\xcf\x11\xe0",),
+#: What each accepted type may be recognised as by ``filetype`` (a document saved by Word or
+#: Excel is a zip archive, or an older compound file).
+_RECOGNISED_AS = {
+    "application/pdf": {"application/pdf"},
+    "image/png": {"image/png"},
+    "image/jpeg": {"image/jpeg"},
+    "image/gif": {"image/gif"},
+    "image/heic": {"image/heic", "image/heif"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/zip",
+    },
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/zip",
+    },
+    "application/msword": {"application/msword", "application/x-ole-storage"},
+    "application/vnd.ms-excel": {"application/vnd.ms-excel", "application/x-ole-storage"},
 }
 
 
@@ -94,6 +104,8 @@ _EXTENSIONS = {
     "text/plain": ".txt",
 }
 _BLANK = b" \t\r\n\f\v"
+#: The signature of a Microsoft compound file (an older .doc or .xls).
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -157,16 +169,19 @@ def _stored_name(name: str | None, content_type: str) -> str:
 
 
 def _content_matches(upload: UploadedFile[bytes], content_type: str) -> bool:
-    """The first bytes of the file agree with the type it claims."""
-    signatures = _MAGIC.get(content_type)
+    """What the file's contents are recognised as (the ``filetype`` library) agrees with the
+    type it claims; text is whatever holds no binary content."""
     upload.seek(0)
-    head = upload.read(512)
+    head = upload.read(8192)
     upload.seek(0)
-    if content_type == "image/heic":
-        return head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1"}
-    if signatures is None:
+    allowed = _RECOGNISED_AS.get(content_type)
+    if allowed is None:
         return b"\x00" not in head  # text: no binary content
-    return any(head.startswith(s) for s in signatures)
+    kind = filetype.guess(head)
+    recognised = kind.mime if kind is not None else ""
+    if not recognised and head.startswith(_COMPOUND_FILE):
+        recognised = "application/x-ole-storage"  # filetype names only complete ones
+    return recognised in allowed
 
 
 def check_attachment(upload: UploadedFile[bytes]) -> str:
