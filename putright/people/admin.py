@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from putright.accounts.access import people_visible_to
 from putright.accounts.actors import Actor
 from putright.accounts.models import User
 from putright.errors import CaseInputError
@@ -39,6 +41,12 @@ CREATE_FIELDS = (
     "property_reference",
     "reasonable_adjustments",
 )
+
+
+def _readable(request: HttpRequest) -> list[int]:
+    """The organisations whose customers the signed-in user may read (the pages' rule)."""
+    user = request.user
+    return people_visible_to(user) if isinstance(user, User) else []
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -126,6 +134,10 @@ class PersonAdmin(admin.ModelAdmin[Person]):
     search_fields = ("name", "email", "postcode", "property_reference")
     inlines = [RepresentativeInline, ContactRestrictionInline]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        # Only the customers of organisations whose records the user may read, as the pages.
+        return super().get_queryset(request).filter(organisation_id__in=_readable(request))
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A customer stays with their landlord; anonymising is not an edit of their details.
         return ("organisation", "anonymised_at") if obj else ("anonymised_at",)
@@ -191,6 +203,9 @@ class PersonAdmin(admin.ModelAdmin[Person]):
 
 @admin.register(ContactRestriction)
 class ContactRestrictionAdmin(admin.ModelAdmin[ContactRestriction]):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ContactRestriction]:
+        return super().get_queryset(request).filter(person__organisation_id__in=_readable(request))
+
     list_display = (
         "person",
         "level",

@@ -101,3 +101,10 @@ def test_the_admin_shows_a_case_exactly_to_those_the_pages_show_it_to(
     listed = case.reference in client.get("/admin/cases/case/").content.decode()
     opened = client.get(f"/admin/cases/case/{case.pk}/change/").status_code == 200
     assert (listed, opened) == (may, may)
+
+
+def test_a_customer_is_shown_in_the_admin_only_to_those_who_may_read_their_record(restricted):
+    customer = restricted.customer
+    outsider = staff_admin(restricted.organisation, Role.BOARD_MEMBER)
+    assert customer.name not in outsider.get("/admin/people/person/").content.decode()
+    assert outsider.get(f"/admin/people/person/{customer.pk}/change/").status_code in (302, 404)
