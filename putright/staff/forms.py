@@ -98,9 +98,7 @@ class AssignForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices_of(self, "handler").choices = _staff_choices(self.case, "respond")
-        choices_of(self, "investigator").choices = _staff_choices(
-            self.case, "record-investigation"
-        )
+        choices_of(self, "investigator").choices = _staff_choices(self.case, "record-investigation")
         role_id, suggested = policy_suggestion(self.case, self.pack)
         if role_id and suggested:
             names = ", ".join(str(u) for u in suggested)
@@ -158,9 +156,7 @@ class RequestInvestigationForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices_of(self, "investigator").choices = _staff_choices(
-            self.case, "record-investigation"
-        )
+        choices_of(self, "investigator").choices = _staff_choices(self.case, "record-investigation")
 
 
 class RecordInvestigationForm(ActionForm):

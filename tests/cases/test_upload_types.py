@@ -142,7 +142,7 @@ def test_the_portal_keeps_evidence_under_the_type_it_really_is(db):
 
 
 def test_an_empty_file_is_refused():
-    with pytest.raises(CaseInputError, match="The file is empty."):
+    with pytest.raises(CaseInputError, match="The file is empty"):
         check_attachment(SimpleUploadedFile("empty.pdf", b"", content_type="application/pdf"))
 
 
