@@ -282,6 +282,16 @@ def works_on_cases(user: User) -> bool:
     return bool(organisations_with(user, CASE_READERS | NAMED_ONLY_READERS))
 
 
+def may_record_contacts(user: User) -> bool:
+    """Whether the user may record a contact somewhere (the staff menu's "Record a contact")."""
+    return bool(organisations_with(user, ACTION_ROLES["receive"]))
+
+
+def reads_reports(user: User) -> bool:
+    """Whether the user may read reports somewhere (the staff menu's "Reports")."""
+    return bool(organisations_with(user, REPORT_READERS))
+
+
 def may_approve_awards(user: User) -> bool:
     """Whether the user holds a role that may approve awards somewhere (the staff menu)."""
     return bool(organisations_with(user, AWARD_APPROVERS))

@@ -58,3 +58,17 @@ def works_on_cases(context: Any) -> bool:
     """Whether the menu offers the case pages: the user holds a role that reads cases."""
     user = _user(context)
     return user is not None and access.works_on_cases(user)
+
+
+@register.simple_tag(takes_context=True)
+def may_record_contacts(context: Any) -> bool:
+    """Whether the menu offers "Record a contact"."""
+    user = _user(context)
+    return user is not None and access.may_record_contacts(user)
+
+
+@register.simple_tag(takes_context=True)
+def reads_reports(context: Any) -> bool:
+    """Whether the menu offers "Reports"."""
+    user = _user(context)
+    return user is not None and access.reads_reports(user)
