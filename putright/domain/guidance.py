@@ -10,14 +10,13 @@ Nothing here names a landlord; the sums are the pack's.
 from __future__ import annotations
 
 import datetime
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from .compensation import whole_pounds
 from .errors import PackError
@@ -27,7 +26,7 @@ from .policy import (
     OmbudsmanRoute,
     Pence,
     Strict,
-    _format_location,
+    validate_toml,
 )
 
 BUILTIN_DIR = Path(__file__).parent / "remedy_packs"
@@ -102,23 +101,7 @@ class RemediesPack(Strict):
 
 def parse_remedies_pack(text: str, *, source: str) -> RemediesPack:
     """Validate a remedies pack's TOML; errors name ``source``, the path inside and the problem."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise PackError(source, [("", f"not valid TOML: {error}")]) from None
-    try:
-        return RemediesPack.model_validate(data)
-    except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            location = _format_location(tuple(item["loc"]))
-            message = item["msg"]
-            if item["type"] == "extra_forbidden":
-                message = "unknown key (not part of the remedies pack format)"
-            elif item["type"] == "missing":
-                message = "required, but missing"
-            problems.append((location, message.removeprefix("Value error, ")))
-        raise PackError(source, problems) from None
+    return validate_toml(RemediesPack, text, source=source, kind="remedies pack")
 
 
 def load_remedies_file(path: Path) -> RemediesPack:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -935,26 +935,34 @@ def _format_location(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def parse_pack(text: str, *, source: str) -> Pack:
-    """Validate a pack's TOML text; errors name ``source``, the path inside and the problem."""
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def validate_toml(model: type[_Model], text: str, *, source: str, kind: str) -> _Model:
+    """Validate TOML text as ``model``; errors name ``source``, the path inside and the
+    problem (``kind`` names the format in "unknown key (not part of the pack format)")."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PackError(source, [("", f"not valid TOML: {error}")]) from None
     try:
-        return Pack.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         problems = []
         for item in error.errors():
             location = _format_location(tuple(item["loc"]))
             message = item["msg"]
             if item["type"] == "extra_forbidden":
-                message = "unknown key (not part of the pack format)"
+                message = f"unknown key (not part of the {kind} format)"
             elif item["type"] == "missing":
                 message = "required, but missing"
-            message = message.removeprefix("Value error, ")
-            problems.append((location, message))
+            problems.append((location, message.removeprefix("Value error, ")))
         raise PackError(source, problems) from None
+
+
+def parse_pack(text: str, *, source: str) -> Pack:
+    """Validate a pack's TOML text; errors name ``source``, the path inside and the problem."""
+    return validate_toml(Pack, text, source=source, kind="pack")
 
 
 def load_pack_file(path: Path) -> Pack:
