@@ -11,10 +11,9 @@ from django.views.decorators.http import require_http_methods
 from putright.accounts.access import AccessDeniedError, NotVisibleError, record_access
 
 from .access import visible_references
-from .grouping import DIMENSIONS
 from .guidance import as_csv, remedies_report
 from .service import organisation_and_members
-from .views import DOCUMENTS, Params, _can_list_cases, _forbidden, _user, readable_organisations
+from .views import Params, _can_list_cases, _forbidden, _user, index_with_errors
 
 
 @login_required
@@ -29,19 +28,7 @@ def remedies_guidance(request: HttpRequest) -> HttpResponse:
     except AccessDeniedError as error:
         return _forbidden(request, error)
     if params.errors or params.organisation is None:
-        return render(
-            request,
-            "reports/index.html",
-            {
-                "organisations": readable_organisations(user),
-                "start": params.start,
-                "end": params.end,
-                "dimensions": DIMENSIONS,
-                "documents": DOCUMENTS,
-                "errors": params.errors,
-            },
-            status=400,
-        )
+        return index_with_errors(request, user, params, params.errors)
     organisation = params.organisation
     report = remedies_report(organisation_and_members(organisation), params.start, params.end)
     name = f"ombudsman-remedies-{organisation.slug}-{params.start}-{params.end}.csv"

@@ -265,6 +265,23 @@ DOCUMENTS = (
 )
 
 
+def index_with_errors(
+    request: HttpRequest, user: User, params: Params, errors: dict[str, str], kind: str = ""
+) -> HttpResponse:
+    """The reports page again, with what was wrong beside its field (400)."""
+    context: dict[str, Any] = {
+        "organisations": readable_organisations(user),
+        "start": params.start,
+        "end": params.end,
+        "dimensions": DIMENSIONS,
+        "documents": DOCUMENTS,
+        "errors": errors,
+    }
+    if kind:
+        context["kind"] = kind
+    return render(request, "reports/index.html", context, status=400)
+
+
 @login_required
 def report_page(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in REPORTS:
@@ -277,37 +294,12 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
     except AccessDeniedError as error:
         return _forbidden(request, error)
     if params.errors or params.organisation is None:
-        return render(
-            request,
-            "reports/index.html",
-            {
-                "organisations": readable_organisations(user),
-                "start": params.start,
-                "end": params.end,
-                "dimensions": DIMENSIONS,
-                "documents": DOCUMENTS,
-                "errors": params.errors,
-                "kind": kind,
-            },
-            status=400,
-        )
+        return index_with_errors(request, user, params, params.errors, kind)
     try:
         report = build(kind, params.organisation, params.start, params.end, by=params.by)
     except ReportInputError as error:
-        return render(
-            request,
-            "reports/index.html",
-            {
-                "organisations": readable_organisations(user),
-                "start": params.start,
-                "end": params.end,
-                "dimensions": DIMENSIONS,
-                "documents": DOCUMENTS,
-                "errors": {error.field or "organisation": error.message},
-                "kind": kind,
-            },
-            status=400,
-        )
+        errors = {error.field or "organisation": error.message}
+        return index_with_errors(request, user, params, errors, kind)
     cases_allowed = _can_list_cases(user, params.organisation)
     if kind == "tsm":
         sections = [("Tenant Satisfaction Measures", list(TSM_FIGURES))]
@@ -454,19 +446,8 @@ def _period_or_error(
                 f"({long_date(before_start)} to {long_date(before_end)}), so start later."
             )
     if params.errors or params.organisation is None:
-        return render(
-            request,
-            "reports/index.html",
-            {
-                "organisations": readable_organisations(user),
-                "start": params.start,
-                "end": params.end,
-                "dimensions": DIMENSIONS,
-                "documents": DOCUMENTS,
-                "errors": params.errors or {"organisation": "Choose an organisation."},
-            },
-            status=400,
-        )
+        errors = params.errors or {"organisation": "Choose an organisation."}
+        return index_with_errors(request, user, params, errors)
     return params
 
 
