@@ -342,7 +342,8 @@ def perform_person(
     actor = Actor(user)
     done = action.run(None, target, actor, payload, {"occurred_at": occurred_at})  # type: ignore[arg-type]
     if isinstance(done, ContactRestriction) and action.name in LETTER_EVENTS:
-        from putright.letters.person_letters import issue_letter
+        from putright.letters.person_letters import issue_letter, listed
 
-        issue_letter(done, action.name, actor)
+        if listed(done, action.name):
+            issue_letter(done, action.name, actor)
     return done

@@ -44,6 +44,13 @@ def event_of(restriction: ContactRestriction, action: str) -> str:
     return "restriction_appeal_decided"
 
 
+def listed(restriction: ContactRestriction, action: str) -> bool:
+    """Whether the pack the restriction was decided under gives a letter for this action."""
+    pack = get_pack(restriction.pack or restriction.person.organisation.policy_pack)
+    event = event_of(restriction, action)
+    return any(letter.event == event for letter in pack.letters)
+
+
 def letter_context(restriction: ContactRestriction, event: str) -> dict[str, Any]:
     person = restriction.person
     pack = get_pack(restriction.pack or person.organisation.policy_pack)

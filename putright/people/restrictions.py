@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -690,9 +691,33 @@ def restriction_impose(
         },
         occurred_at=moment,
     )
-    # The need-to-know notice: that the person is restricted and how, never the complaint.
-    _record(person, NEED_TO_KNOW, actor, {"restriction_id": restriction.pk}, occurred_at=moment)
+    _notify(restriction, "imposed", actor, moment)
     return restriction
+
+
+def _notify(
+    restriction: ContactRestriction, what: str, actor: Actor, moment: datetime.datetime
+) -> None:
+    """The need-to-know notice (HPG 14.13.3): that the person is restricted and how, never
+    the complaint; who is told is recorded now, the e-mails go once this commits."""
+    from .notices import need_to_know
+
+    told = [user.pk for user in need_to_know(restriction, decided_by=actor.user)]
+    _record(
+        restriction.person,
+        NEED_TO_KNOW,
+        actor,
+        {"restriction_id": restriction.pk, "what": what, "told_ids": told},
+        occurred_at=moment,
+    )
+    if told:
+        transaction.on_commit(partial(_send_notice, restriction.pk, what, told), robust=True)
+
+
+def _send_notice(restriction_id: int, what: str, told: list[int]) -> None:
+    from .tasks import tell_need_to_know
+
+    tell_need_to_know.enqueue(restriction_id, what, told)
 
 
 def need_to_know_notice(restriction: ContactRestriction, pack: Pack | None = None) -> str:
@@ -810,6 +835,8 @@ def restriction_review(
         },
         occurred_at=moment,
     )
+    if outcome != "keep":  # what those who need to know were told has changed
+        _notify(restriction, "lifted" if outcome == "lift" else "imposed", actor, moment)
     return restriction
 
 
@@ -941,6 +968,8 @@ def restriction_decide_appeal(
         },
         occurred_at=moment,
     )
+    if upheld:
+        _notify(restriction, "lifted", actor, moment)
     return restriction
 
 
@@ -1014,6 +1043,8 @@ def restriction_lift(
     for name in ("review", "appeal-window", "change"):
         _stop(restriction, name, actor, moment)
     _record(person, RESTRICTION_LIFTED, actor, _summary(restriction), occurred_at=moment)
+    if restriction.level == RestrictionLevel.RESTRICTION:
+        _notify(restriction, "lifted", actor, moment)
     return restriction
 
 

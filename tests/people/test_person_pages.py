@@ -168,3 +168,25 @@ def test_a_review_from_its_page_keeps_it_with_the_explanation_in_the_letter(
     shown = client.get(reverse("staff:person", args=[person.pk])).content.decode()
     assert "Need-to-know notice" in shown
     assert "Calls." not in shown.split("Need-to-know notice")[1].split("</details>")[0]
+
+
+def test_a_letter_is_issued_only_where_the_policy_gives_one(client, clock, organisation_on):
+    """South Liverpool Homes advises the complainant "preferably in person" (4.1.10) and gives
+    no letter: the restriction is recorded without one. Its measures are its own."""
+    clock(2026, 12, 11)
+    slh = organisation_on("south-liverpool-homes-2021")
+    person = Person.objects.create(organisation=slh, name="Lee Resident")
+    director = make_user("dee", slh, Role.SENIOR_MANAGER)
+    client.force_login(director)
+    url = reverse("staff:restriction-record", args=[person.pk])
+    form = restrict_form(
+        categories=["unreasonable_demands"],
+        measures=["restricted_channels"],
+        review_on="2027-03-01",
+    )
+    del form["review_days"]
+    sent = client.post(url, form)
+
+    assert sent.status_code == 302, sent.content.decode()[:2000]
+    assert ContactRestriction.objects.filter(person=person).exists()
+    assert not PersonLetter.objects.filter(person=person).exists()

@@ -475,3 +475,58 @@ def test_a_warning_is_looked_at_no_more_once_a_restriction_follows_or_it_is_clos
     assert closed.ends_on == datetime.date(2026, 12, 18)  # its end does not move
     assert closed.status(datetime.date(2026, 12, 21)) == "lifted"
     assert clocks_owed_by(user=handler) == []
+
+
+def test_those_who_need_to_know_are_e_mailed_without_the_complaint(
+    clock, person, hpg, senior, mailoutbox, django_capture_on_commit_callbacks
+):
+    """HPG 14.13.3: notified to those who need to know, with no personal information about
+    the complaint; lifting it tells them again."""
+    from putright.cases.models import Case
+    from putright.cases.services import case_receive
+
+    clock(2026, 12, 11, 10)
+    front = staff(hpg, "hana", Role.COMPLAINT_HANDLER)
+    front.email = "hana@example.org"
+    front.save(update_fields=["email"])
+    investigator = staff(hpg, "ivo", Role.INVESTIGATING_OFFICER)
+    investigator.email = "ivo@example.org"
+    investigator.save(update_fields=["email"])
+    bystander = staff(hpg, "bea", Role.INVESTIGATING_OFFICER)
+    bystander.email = "bea@example.org"
+    bystander.save(update_fields=["email"])
+    senior.email = "sam@example.org"
+    senior.save(update_fields=["email"])
+    case = case_receive(
+        organisation=hpg,
+        kind="complaint",
+        channel="phone",
+        customer=person,
+        summary="Damp in the bedroom never fixed",
+        received_at=datetime.datetime(2026, 12, 1, 10, tzinfo=datetime.UTC),
+        actor=Actor(front),
+    )
+    Case.objects.filter(pk=case.pk).update(investigator=investigator, handler=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = impose(person, senior)
+
+    told = sorted(m.to[0] for m in mailoutbox)
+    assert told == ["hana@example.org", "ivo@example.org"]  # not the decider, not Bea
+    body = mailoutbox[0].body
+    assert "Pat Resident" in body
+    assert "letter" in body
+    assert "Next review: 11 January 2027" in body
+    assert "Damp" not in body
+    assert "Forty calls" not in body
+    entry = record_history(record_type="person", record_id=person.pk)
+    notice = [e for e in entry if e.kind == r.NEED_TO_KNOW][-1]
+    assert sorted(notice.data["told_ids"]) == sorted([front.pk, investigator.pk])
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        r.restriction_lift(
+            restriction=restriction, reason="Behaviour improved.", actor=Actor(senior)
+        )
+    assert sorted(m.to[0] for m in mailoutbox) == ["hana@example.org", "ivo@example.org"]
+    assert "lifted" in mailoutbox[0].subject
