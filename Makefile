@@ -71,7 +71,7 @@ dist: $(STAMP)
 run: $(STAMP) system-packages
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/putright migrate --noinput
-	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/putright demo
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/putright demo --url http://$(HOST):$(PORT)
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/putright serve --host $(HOST) --port $(PORT)
 
 lint: install

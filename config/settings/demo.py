@@ -1,11 +1,15 @@
-"""The demo landlord on this machine: plain HTTP on localhost, debug pages on."""
+"""The demo landlord on this machine: plain HTTP on localhost, e-mails printed on the console.
+
+Django's debug pages are off, as anyone trying the demo should see the product's own error
+pages (a debug page lists every address); ``PUTRIGHT_DEBUG=1`` turns them on.
+"""
 
 import os
 
 from .base import *  # noqa: F403
 from .base import DATA_DIR, env_bool, logging_config
 
-DEBUG = env_bool("PUTRIGHT_DEBUG", True)
+DEBUG = env_bool("PUTRIGHT_DEBUG", False)
 
 
 def _demo_secret_key() -> str:

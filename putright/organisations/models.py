@@ -104,6 +104,16 @@ class Organisation(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
+    contact_phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The number residents call to make a complaint (on the complaints page).",
+    )
+    contact_address = models.TextField(
+        blank=True,
+        help_text="Where residents write to or call in to make a complaint, one line of the "
+        "address per line (on the complaints page).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

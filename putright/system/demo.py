@@ -65,8 +65,11 @@ def load_demo(*, now: datetime.datetime | None = None) -> DemoReport:
     now = now or timezone.now()
     users = _users(config, password)
     for index, spec in enumerate(config["organisations"]):
-        if Organisation.objects.filter(slug=spec["slug"]).exists():
+        existing = Organisation.objects.filter(slug=spec["slug"]).first()
+        if existing is not None:
+            # Loaded before: only what later demos added (users, contact details) is added.
             report.already_loaded = True
+            _staff_and_contacts(existing, spec, users)
             continue
         with transaction.atomic():
             organisation = organisation_create(
@@ -80,11 +83,7 @@ def load_demo(*, now: datetime.datetime | None = None) -> DemoReport:
                 organisation_add_closure_day(
                     organisation=organisation, date=datetime.date.fromisoformat(day), name=name
                 )
-            for user, roles in users:
-                for role in roles:
-                    Membership.objects.get_or_create(
-                        user=user, organisation=organisation, role=role
-                    )
+            _staff_and_contacts(organisation, spec, users)
             rng = random.Random(config["seed"] + index)
             for _ in range(spec.get("cases", 0)):
                 _demo_case(organisation, config, rng, now, users)
@@ -93,6 +92,22 @@ def load_demo(*, now: datetime.datetime | None = None) -> DemoReport:
                 _award_waiting(organisation, spec["award_waiting_for_approval"], users)
         report.organisations.append(organisation.name)
     return report
+
+
+def _staff_and_contacts(
+    organisation: Organisation, spec: dict[str, Any], users: list[tuple[User, list[str]]]
+) -> None:
+    """Every demo user in their roles, and how residents reach the landlord (kept if set)."""
+    for user, roles in users:
+        for role in roles:
+            Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    changed = []
+    for field_name, key in (("contact_phone", "phone"), ("contact_address", "address")):
+        if spec.get(key) and not getattr(organisation, field_name):
+            setattr(organisation, field_name, spec[key])
+            changed.append(field_name)
+    if changed:
+        organisation.save(update_fields=changed)
 
 
 def _award_waiting(
@@ -138,6 +153,9 @@ def _users(config: dict[str, Any], password: str) -> list[tuple[User, list[str]]
         if created:
             user.set_password(password)
             user.save()
+        if spec.get("email") and not user.email:
+            user.email = spec["email"]
+            user.save(update_fields=["email"])
         out.append((user, list(spec.get("roles", []))))
     return out
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from putright import __version__
+from putright.organisations.models import Organisation
 
 from .models import Heartbeat, WorkerProcess
 
@@ -20,10 +21,14 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Staff go to their work; everyone else sees what PutRight is and where to sign in."""
+    """Staff go to their work; a resident finds their landlord's complaints page, or follows
+    a complaint; everyone else sees what PutRight is and where to sign in."""
     if request.user.is_authenticated:
         return redirect("staff:work")
-    return render(request, "system/home.html", {"version": __version__})
+    organisations = Organisation.objects.order_by("name").only("name", "slug")
+    return render(
+        request, "system/home.html", {"version": __version__, "organisations": organisations}
+    )
 
 
 @require_GET

@@ -29,11 +29,14 @@ class Command(PutRightCommand):
     def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
         import waitress
 
+        # Gathered before the app is built: WhiteNoise lists the static files once, when it
+        # starts, and serves only those it found (unless Django's debug pages are on).
+        call_command("collectstatic", interactive=False, verbosity=0)
         from config.wsgi import application
 
-        call_command("collectstatic", interactive=False, verbosity=0)
         if not options["no_worker"]:
             start_in_background()
             self.stdout.write("Background worker and scheduler running in this process.")
-        self.stdout.write(f"Serving PutRight on http://{host}:{port}/ (Ctrl+C to stop)")
+        shown = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"Serving PutRight on http://{shown}:{port}/ (Ctrl+C to stop)")
         waitress.serve(application, host=host, port=port, threads=threads, _quiet=True)
