@@ -17,7 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from putright.accounts.access import organisations_alerting, organisations_for, works_on_cases
+from putright.accounts.access import (
+    can_read_reports,
+    organisations_alerting,
+    organisations_for,
+    works_on_cases,
+)
 from putright.accounts.models import User
 from putright.cases.access import cases_visible_to
 from putright.cases.models import Case, DueOrLast, Kind, Status
@@ -38,6 +43,7 @@ from putright.domain.errors import UnknownPackError
 from putright.people.models import ContactRestriction, RestrictionLevel
 from putright.policies.registry import get_pack
 from putright.remedies.access import awards_awaiting
+from putright.reports.at_a_glance import timescales_at_a_glance
 from putright.staff.forms import choices_of
 from putright.timeline.selectors import clocks_owed_by
 
@@ -296,6 +302,12 @@ def work(request: HttpRequest) -> HttpResponse:
                 for (name, stage, pack), count in sorted(by_stage.items(), key=lambda kv: kv[0][:2])
             ],
             "today": today,
+            # How the organisations whose reports I read answered, by their policy and the Code.
+            "glances": [
+                timescales_at_a_glance(organisation, today)
+                for organisation in organisations_for(user).order_by("name")[:6]
+                if can_read_reports(user, organisation)
+            ],
         },
     )
 
