@@ -23,6 +23,7 @@ from putright.organisations.models import Organisation
 from putright.organisations.selectors import pack_for
 from putright.policies.registry import code_pack, get_pack
 
+from .charts import Chart, comparison_sources, performance_charts, period_sources
 from .equality import EqualityReport, equality_report
 from .measures import display_value
 from .models import Compliance, ReportText, SelfAssessmentEntry
@@ -410,6 +411,8 @@ class AnnualReport:
     equality: EqualityReport
     assessment: SelfAssessment
     texts: list[dict[str, str]]
+    # The report at a glance: charts with their figures beneath.
+    charts: list[Chart] = field(default_factory=list)
 
 
 def annual_report(
@@ -422,6 +425,7 @@ def annual_report(
     loaded = load(organisation, start, end, today=today)
     tsm = tsm_report(organisation, start, end, loaded=loaded)
     performance = performance_report(organisation, start, end, loaded=loaded)
+    charts = performance_charts(period_sources(loaded))
     return AnnualReport(
         organisation=organisation,
         start=start,
@@ -435,6 +439,7 @@ def annual_report(
         equality=equality_report(organisation, start, end, loaded=loaded),
         assessment=self_assessment(organisation, start, end, performance=performance, tsm=tsm),
         texts=texts(organisation, end.year, "annual"),
+        charts=charts,
     )
 
 
@@ -454,6 +459,9 @@ class BoardPack:
     headline: list[dict[str, str]]
     # The changes of policy from the previous period's start to this one's end.
     policy_changes: list[str] = field(default_factory=list)
+    by_month: Report | None = None
+    # The pack at a glance: charts with their figures beneath.
+    charts: list[Chart] = field(default_factory=list)
 
 
 HEADLINE = (
@@ -520,7 +528,7 @@ def board_pack(
                 else "",
             }
         )
-    return BoardPack(
+    pack = BoardPack(
         organisation=organisation,
         start=start,
         end=end,
@@ -538,7 +546,10 @@ def board_pack(
         policy_changes=policy_change_notes(
             organisation, loaded.organisations, before_start, end, spans="The two periods span"
         ),
+        by_month=performance_report(organisation, start, end, by=["month"], loaded=loaded),
     )
+    pack.charts = performance_charts(comparison_sources(pack))
+    return pack
 
 
 def _change(now: Any, then: Any, unit: str) -> str:

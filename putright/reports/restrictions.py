@@ -20,6 +20,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from putright.people.models import ContactRestriction, RestrictionLevel
 from putright.people.restrictions import (
@@ -92,4 +93,76 @@ def restriction_counts(
         to_finish=ContactRestriction.objects.filter(
             person__organisation_id__in=ids, needs_finishing=True
         ).count(),
+    )
+
+
+OUTCOME_LABELS = {"keep": "Kept", "vary": "Varied", "lift": "Lifted"}
+
+
+def _labels(
+    organisations: Iterable[Any], end: datetime.date
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Category and measure labels in the words of the policies in force at the period's end."""
+    from putright.domain.errors import UnknownPackError
+    from putright.organisations.selectors import pack_for
+    from putright.policies.registry import get_pack
+
+    categories: dict[str, str] = {}
+    measures: dict[str, str] = {}
+    for organisation in organisations:
+        try:
+            rules = get_pack(pack_for(organisation, end)).restrictions
+        except UnknownPackError:
+            continue
+        if rules is None:
+            continue
+        for choice in rules.categories:
+            categories.setdefault(choice.id, choice.label)
+        for measure in rules.measures:
+            measures.setdefault(measure.id, measure.label)
+    return categories, measures
+
+
+def _plain(identifier: str) -> str:
+    return identifier.replace("_", " ").capitalize()
+
+
+#: One line of a count by category, measure or outcome: its id, its label, the count.
+Row = dict[str, Any]
+
+
+def _rows(counts: dict[str, int], labels: dict[str, str]) -> list[Row]:
+    return [
+        {"id": key, "label": labels.get(key) or _plain(key) or "Not recorded", "count": n}
+        for key, n in counts.items()
+    ]
+
+
+@dataclass(frozen=True)
+class LabelledCounts:
+    """The counts with the policies' words for each category, measure and outcome."""
+
+    counts: RestrictionCounts
+    by_category: list[Row]
+    by_measure: list[Row]
+    review_outcomes: list[Row]
+
+    @property
+    def tables(self) -> list[tuple[str, str, list[Row]]]:
+        return [
+            ("Restrictions imposed, by category of behaviour", "Category", self.by_category),
+            ("Restrictions imposed, by measure", "Measure", self.by_measure),
+            ("Reviews held, by outcome", "Outcome", self.review_outcomes),
+        ]
+
+
+def labelled(
+    counts: RestrictionCounts, organisations: Iterable[Any], end: datetime.date
+) -> LabelledCounts:
+    categories, measures = _labels(organisations, end)
+    return LabelledCounts(
+        counts=counts,
+        by_category=_rows(counts.by_category, categories),
+        by_measure=_rows(counts.by_measure, measures),
+        review_outcomes=_rows(counts.review_outcomes, OUTCOME_LABELS),
     )

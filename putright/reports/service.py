@@ -838,11 +838,12 @@ def build(
     *,
     by: Iterable[str] = (),
     today: datetime.date | None = None,
+    loaded: Loaded | None = None,
 ) -> Report:
     if kind == "tsm":
-        return tsm_report(organisation, start, end, by=by, today=today)
+        return tsm_report(organisation, start, end, by=by, today=today, loaded=loaded)
     if kind == "performance":
-        return performance_report(organisation, start, end, by=by, today=today)
+        return performance_report(organisation, start, end, by=by, today=today, loaded=loaded)
     raise ReportInputError(f"There is no report {kind!r}; choose tsm or performance.", "report")
 
 

@@ -29,6 +29,7 @@ from putright.accounts.models import User
 from putright.organisations.models import Organisation
 
 from .access import record_export, report_organisation, visible_references
+from .charts import performance_charts, period_sources, tsm_charts
 from .export import XLSX_CONTENT_TYPE, as_csv, as_xlsx, filename, long_date, title
 from .grouping import DIMENSIONS
 from .measures import (
@@ -39,6 +40,9 @@ from .measures import (
     Figure,
 )
 from .models import Compliance
+from .pdf import document_pdf as pdf_of
+from .periods import default_period, last_financial_year
+from .restrictions import labelled, restriction_counts
 from .service import (
     REPORTS,
     Report,
@@ -46,6 +50,7 @@ from .service import (
     build,
     check_dimensions,
     check_period,
+    load,
     parse_date,
 )
 
@@ -65,18 +70,6 @@ PERFORMANCE_SECTIONS = (
     ),
     ("Satisfaction", [k for k in PERFORMANCE_FIGURES if k.startswith("tp09.")]),
 )
-CHARTS = {
-    "tsm": [
-        ("ch01.stage1", "Stage 1 complaints received"),
-        ("ch02.stage1", "CH02 stage 1 (%)"),
-        ("ch02.stage2", "CH02 stage 2 (%)"),
-    ],
-    "performance": [
-        ("stage1.received", "Stage 1 complaints received"),
-        ("stage1.responded_on_time_share", "Stage 1 responded on time (%)"),
-        ("stage2.responded_on_time_share", "Stage 2 responded on time (%)"),
-    ],
-}
 
 
 def _user(request: HttpRequest) -> User:
@@ -85,26 +78,40 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def last_financial_year(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """1 April to 31 March of the last complete financial year."""
-    year = today.year - 1 if today.month >= 4 else today.year - 2
-    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
-
-
 def readable_organisations(user: User) -> list[Organisation]:
     return [o for o in organisations_for(user).order_by("name") if can_read_reports(user, o)]
 
 
 class Params:
-    """What a report page was asked for, read from the query string."""
+    """What a report page was asked for, read from the query string.
+
+    Without a period, the page opens on one that holds the organisation's complaints
+    (:func:`putright.reports.periods.default_period`), and ``period_reason`` says which."""
 
     def __init__(self, request: HttpRequest, user: User) -> None:
         self.errors: dict[str, str] = {}
         get = request.GET
-        default_start, default_end = last_financial_year(timezone.localdate())
         self.slug = get.get("organisation", "")
         self.by: tuple[str, ...] = ()
         self.organisation: Organisation | None = None
+        self.period_reason = ""
+        if not self.slug:
+            readable = readable_organisations(user)
+            if len(readable) == 1:
+                self.slug = readable[0].slug
+            else:
+                self.errors["organisation"] = "Choose an organisation."
+        if self.slug:
+            self.organisation = report_organisation(user, self.slug)
+        if get.get("start") or get.get("end"):
+            default_start, default_end = last_financial_year(timezone.localdate())
+        else:
+            chosen = default_period(
+                [self.organisation] if self.organisation else readable_organisations(user),
+                timezone.localdate(),
+            )
+            default_start, default_end = chosen.start, chosen.end
+            self.period_reason = chosen.reason
         self.start = default_start
         self.end = default_end
         try:
@@ -119,21 +126,15 @@ class Params:
             self.by = check_dimensions(get.getlist("by"))
         except ReportInputError as error:
             self.errors["by"] = error.message
-        if not self.errors and self.end < self.start:
+        if "start" in self.errors or "end" in self.errors or "by" in self.errors:
+            pass
+        elif self.end < self.start:
             self.errors["end"] = "The period must end on or after the day it starts."
-        elif not self.errors:
+        else:
             try:  # the same limits as every report: the years the calendar covers, at most 11
                 check_period(self.start, self.end)
             except ReportInputError as error:
                 self.errors[error.field or "start"] = error.message
-        if not self.slug:
-            readable = readable_organisations(user)
-            if len(readable) == 1:
-                self.slug = readable[0].slug
-            else:
-                self.errors["organisation"] = "Choose an organisation."
-        if self.slug:
-            self.organisation = report_organisation(user, self.slug)
 
     def query(self, **extra: Any) -> str:
         pairs: list[tuple[str, str]] = [
@@ -224,34 +225,21 @@ def tsm_cards(table: dict[str, Any]) -> list[dict[str, Any]]:
     return cards
 
 
-def bars(report: Report, key: str) -> list[dict[str, Any]]:
-    """Bar widths for a chart of one figure across the groups (the table is the accessible source)."""
-    unit = ALL_FIGURES[key].unit
-    values = [(" / ".join(g.labels), g.figures.get(key)) for g in report.groups]
-    numbers = [float(f.value) for _, f in values if f is not None and f.value is not None]
-    top = 1.0 if unit == "share" else (max(numbers) if numbers else 0.0)
-    out = []
-    for label, figure in values:
-        value = float(figure.value) if figure is not None and figure.value is not None else None
-        width = round(value / top * 100, 1) if value is not None and top else 0.0
-        out.append({"label": label, "width": width, "text": figure.display() if figure else "-"})
-    return out
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    start, end = last_financial_year(timezone.localdate())
     organisations = readable_organisations(user)
     if not organisations:
         return render(request, "staff/no_permission.html", {"what": "read reports"}, status=403)
+    period = default_period(organisations, timezone.localdate())
     return render(
         request,
         "reports/index.html",
         {
             "organisations": organisations,
-            "start": start,
-            "end": end,
+            "start": period.start,
+            "end": period.end,
+            "period_reason": period.reason,
             "dimensions": DIMENSIONS,
             "documents": DOCUMENTS,
         },
@@ -296,7 +284,10 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
     if params.errors or params.organisation is None:
         return index_with_errors(request, user, params, params.errors, kind)
     try:
-        report = build(kind, params.organisation, params.start, params.end, by=params.by)
+        loaded = load(params.organisation, params.start, params.end)
+        report = build(
+            kind, params.organisation, params.start, params.end, by=params.by, loaded=loaded
+        )
     except ReportInputError as error:
         errors = {error.field or "organisation": error.message}
         return index_with_errors(request, user, params, errors, kind)
@@ -305,9 +296,15 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
         sections = [("Tenant Satisfaction Measures", list(TSM_FIGURES))]
     else:
         sections = list(PERFORMANCE_SECTIONS)
-    charts = []
-    if report.by:
-        charts = [{"title": label, "bars": bars(report, key)} for key, label in CHARTS[kind]]
+    sources = period_sources(loaded)
+    charts = tsm_charts(sources) if kind == "tsm" else performance_charts(sources)
+    restrictions = None
+    if kind == "performance":
+        restrictions = labelled(
+            restriction_counts([o.pk for o in loaded.organisations], params.start, params.end),
+            loaded.organisations,
+            params.end,
+        )
     tables = [
         {"caption": caption, **figure_table(report, keys, params, cases_allowed)}
         for caption, keys in sections
@@ -321,7 +318,10 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
             "kind": kind,
             "params": params,
             "charts": charts,
+            "restrictions": restrictions,
+            "period_reason": params.period_reason,
             "tables": tables,
+            "figure_count": sum(len(t["rows"]) * len(t["columns"]) for t in tables),
             "cards": tsm_cards(tables[0]) if kind == "tsm" else [],
             "dimensions": DIMENSIONS,
             "csv_url": reverse("reports:export", args=[kind, "csv"]) + "?" + params.query(),
@@ -645,10 +645,10 @@ def document_pdf(request: HttpRequest, document: str) -> HttpResponse:
         "end": params.end,
         **document_context(document, params),
     }
-    html = render_to_string("reports/document_print.html", context, request=request)
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    html = render_to_string(
+        "reports/document_print.html", {**context, "pdf": True}, request=request
+    )
+    pdf = pdf_of(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{document}-{params.organisation.slug}-{params.start}-{params.end}.pdf"'

@@ -57,7 +57,7 @@ def test_performance_page_by_quarter_has_charts_and_tables(manager, year):
     response = manager.get("/reports/performance/", {**PARAMS, "by": "quarter"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'class="app-chart" aria-hidden="true"' in html
+    assert 'class="app-chart__image"' in html
     assert "<caption" in html
     assert "Apr-Jun 2025" in html
     assert "/reports/performance/cases/?" in html

@@ -311,13 +311,14 @@ class Command(PutRightCommand):
             "end": end,
             **document_context(which, params),
         }
-        html = render_to_string("reports/document_print.html", context)
+        pdf = output.endswith(".pdf")
+        html = render_to_string("reports/document_print.html", {**context, "pdf": pdf})
         try:
-            if output.endswith(".pdf"):
-                from weasyprint import HTML
+            if pdf:
+                from putright.reports.pdf import document_pdf
 
                 with open(output, "wb") as handle:
-                    handle.write(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+                    handle.write(document_pdf(html))
             else:
                 with open(output, "w", encoding="utf-8") as handle:
                     handle.write(html)
