@@ -11,12 +11,18 @@ The context every template receives is documented in ``docs/letters.md``.
 from __future__ import annotations
 
 import datetime
+import html as html_module
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template import Context, Template, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 
 from putright.cases.models import Case, Event, EventKind
@@ -249,9 +255,44 @@ def render_letter(
     return subject, html
 
 
+#: A letter's own style sheet, linked from its page (``letters/letter.html``) so that the
+#: staff preview needs no inline style under the Content-Security-Policy.
+_STYLE_SHEET_LINK = re.compile(r'<link rel="stylesheet" href="([^"<>]+\.css)">')
+
+
+def _style_sheet_text(href: str) -> str | None:
+    """The text of one of PutRight's own static style sheets, from its URL, or None."""
+    prefix = static("")
+    if not href.startswith(prefix):
+        return None
+    name = href[len(prefix) :]
+    if ".." in name.split("/"):
+        return None
+    found = finders.find(name)
+    if isinstance(found, str):
+        return Path(found).read_text(encoding="utf-8")
+    if staticfiles_storage.exists(name):
+        with staticfiles_storage.open(name) as file:
+            data: bytes = file.read()
+        return data.decode("utf-8")
+    return None
+
+
+def inline_style_sheets(html: str) -> str:
+    """The letter with its linked style sheets written into it, for what reads it without
+    fetching anything: WeasyPrint and e-mail programs. Links to anything but PutRight's own
+    static style sheets are left as they are."""
+
+    def inlined(match: re.Match[str]) -> str:
+        text = _style_sheet_text(html_module.unescape(match[1]))
+        return match[0] if text is None else f"<style>\n{text}</style>"
+
+    return _STYLE_SHEET_LINK.sub(inlined, html)
+
+
 def render_pdf(html: str) -> bytes:
-    """A tagged, accessible PDF (PDF/UA-1) of the HTML."""
+    """A tagged, accessible PDF (PDF/UA-1) of the HTML, with its style sheets."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = HTML(string=inline_style_sheets(html)).write_pdf(pdf_variant="pdf/ua-1")
     return pdf

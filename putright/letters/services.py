@@ -20,7 +20,14 @@ from putright.cases.services import Actor, case_record_letter
 from putright.domain.calendar import describe
 
 from .models import Channel, Correspondence, Status
-from .rendering import LetterSpec, letter_for, letters_called_for, render_letter, render_pdf
+from .rendering import (
+    LetterSpec,
+    inline_style_sheets,
+    letter_for,
+    letters_called_for,
+    render_letter,
+    render_pdf,
+)
 from .words import pack_or_none, plain_text
 
 NO_LETTER = "Event {sequence} does not call for a letter under this policy."
@@ -173,7 +180,7 @@ def letter_send(
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[how.recipient],
         )
-        message.attach_alternative(html, "text/html")
+        message.attach_alternative(inline_style_sheets(html), "text/html")
         message.attach(f"{case.reference}.pdf", pdf, "application/pdf")
         transaction.on_commit(message.send)
     data = {

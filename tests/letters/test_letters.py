@@ -128,7 +128,7 @@ def test_a_customer_who_prefers_letters_gets_one_queued_for_print_and_large_prin
         Status.QUEUED_FOR_PRINT,
         True,
     )
-    assert "17pt" in letter.html
+    assert 'class="letter--large"' in letter.html  # large print (letters/letter.css)
     assert "12 Mersey Road" in pdf_text(letter)
     assert mail.outbox == []
 

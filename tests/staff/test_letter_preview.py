@@ -130,5 +130,5 @@ def test_the_preview_says_how_the_letter_will_go_and_offers_large_print_as_neede
 
     assert "It will be e-mailed to pat@example.org." in first
     assert "you will also be asked to call them on 07700 900123" in first
-    assert "17pt" in Frames.of(first)  # large print, as the customer's needs ask
-    assert "17pt" not in Frames.of(chosen)  # the handler chose the standard print
+    assert "letter--large" in Frames.of(first)  # large print, as the customer's needs ask
+    assert "letter--large" not in Frames.of(chosen)  # the handler chose the standard print
