@@ -618,6 +618,143 @@ class Restrictions(Strict):
         return problems
 
 
+#: The parts of learning from complaints a policy may leave unsaid.
+LearningPart = Literal[
+    "causes",
+    "lessons_by",
+    "lessons_report",
+    "review_upheld",
+    "action_plan",
+    "effectiveness_review",
+    "quarterly_review",
+    "deep_dive",
+    "scrutiny_report",
+    "complainant_told",
+    "published",
+]
+
+#: The root causes every pack offers; a pack adds its own in ``[[learning.causes]]``.
+DEFAULT_CAUSES: tuple[tuple[str, str], ...] = (
+    ("communication", "Communication"),
+    ("missed_appointment", "Missed appointment"),
+    ("repair_quality", "Quality of a repair"),
+    ("delay", "Delay"),
+    ("policy", "Policy"),
+    ("staff_conduct", "Staff conduct"),
+    ("contractor", "Contractor"),
+    ("information", "Information wrong or missing"),
+    ("process_not_followed", "Process not followed"),
+    ("record_keeping", "Record keeping"),
+    ("no_failing_found", "No failing found"),
+    ("other", "Other"),
+)
+
+
+class Learning(Strict):
+    """How the policy learns from complaints: the root causes recorded, who records lessons,
+    whether a lessons-learned report is a condition of closing, who reviews upheld
+    complaints, the rolling action plan and its effectiveness review, the reviews and
+    reports, and how residents are told.
+
+    A part the policy does not set is named in ``silent``, so a page can say "the policy does
+    not say" and PutRight's default is shown as its own.
+    """
+
+    causes: tuple[Choice, ...] = ()  # added to DEFAULT_CAUSES
+    lessons_by: tuple[Identifier, ...] = ()  # pack roles who record lessons
+    lessons_source: str = ""
+    # A lessons-learned report for every case of these kinds that was answered.
+    report_kinds: tuple[CaseKind, ...] = ()
+    report_closes: Flag = False  # the case cannot close without its report
+    report_source: str = ""
+    review_upheld_by: Identifier | None = None  # a pack role reviews each upheld complaint
+    # Working days from the response; none: by the end of the quarter, for its lessons review.
+    review_upheld_days: Days | None = None
+    review_upheld_source: str = ""
+    action_plan: Flag = False  # a rolling action plan of improvement actions is kept
+    action_plan_source: str = ""
+    # Calendar days after an action is completed when its effectiveness is reviewed; none:
+    # PutRight's default (EFFECTIVENESS_DEFAULT_DAYS).
+    effectiveness_days: Days | None = None
+    effectiveness_source: str = ""
+    quarterly_review: Flag = False
+    quarterly_review_by: tuple[Identifier, ...] = ()
+    quarterly_review_source: str = ""
+    deep_dive_areas: tuple[str, ...] = ()  # service areas reviewed in depth each year
+    deep_dive_source: str = ""
+    scrutiny_report: Literal["none", "monthly", "quarterly"] = "none"
+    scrutiny_report_to: str = ""  # who receives it, in the policy's words
+    scrutiny_report_source: str = ""
+    complainant_letter: Identifier | None = None  # the template telling them what changed
+    complainant_source: str = ""
+    published: Flag = False  # what was learnt and changed is published to residents
+    published_source: str = ""
+    silent: tuple[LearningPart, ...] = ()
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Learning:
+        problems = []
+        ids = [c.id for c in self.causes]
+        if len(set(ids)) != len(ids):
+            problems.append("causes: two entries share an id")
+        defaults = {cause_id for cause_id, _ in DEFAULT_CAUSES}
+        for k, cause in enumerate(self.causes):
+            if cause.id in defaults:
+                problems.append(
+                    f"causes[{k}].id: {cause.id!r} is one of the default causes already"
+                )
+        if self.report_closes and not self.report_kinds:
+            problems.append("report_closes: set, but no report_kinds say which cases need one")
+        if self.review_upheld_days is not None and self.review_upheld_by is None:
+            problems.append("review_upheld_days: set, but nobody reviews (review_upheld_by)")
+        if self.quarterly_review_by and not self.quarterly_review:
+            problems.append("quarterly_review_by: set, but quarterly_review is false")
+        if self.effectiveness_days == 0:
+            problems.append("effectiveness_days: an effectiveness review is at least 1 day on")
+        for part in self.silent:
+            if self.said(part):
+                problems.append(f"silent: {part!r} is said silent but the pack sets it")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def said(self, part: str) -> bool:
+        """Whether the pack sets this part of learning."""
+        fields = {
+            "lessons_report": "report_kinds",
+            "review_upheld": "review_upheld_by",
+            "effectiveness_review": "effectiveness_days",
+            "deep_dive": "deep_dive_areas",
+            "complainant_told": "complainant_letter",
+        }
+        value = getattr(self, fields.get(part, part))
+        if part == "scrutiny_report":
+            return value != "none"
+        return value is not None and value is not False and value != ()
+
+    def all_causes(self) -> tuple[Choice, ...]:
+        """The default causes, then the pack's own (before "other")."""
+        defaults = [Choice(id=i, label=label) for i, label in DEFAULT_CAUSES]
+        return (*defaults[:-1], *self.causes, defaults[-1])
+
+    def cause(self, cause_id: str) -> Choice | None:
+        return next((c for c in self.all_causes() if c.id == cause_id), None)
+
+    def role_problems(self, role_ids: set[str]) -> list[str]:
+        """Each role named must be one of the pack's roles."""
+        problems = []
+        for name in ("lessons_by", "quarterly_review_by"):
+            for k, role in enumerate(getattr(self, name)):
+                if role not in role_ids:
+                    problems.append(f"learning.{name}[{k}]: no role {role!r} in [[roles]]")
+        if self.review_upheld_by is not None and self.review_upheld_by not in role_ids:
+            problems.append(
+                f"learning.review_upheld_by: no role {self.review_upheld_by!r} in [[roles]]"
+            )
+        return problems
+
+
 class Governance(Strict):
     """Commitments about oversight and learning, for the self-assessment."""
 
@@ -679,6 +816,7 @@ class Pack(Strict):
     ombudsman: Ombudsman = Ombudsman()
     anonymous: Anonymous | None = None
     restrictions: Restrictions | None = None
+    learning: Learning = Learning()
     governance: Governance = Governance()
     not_expressible: tuple[NotExpressible, ...] = ()
     provisions: tuple[Provision, ...] = ()
@@ -720,6 +858,7 @@ class Pack(Strict):
         problems.extend(self._elsewhere_problems(stage_ids))
         if self.restrictions is not None:
             problems.extend(self.restrictions.role_problems(role_ids - {"customer"}))
+        problems.extend(self.learning.role_problems(role_ids - {"customer"}))
         if self.compensation:
             for j, auth in enumerate(self.compensation.authority):
                 for named in (auth.role, auth.approval_by):
