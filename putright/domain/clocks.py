@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
 
 from .calendar import WorkingCalendar, describe
 from .deadlines import Explanation, count_days
@@ -30,14 +31,27 @@ class ClockUnit(StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
     HOURS = "hours"
+    #: Working days that skip weekends and bank holidays but not the organisation's own
+    #: closure days: a statute's working days (Awaab's Law), which a landlord cannot pause.
+    STATUTORY_WORKING_DAYS = "statutory_days"
 
 
 UNIT_WORDS: dict[ClockUnit, tuple[str, str]] = {
     ClockUnit.WORKING_DAYS: ("working day", "working days"),
     ClockUnit.CALENDAR_DAYS: ("calendar day", "calendar days"),
     ClockUnit.HOURS: ("hour", "hours"),
+    ClockUnit.STATUTORY_WORKING_DAYS: ("working day", "working days"),
 }
-_COUNTING = {ClockUnit.WORKING_DAYS: Counting.WORKING, ClockUnit.CALENDAR_DAYS: Counting.CALENDAR}
+_COUNTING = {
+    ClockUnit.WORKING_DAYS: Counting.WORKING,
+    ClockUnit.CALENDAR_DAYS: Counting.CALENDAR,
+    ClockUnit.STATUTORY_WORKING_DAYS: Counting.WORKING,
+}
+#: Said after the count of a clock in statutory working days.
+STATUTORY_NOTE = (
+    "Working days here skip weekends and bank holidays only: the organisation's own closure "
+    "days are counted."
+)
 
 
 def amount_in_words(unit: ClockUnit, amount: int) -> str:
@@ -57,6 +71,8 @@ class ClockExplanation(Explanation):
 
     def text(self) -> str:
         """The explanation as one paragraph of plain English."""
+        if self.unit is ClockUnit.STATUTORY_WORKING_DAYS:
+            return f"{super().text()} {STATUTORY_NOTE}"
         if self.unit is not ClockUnit.HOURS or self.started_at is None or self.due_at is None:
             return super().text()
         parts = [f"{self.rule} ({self.source})." if self.source else f"{self.rule}."]
@@ -109,6 +125,8 @@ def clock_due(
     if amount < 1:
         raise CalendarError(f"a clock runs for at least one unit, not {amount}")
     unit = ClockUnit(unit)
+    if unit is ClockUnit.STATUTORY_WORKING_DAYS and calendar.closure_days:
+        calendar = _without_closure_days(calendar.region, calendar.zone.key)
     local = started_at.astimezone(calendar.zone)
     since = f" of {counted_from}" if counted_from else ""
     rule = f"{label}: within {amount_in_words(unit, amount)}{since}"
@@ -153,6 +171,12 @@ def clock_due(
             due_at=due_at,
         ),
     )
+
+
+@cache
+def _without_closure_days(region: str, time_zone: str) -> WorkingCalendar:
+    """A region's calendar with its bank holidays and no closure days (built once)."""
+    return WorkingCalendar(region=region, time_zone=time_zone)
 
 
 def _start_day(calendar: WorkingCalendar, local: datetime, *, receipt: bool) -> tuple[date, str]:
