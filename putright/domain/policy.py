@@ -618,6 +618,73 @@ class Restrictions(Strict):
         return problems
 
 
+#: The parts of the Ombudsman casework a policy may leave unsaid.
+OmbudsmanCaseworkPart = Literal[
+    "contacts_through",
+    "tell_on_contact",
+    "tell_on_determination",
+    "triage_by",
+    "orders_owned_by",
+    "delays_raised_with",
+    "reporting",
+]
+
+
+class OmbudsmanCasework(Strict):
+    """What the policy says of working with the Ombudsman once a resident goes to it: who
+    every contact goes through, who is told of each contact and of each determination, who
+    triages a determination for appeal, who owns its orders, whom a due date that cannot be
+    met is raised with, and how compliance is reported.
+
+    Every role named is a pack role (``[[roles]]``); telling them is an event on the case.
+    A part the policy does not set is named in ``silent``.
+    """
+
+    contacts_through: Identifier | None = None  # every contact with the Ombudsman goes via
+    tell_on_contact: tuple[Identifier, ...] = ()  # told as each notification is received
+    tell_on_determination: tuple[Identifier, ...] = ()  # a determination circulated to
+    triage_by: Identifier | None = None  # decides whether to appeal or ask for a review
+    orders_owned_by: Identifier | None = None  # who manages each order to its due date
+    delays_raised_with: Identifier | None = None  # a due date that cannot be met goes to
+    # How compliance with the Ombudsman's orders is reported, and how often; "frequency_not_stated":
+    # the policy says it is reported but not how often.
+    reporting: Literal["quarterly", "six_monthly", "annual", "frequency_not_stated"] | None = None
+    reported_to: str = ""  # in the policy's words
+    silent: tuple[OmbudsmanCaseworkPart, ...] = ()
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OmbudsmanCasework:
+        problems = []
+        for part in self.silent:
+            if self.said(part):
+                problems.append(f"silent: {part!r} is said silent but the pack sets it")
+        if self.reported_to and self.reporting is None:
+            problems.append("reported_to: set, but reporting says nothing of how often")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def said(self, part: str) -> bool:
+        """Whether the pack sets this part of the casework."""
+        return bool(getattr(self, part))
+
+    def role_problems(self, role_ids: set[str]) -> list[str]:
+        """Each role named must be one of the pack's roles."""
+        problems = []
+        for name in ("contacts_through", "triage_by", "orders_owned_by", "delays_raised_with"):
+            role = getattr(self, name)
+            if role is not None and role not in role_ids:
+                problems.append(f"ombudsman_casework.{name}: no role {role!r} in [[roles]]")
+        for name in ("tell_on_contact", "tell_on_determination"):
+            for k, role in enumerate(getattr(self, name)):
+                if role not in role_ids:
+                    problems.append(
+                        f"ombudsman_casework.{name}[{k}]: no role {role!r} in [[roles]]"
+                    )
+        return problems
+
+
 #: The parts of learning from complaints a policy may leave unsaid.
 LearningPart = Literal[
     "causes",
@@ -816,6 +883,7 @@ class Pack(Strict):
     ombudsman: Ombudsman = Ombudsman()
     anonymous: Anonymous | None = None
     restrictions: Restrictions | None = None
+    ombudsman_casework: OmbudsmanCasework | None = None  # None: the policy says nothing of it
     learning: Learning = Learning()
     governance: Governance = Governance()
     not_expressible: tuple[NotExpressible, ...] = ()
@@ -859,6 +927,8 @@ class Pack(Strict):
         if self.restrictions is not None:
             problems.extend(self.restrictions.role_problems(role_ids - {"customer"}))
         problems.extend(self.learning.role_problems(role_ids - {"customer"}))
+        if self.ombudsman_casework is not None:
+            problems.extend(self.ombudsman_casework.role_problems(role_ids - {"customer"}))
         if self.compensation:
             for j, auth in enumerate(self.compensation.authority):
                 for named in (auth.role, auth.approval_by):
