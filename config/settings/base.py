@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "putright.remedies",
     "putright.reports",
     "putright.benchmarks",
+    "putright.ombudsman",
     "axes",
 ]
 

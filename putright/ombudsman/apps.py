@@ -1,0 +1,36 @@
+from typing import Any
+
+from django.apps import AppConfig
+
+
+def _orders_visible_to(user: Any, orders: Any) -> Any:
+    from putright.cases.access import cases_visible_to
+
+    return orders.filter(determination__case__in=cases_visible_to(user))
+
+
+def _order_url(order: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("staff:ombudsman-order", args=[order.pk])
+
+
+class OmbudsmanConfig(AppConfig):
+    name = "putright.ombudsman"
+    label = "ombudsman"
+    verbose_name = "Ombudsman casework"
+
+    def ready(self) -> None:
+        # Each order of a determination has its own history and a clock to its due date,
+        # owed by its owner: listed on their My work and chased by the clock sweep.
+        from putright.timeline import registry
+
+        from .models import Order
+
+        registry.register(
+            name="ombudsman_order",
+            label="Ombudsman order",
+            model=Order,
+            visible_to=_orders_visible_to,
+            url=_order_url,
+        )
