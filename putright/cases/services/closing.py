@@ -12,6 +12,7 @@ from .. import errors
 from ..errors import (
     CaseInputError,
     CaseStateError,
+    PolicyRuleError,
 )
 from ..models import (
     Case,
@@ -24,6 +25,25 @@ from ..selectors import case_events, case_pack, stage_events
 from ._common import _append, _lock, _moment, _require_open, _save
 
 # -- closing and reopening -------------------------------------------------------------
+
+#: The chronology's record that a case's lessons-learned report is in (``putright.learning``).
+LESSONS_RECORDED = "lessons_recorded"
+NO_LESSONS_REPORT = (
+    "This complaint cannot close until its lessons-learned report is recorded (Record lessons)."
+)
+
+
+def _require_lessons_report(case: Case) -> None:
+    """Where the pack makes the lessons-learned report a condition of closing, an answered
+    case of the kinds it names closes only once the report is in its chronology."""
+    rules = case_pack(case).learning
+    if not rules.report_closes or case.kind not in rules.report_kinds:
+        return
+    kinds = {event.kind for event in case_events(case)}
+    if EventKind.RESPONDED in kinds and LESSONS_RECORDED not in kinds:
+        raise PolicyRuleError(
+            NO_LESSONS_REPORT, rule="learning.report_closes", source=rules.report_source
+        )
 
 
 def _close(
@@ -58,6 +78,7 @@ def case_close(
         raise CaseInputError(
             f"Choose a reason: {', '.join(ClosureReason.values)}.", fields={"reason": "Required."}
         )
+    _require_lessons_report(case)
     moment = _moment(occurred_at, case)
     _close(case, reason, actor, moment, note=note)
     _save(case, "status", "closure_reason", "closed_at")
