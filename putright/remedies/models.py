@@ -122,6 +122,10 @@ class Award(models.Model):
     arrears_offset_pence = models.PositiveIntegerField(default=0)
     paid_pence = models.PositiveIntegerField(default=0)
     paid_at = models.DateTimeField(null=True, blank=True)
+    ordered_by_ombudsman = models.BooleanField(
+        default=False,
+        help_text="Ordered by the Ombudsman: paid once, with no approval or acceptance.",
+    )
 
     class Meta:
         ordering = ["proposed_at", "pk"]

@@ -591,6 +591,52 @@ def award_propose(
     return award
 
 
+@transaction.atomic
+def award_order(
+    *,
+    case: Case,
+    actor: Actor,
+    amount_pence: int,
+    reasoning: str,
+    occurred_at: datetime.datetime | None = None,
+) -> Award:
+    """An award the Ombudsman ordered: approved as ordered (no authority limit applies, the
+    customer's acceptance is not needed), to be paid once like any other."""
+    user = _user(actor)
+    _require_role(actor, case, "award-pay")
+    if amount_pence <= 0:
+        raise CaseInputError(
+            "An order for money needs an amount.", fields={"amount_pence": "More than zero."}
+        )
+    case, moment = _locked(case, None, occurred_at)
+    award = Award.objects.create(
+        case=case,
+        stage=_authority_stage(case),
+        status=AwardStatus.APPROVED,
+        total_pence=amount_pence,
+        reasoning=reasoning,
+        proposed_by=user,
+        proposed_at=moment,
+        decided_by=user,
+        decided_at=moment,
+        ordered_by_ombudsman=True,
+    )
+    award.case = case_record_event(
+        case=case,
+        actor=actor,
+        kind=EventKind.AWARD_APPROVED,
+        data={
+            "award_id": award.pk,
+            "total_pence": amount_pence,
+            "total": pounds(amount_pence),
+            "ordered_by_ombudsman": True,
+            "text": f"Ordered by the Ombudsman: {reasoning}",
+        },
+        occurred_at=moment,
+    )
+    return award
+
+
 def _lock_award(
     award: Award, expected_version: int | None, occurred_at: datetime.datetime | None
 ) -> tuple[Award, datetime.datetime]:
@@ -743,11 +789,12 @@ def award_pay(
         raise CaseStateError("This award has not been approved, so it cannot be paid.")
     if award.status == AwardStatus.REFUSED:
         raise CaseStateError("The customer refused this offer: it cannot be paid.")
-    if award.status == AwardStatus.APPROVED:
+    if award.status == AwardStatus.APPROVED and not award.ordered_by_ombudsman:
         raise CaseStateError(
             f"{NOT_OFFERED} Offer it first: the customer hears of an award before it is paid."
         )
-    waits = bool(rules and rules.payment_after_acceptance)
+    # The Ombudsman's order binds the landlord: nobody's acceptance is waited for.
+    waits = bool(rules and rules.payment_after_acceptance) and not award.ordered_by_ombudsman
     if waits and award.status != AwardStatus.ACCEPTED:
         source = f" ({rules.source})" if rules and rules.source else ""
         raise PolicyRuleError(
