@@ -115,7 +115,29 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "restriction-appeal": CASEWORKERS,
     "restriction-decide-appeal": MANAGERS,
     "restriction-lift": MANAGERS,
+    # Ombudsman casework (putright/actions/ombudsman.py). An order's owner may complete it
+    # and raise a due date they cannot meet whatever their role (the service decides).
+    "ombudsman-record": CASEWORKERS,
+    "ombudsman-enquiry": CASEWORKERS,
+    "ombudsman-evidence": CASEWORKERS,
+    "ombudsman-triage": MANAGERS,
+    "ombudsman-order-complete": CASEWORKERS,
+    "ombudsman-order-tell": CASEWORKERS,
+    "ombudsman-order-raise": CASEWORKERS,
 }
+
+#: The Ombudsman casework actions (``ACTION_ROLES`` keys): their own authorisation matrix.
+OMBUDSMAN_ACTIONS = frozenset(
+    {
+        "ombudsman-record",
+        "ombudsman-enquiry",
+        "ombudsman-evidence",
+        "ombudsman-triage",
+        "ombudsman-order-complete",
+        "ombudsman-order-tell",
+        "ombudsman-order-raise",
+    }
+)
 
 #: The actions on a person (``ACTION_ROLES`` keys taken with ``require_organisation_role``).
 PERSON_ACTIONS = frozenset(
