@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "putright.reports",
     "putright.benchmarks",
     "putright.ombudsman",
+    "putright.quality",
     "axes",
 ]
 
