@@ -159,3 +159,83 @@ def reports_performance(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     working days to respond, extensions, escalation, outcomes, refusals, compensation and
     satisfaction, optionally grouped."""
     return _answer(request, _report(request, "performance", query), query)
+
+
+class RestrictionQuery(In):
+    organisation: Text = Field(
+        description="The organisation's slug (a group includes its members)."
+    )
+    start: datetime.date = Field(description="First day of the period.")
+    end: datetime.date = Field(description="Last day of the period (included).")
+
+
+class CountOut(Schema):
+    id: str = Field(description="The policy's id of the category, measure or outcome.")
+    label: str = Field(description="In the policy's words.")
+    count: int
+
+
+class RestrictionReportOut(Schema):
+    report: str = Field(description="restrictions")
+    organisation: OrganisationRef
+    organisations: list[str]
+    period: PeriodOut
+    warnings: int = Field(description="Warnings given in the period.")
+    restrictions: int = Field(description="Restrictions imposed in the period.")
+    by_category: list[CountOut] = Field(
+        description="Restrictions imposed, by category of behaviour (one with two counts twice)."
+    )
+    by_measure: list[CountOut] = Field(description="Restrictions imposed, by measure.")
+    reviews_held: int
+    reviews_on_time: int = Field(description="Reviews held by the day they were due.")
+    review_outcomes: list[CountOut] = Field(description="keep, vary or lift.")
+    appeals_decided: int
+    appeals_upheld: int
+    appeals_on_time: int
+    in_force_at_end: int = Field(description="Restrictions in force on the last day.")
+    to_finish: int = Field(description="Carried over from free text, still to finish.")
+
+
+@router.get(
+    "/reports/restrictions",
+    response={200: RestrictionReportOut, **errors(403, 404)},
+    operation_id="reports_restrictions",
+)
+def reports_restrictions(request: HttpRequest, query: Query[RestrictionQuery]) -> Any:
+    """Unacceptable behaviour in counts for the period: warnings and restrictions by category
+    and measure, reviews held on time, appeals upheld. Counts only: never a person, so a board
+    member reads them as any other report reader."""
+    from putright.reports.restrictions import labelled, restriction_counts
+    from putright.reports.service import check_period, organisation_and_members
+
+    user = user_of(request)
+    organisation = report_organisation(user, query.organisation)
+    try:
+        check_period(query.start, query.end)
+    except ReportInputError as error:
+        raise CaseInputError(
+            error.message, fields={error.field or "request": error.message}
+        ) from None
+    members = organisation_and_members(organisation)
+    found = labelled(
+        restriction_counts([o.pk for o in members], query.start, query.end), members, query.end
+    )
+    c = found.counts
+    return {
+        "report": "restrictions",
+        "organisation": {"slug": organisation.slug, "name": organisation.name},
+        "organisations": [o.slug for o in members],
+        "period": {"start": query.start, "end": query.end},
+        "warnings": c.warnings,
+        "restrictions": c.restrictions,
+        "by_category": found.by_category,
+        "by_measure": found.by_measure,
+        "reviews_held": c.reviews_held,
+        "reviews_on_time": c.reviews_on_time,
+        "review_outcomes": found.review_outcomes,
+        "appeals_decided": c.appeals_decided,
+        "appeals_upheld": c.appeals_upheld,
+        "appeals_on_time": c.appeals_on_time,
+        "in_force_at_end": c.in_force_at_end,
+        "to_finish": c.to_finish,
+    }
