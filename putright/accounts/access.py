@@ -124,6 +124,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "ombudsman-order-complete": CASEWORKERS,
     "ombudsman-order-tell": CASEWORKERS,
     "ombudsman-order-raise": CASEWORKERS,
+    # Learning from complaints (putright/actions/learning.py). Lessons on a case are recorded
+    # by caseworkers and the officer investigating it (the pack may name who: the service
+    # checks); the action plan is the organisation's: raised by caseworkers, its progress and
+    # completion noted by the owner or a manager, reviewed and published by managers.
+    "lessons": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "improvement-raise": CASEWORKERS,
+    "improvement-progress": MANAGERS | {Role.API_CLIENT},
+    "improvement-complete": MANAGERS | {Role.API_CLIENT},
+    "improvement-review": MANAGERS | {Role.API_CLIENT},
+    "improvement-write-public": CASEWORKERS,
+    "improvement-approve-public": MANAGERS,
 }
 
 #: The Ombudsman casework actions (``ACTION_ROLES`` keys): their own authorisation matrix.
@@ -153,6 +164,22 @@ PERSON_ACTIONS = frozenset(
         "restriction-lift",
     }
 )
+
+#: The actions on the action plan (``ACTION_ROLES`` keys taken with
+#: ``putright.learning.access.require_plan_action``; an owner notes progress on and completes
+#: their own action whatever their role): their own authorisation matrix.
+LEARNING_ACTIONS = frozenset(
+    {
+        "improvement-raise",
+        "improvement-progress",
+        "improvement-complete",
+        "improvement-review",
+        "improvement-write-public",
+        "improvement-approve-public",
+    }
+)
+#: Who reads an organisation's action plan and its reviews of learning (no personal data).
+LEARNING_READERS = CASE_READERS | REPORT_READERS
 
 #: Roles that never see a case but decide the awards waiting for a pack role they hold.
 AWARD_ONLY_APPROVERS = frozenset({Role.BOARD_MEMBER})
