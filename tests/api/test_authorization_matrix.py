@@ -31,7 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from putright.accounts.access import ACTION_ROLES, PERSON_ACTIONS
+from putright.accounts.access import ACTION_ROLES, OMBUDSMAN_ACTIONS, PERSON_ACTIONS
 from putright.accounts.models import AccessLog, Role, User
 from putright.actions.cases import CASE_ACTIONS
 from putright.actions.remedies import REMEDY_ACTIONS
@@ -438,8 +438,13 @@ def operations() -> list[tuple[str, str, str]]:
 
 
 def person_operations() -> set[str]:
-    """Actions on a person: their own matrix, ``test_authorization_matrix_people.py``."""
-    return {op for op, _, path in operations() if path.startswith("/people/{person_id}/")}
+    """Actions on a person, and the Ombudsman casework: their own matrices,
+    ``test_authorization_matrix_people.py`` and ``tests/ombudsman/test_authorization_matrix.py``."""
+    return {
+        op
+        for op, _, path in operations()
+        if path.startswith(("/people/{person_id}/", "/ombudsman/", "/cases/{reference}/ombudsman"))
+    }
 
 
 def test_every_endpoint_has_an_expectation():
@@ -457,6 +462,7 @@ def test_every_case_action_in_access_rules_is_an_endpoint():
         - endpoints
         - renamed
         - PERSON_ACTIONS
+        - OMBUDSMAN_ACTIONS
         - {"receive", "accept-late-escalation"}
         == set()
     )
