@@ -797,8 +797,8 @@ class Learning(Strict):
         }
         value = getattr(self, fields.get(part, part))
         if part == "scrutiny_report":
-            return value != "none"
-        return value is not None and value is not False and value != ()
+            return bool(value != "none")
+        return bool(value is not None and value is not False and value != ())
 
     def all_causes(self) -> tuple[Choice, ...]:
         """The default causes, then the pack's own (before "other")."""
