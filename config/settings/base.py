@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "putright.letters",
     "putright.portal",
     "putright.remedies",
+    "putright.hazards",
+    "putright.learning",
     "putright.reports",
     "putright.benchmarks",
     "putright.ombudsman",
