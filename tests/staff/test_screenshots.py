@@ -1,4 +1,5 @@
-"""Screenshots of the main staff pages on the demo data, kept under docs/screenshots/.
+"""Screenshots of the front page, a complaints page and the main staff pages on the demo data,
+kept under docs/screenshots/ (with Django's debug pages off, as the demo runs).
 
 Skipped unless PUTRIGHT_SCREENSHOTS=1; run with
 
@@ -75,6 +76,12 @@ def test_screenshots_of_the_main_pages(live_server, monkeypatch):
         context = browser.new_context(viewport={"width": WIDTH, "height": 900})
         page = context.new_page()
         base = live_server.url
+
+        # What a resident meets: the front page, and their landlord's complaints page.
+        page.goto(f"{base}/")
+        saved.append(shoot(page, "front-page"))
+        page.get_by_role("link", name="Make a complaint to Meadowbank Housing").click()
+        saved.append(shoot(page, "complaints-page"))
 
         page.goto(f"{base}/sign-in/")
         saved.append(shoot(page, "sign-in", max_height=900))
