@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "putright.portal",
     "putright.remedies",
     "putright.hazards",
-    "putright.learning",
     "putright.reports",
     "putright.benchmarks",
     "putright.ombudsman",
