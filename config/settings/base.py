@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "putright.portal",
     "putright.remedies",
     "putright.hazards",
+    "putright.learning",
     "putright.reports",
     "putright.benchmarks",
     "putright.ombudsman",
