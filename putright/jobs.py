@@ -45,6 +45,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         description="Chase the owner once about each deadline on a record (not a case) that has passed.",
     ),
     PeriodicJob(
+        name="hazard-breach-alerts",
+        task="putright.hazards.tasks.alert_hazard_breaches",
+        every=timedelta(minutes=15),
+        description="Tell the roles the hazards pack names, once, of each Awaab's Law clock missed.",
+    ),
+    PeriodicJob(
         name="overdue-remedy-actions",
         task="putright.remedies.tasks.alert_overdue_actions",
         every=timedelta(hours=1),
@@ -66,6 +72,20 @@ CALENDAR_CHANGED_TASKS: tuple[str, ...] = (
     "putright.cases.tasks.refresh_organisation_dates",
     "putright.timeline.tasks.recalculate_organisation_clocks",
 )
+
+
+#: What screens every contact once it is recorded, whatever the interface (portal, staff,
+#: API, import): each a function taking ``case`` and ``actor``, called by ``case_receive`` in
+#: its transaction. Hazards and signs of vulnerability (Awaab's Law), named here so that
+#: ``cases`` calls ``hazards`` without importing it.
+CONTACT_SCREENS: tuple[str, ...] = ("putright.hazards.services.screen_contact",)
+
+
+def contact_screens() -> list[Any]:
+    """The functions that screen a contact just recorded."""
+    from django.utils.module_loading import import_string
+
+    return [import_string(path) for path in CONTACT_SCREENS]
 
 
 def job_named(name: str) -> PeriodicJob:
