@@ -135,6 +135,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "improvement-review": MANAGERS | {Role.API_CLIENT},
     "improvement-write-public": CASEWORKERS,
     "improvement-approve-public": MANAGERS,
+    # Hazards inside complaints, Awaab's Law (putright/actions/hazards.py; the services in
+    # putright/hazards/services.py check them). The officer investigating a case may record
+    # what the investigation found and the work done, not dismiss a hazard or write to the tenant.
+    "hazard-raise": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "hazard-confirm": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "hazard-dismiss": CASEWORKERS,
+    "hazard-investigated": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "hazard-summary-sent": CASEWORKERS,
+    "hazard-made-safe": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "hazard-works-started": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "hazard-resolved": CASEWORKERS,
 }
 
 #: The Ombudsman casework actions (``ACTION_ROLES`` keys): their own authorisation matrix.
