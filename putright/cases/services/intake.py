@@ -13,6 +13,7 @@ from putright.accounts.actors import Actor
 from putright.domain.calendar import describe
 from putright.domain.eligibility import months_before
 from putright.domain.policy import Exclusion, ExclusionCategory
+from putright.jobs import contact_screens
 from putright.organisations.models import Organisation
 from putright.organisations.selectors import pack_for_contact
 from putright.organisations.services import organisation_calendar
@@ -160,6 +161,9 @@ def case_receive(
     received.case = case
     received.recorded_at = timezone.now()
     received.save()
+    # Every contact, whatever the interface, is screened for hazards (Awaab's Law) here.
+    for screen in contact_screens():
+        screen(case=case, actor=actor)
     if rule.redirect_to:
         _close(
             case,
