@@ -29,8 +29,8 @@ Figures = Mapping[str, Figure]
 #: A column of a chart: its label and its figures.
 Columns = Sequence[tuple[str, Figures]]
 
-WIDTH = 800
-HEIGHT = 360
+WIDTH = 640
+HEIGHT = 340
 #: Colours that keep 3:1 against white and apart for most colour vision (Okabe and Ito).
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#6A3D9A")
 FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
@@ -86,7 +86,7 @@ class Chart:
     @property
     def height(self) -> int:
         if self.horizontal:
-            return max(HEIGHT, 120 + 34 * len(self.categories) * max(1, len(self.series)))
+            return max(HEIGHT, 110 + 30 * len(self.categories) * max(1, len(self.series)))
         return HEIGHT
 
 
@@ -136,9 +136,9 @@ def draw(chart: Chart) -> str:
         opacity="1",
         opacity_hover="1",
         font_family=FONT,
-        label_font_size=14,
-        major_label_font_size=14,
-        value_font_size=13,
+        label_font_size=15,
+        major_label_font_size=15,
+        value_font_size=14,
         legend_font_size=15,
         title_font_size=16,
         no_data_font_size=20,
@@ -155,7 +155,7 @@ def draw(chart: Chart) -> str:
         "height": chart.height,
         "show_legend": len(chart.series) > 1,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": min(len(chart.series), 4),
+        "legend_at_bottom_columns": len(chart.series) if len(chart.series) <= 2 else 2,
         "print_values": len(chart.categories) * len(chart.series) <= 24,
         "print_values_position": "top",
         "print_zeroes": True,
@@ -171,9 +171,13 @@ def draw(chart: Chart) -> str:
     if chart.unit == "share":
         config["range"] = (0, 100)
     plot = kind(**config)
-    plot.x_labels = chart.categories
+    # pygal draws a horizontal chart's first bar at the bottom: reversed, the first is on top.
+    order = list(range(len(chart.categories)))
+    if chart.horizontal:
+        order.reverse()
+    plot.x_labels = [chart.categories[i] for i in order]
     for series in chart.series:
-        plot.add(series.name, [_plotted(v, chart.unit) for v in series.values])
+        plot.add(series.name, [_plotted(series.values[i], chart.unit) for i in order])
     svg: str = plot.render(is_unicode=True)
     return svg
 
