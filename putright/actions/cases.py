@@ -15,8 +15,10 @@ from putright.cases.errors import CaseInputError
 from putright.cases.models import Case, ClosureReason, Eligibility, EventKind, Status
 from putright.cases.selectors import case_pack, stage_events, without_formal_response
 from putright.cases.services import (
+    ActionDue,
     Actor,
     IssueOutcome,
+    PointIn,
     case_acknowledge,
     case_add_member,
     case_add_note,
@@ -37,12 +39,12 @@ from putright.cases.services import (
     case_refuse_escalation,
     case_reopen,
     case_request_investigation,
-    case_respond,
     case_split,
     case_withdraw,
     may_answer,
 )
 from putright.domain.policy import Completion, Pack, Step
+from putright.quality.responses import response_send
 
 from . import inputs
 from .catalogue import CaseAction, Offer, Situation, staff_member
@@ -185,7 +187,13 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         "Acknowledge",
         "Acknowledge the case at its current stage",
         inputs.AcknowledgeIn,
-        lambda case, actor, p, c: case_acknowledge(case=case, actor=actor, method=p.method, **c),
+        lambda case, actor, p, c: case_acknowledge(
+            case=case,
+            actor=actor,
+            method=p.method,
+            definition=[PointIn(d.description, d.outcome_sought) for d in p.definition],
+            **c,
+        ),
         "Acknowledged.",
         offered=_offer_acknowledge,
     ),
@@ -285,14 +293,15 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
     CaseAction(
         "respond",
         "Respond",
-        "Send the response at this stage: outcome, per-issue outcomes and reasons",
+        "Send the response at this stage: the decision on each point of the complaint with "
+        "what was found, the reasons, the remedy and the actions still to do (each tracked)",
         inputs.RespondIn,
-        lambda case, actor, p, c: case_respond(
+        lambda case, actor, p, c: response_send(
             case=case,
             actor=actor,
             outcome=p.outcome,
             text=p.text,
-            issues=[IssueOutcome(i.description, i.outcome, i.reasons) for i in p.issues],
+            issues=[_answer(case, index, i) for index, i in enumerate(p.issues)],
             **c,
         ),
         "Response recorded.",
@@ -453,6 +462,26 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         warning=True,
     ),
 )
+
+
+def _answer(case: Case, index: int, issue: inputs.IssueIn) -> IssueOutcome:
+    """One answer of a response as the service takes it: each action's owner found."""
+    return IssueOutcome(
+        issue.description,
+        issue.outcome,
+        issue.reasons,
+        point=issue.point,
+        finding=issue.finding,
+        remedy=issue.remedy,
+        actions=tuple(
+            ActionDue(
+                a.text,
+                staff_member(case.organisation_id, a.owner, f"issues[{index}].actions[{n}].owner"),
+                a.due_on,
+            )
+            for n, a in enumerate(issue.actions)
+        ),
+    )
 
 
 def _named(case: Case, username: str) -> Any:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 
 from django.core.files.uploadedfile import UploadedFile
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
+from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator, model_validator
 
 OutcomeName = Literal["upheld", "partly_upheld", "not_upheld"]
 NUL = "Text cannot contain NUL (0x00) characters."
@@ -128,8 +128,25 @@ class AddMemberIn(ActionIn):
     role: Literal["panel_member", "investigating_officer", "complaint_handler", "manager"]
 
 
+class PointDefinitionIn(In):
+    """One point of the complaint as the landlord understands it (Code 5.6)."""
+
+    description: str = Field(
+        ..., min_length=1, max_length=5000, description="What the resident is unhappy about"
+    )
+    outcome_sought: str = Field(
+        "", max_length=5000, description="The outcome the resident wants on this point"
+    )
+
+
 class AcknowledgeIn(ActionIn):
     method: str = Field("", max_length=50)
+    definition: list[PointDefinitionIn] = Field(
+        [],
+        max_length=50,
+        description="The complaint as understood, point by point, each with the outcome "
+        "sought; each point is given an id (its number in the case) that a response refers to.",
+    )
 
 
 class AssignIn(ActionIn):
@@ -171,10 +188,40 @@ class ExtendIn(ActionIn):
     )
 
 
+class ResponseActionIn(In):
+    """Something still to do after the response: tracked as a remedy action to completion."""
+
+    text: str = Field(..., min_length=1, max_length=5000)
+    owner: str | None = Field(
+        None, max_length=150, description="username; whoever sends the response when omitted"
+    )
+    due_on: datetime.date | None = Field(
+        None, description="When it will be done; without a date it cannot be tracked"
+    )
+
+
 class IssueIn(In):
-    description: str = Field(..., min_length=1, max_length=5000)
+    description: str = Field(
+        "",
+        max_length=5000,
+        description="What the customer raised; may be left out when `point` names it",
+    )
     outcome: OutcomeName
     reasons: str = Field("", max_length=20000)
+    point: int | None = Field(
+        None, ge=1, le=32767, description="The id of a point of the complaint definition"
+    )
+    finding: str = Field("", max_length=20000, description="What was found")
+    remedy: str = Field(
+        "", max_length=20000, description="What is done to put it right, or why nothing is"
+    )
+    actions: list[ResponseActionIn] = Field([], max_length=20)
+
+    @model_validator(mode="after")
+    def _said_or_named(self) -> "IssueIn":
+        if self.point is None and not self.description.strip():
+            raise ValueError("Say what the customer raised, or name the point it answers.")
+        return self
 
 
 class RespondIn(ActionIn):

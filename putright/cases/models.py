@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from typing import Any
 
@@ -227,8 +228,29 @@ class CaseMember(models.Model):
         return f"{self.user} on {self.case} as {self.role}"
 
 
+class ComplaintPoint(models.Model):
+    """One point of the complaint as the landlord understood it, with the outcome the resident
+    wants (the complaint definition, Code 5.6): set out at acknowledgement, or added by a
+    response. ``number`` is the point's id within the case, the one a response refers to."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="points")
+    number = models.PositiveSmallIntegerField()
+    stage = models.CharField(max_length=60, blank=True)
+    description = models.TextField()
+    outcome_sought = models.TextField(blank=True)
+    added_at_response = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="point_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case} point {self.number}"
+
+
 class CaseIssue(models.Model):
-    """One issue a complaint raises, with its outcome at each stage it was answered."""
+    """One issue a complaint raises, with its outcome at each stage it was answered: what was
+    found, the decision and its reasons, the remedy and the actions still to do."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="issues")
     number = models.PositiveSmallIntegerField()
@@ -236,6 +258,14 @@ class CaseIssue(models.Model):
     stage = models.CharField(max_length=60, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     reasons = models.TextField(blank=True)
+    point = models.ForeignKey(
+        ComplaintPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
+    )
+    finding = models.TextField(blank=True)
+    remedy = models.TextField(blank=True)
+    #: The outstanding actions as the response states them: ``text``, ``owner`` (a name),
+    #: ``owner_id``, ``due_on`` (ISO date or None) and ``remedy_action_id`` once tracked.
+    actions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -243,6 +273,14 @@ class CaseIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} issue {self.number}"
+
+    @property
+    def outstanding(self) -> list[dict[str, Any]]:
+        """The actions with their due date as a date (None where none was given)."""
+        return [
+            {**a, "due": datetime.date.fromisoformat(a["due_on"]) if a.get("due_on") else None}
+            for a in self.actions or []
+        ]
 
 
 class LinkKind(models.TextChoices):

@@ -29,6 +29,17 @@ from .escalation import case_choose_route, case_escalate, case_refuse_escalation
 from .files import ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, case_attach, check_attachment
 from .intake import FLAGS, case_classify, case_decide_eligibility, case_receive
 from .related import case_add_member, case_link, case_split
+from .responses import (
+    ActionDue,
+    AnswerView,
+    Check,
+    Checks,
+    PointIn,
+    PointView,
+    check_response,
+    definition_in_force,
+    point_views,
+)
 from .stages import (
     case_acknowledge,
     case_assign,
@@ -47,8 +58,14 @@ __all__ = [
     "FLAGS",
     "MAX_ATTACHMENT_BYTES",
     "SYSTEM",
+    "ActionDue",
     "Actor",
+    "AnswerView",
+    "Check",
+    "Checks",
     "IssueOutcome",
+    "PointIn",
+    "PointView",
     "SweepReport",
     "case_acknowledge",
     "case_add_member",
@@ -78,8 +95,11 @@ __all__ = [
     "case_split",
     "case_withdraw",
     "check_attachment",
+    "check_response",
+    "definition_in_force",
     "lock_for_change",
     "may_answer",
+    "point_views",
     "refresh_cached_dates",
     "route_allowed",
     "sweep",

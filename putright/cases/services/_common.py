@@ -36,9 +36,16 @@ from ..selectors import case_deadlines, case_due_actions, case_events, case_pack
 
 @dataclass(frozen=True)
 class IssueOutcome:
+    """One answer of a response: the point it answers (its number; None adds a point), what
+    was found, the decision, the reasons, the remedy and the actions still to do."""
+
     description: str
     outcome: str
     reasons: str = ""
+    point: int | None = None
+    finding: str = ""
+    remedy: str = ""
+    actions: tuple[Any, ...] = ()  # ``responses.ActionDue``
 
 
 # -- the mechanics every service shares ---------------------------------------------

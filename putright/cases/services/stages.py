@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
 from putright.accounts.actors import Actor
 from putright.accounts.models import User
@@ -26,6 +27,7 @@ from ..errors import (
 from ..models import (
     Case,
     CaseIssue,
+    ComplaintPoint,
     Event,
     EventKind,
     Kind,
@@ -50,6 +52,15 @@ from ._common import (
     _save,
     _stage,
 )
+from .responses import (
+    INCOMPLETE,
+    ActionDue,
+    AnswerView,
+    PointIn,
+    check_response,
+    definition_in_force,
+    point_views,
+)
 
 # -- the steps of a stage ---------------------------------------------------------------
 
@@ -62,11 +73,23 @@ def case_acknowledge(
     expected_version: int | None = None,
     occurred_at: datetime.datetime | None = None,
     method: str = "",
+    definition: Sequence[PointIn] = (),
 ) -> Case:
-    """Acknowledge the case at its current stage (once per stage)."""
+    """Acknowledge the case at its current stage (once per stage), setting out the complaint
+    as understood, point by point, each with the outcome the resident wants (Code 5.6)."""
     case = _lock(case, expected_version)
     _require_open(case)
     _stage(case)
+    problems = {
+        f"definition[{index}].description": "Say what the resident is unhappy about."
+        for index, point in enumerate(definition)
+        if not point.description.strip()
+    }
+    if problems:
+        raise CaseInputError(
+            "Each point of the complaint needs what the resident is unhappy about.",
+            fields=problems,
+        )
     moment = _moment(occurred_at, case)
     done = next(
         (e for e in stage_events(case, case_events(case)) if e.kind == EventKind.ACKNOWLEDGED), None
@@ -75,7 +98,24 @@ def case_acknowledge(
         raise CaseStateError(
             errors.ALREADY_ACKNOWLEDGED.format(on=describe(local_date(done.occurred_at)))
         )
-    _append(case, EventKind.ACKNOWLEDGED, actor, moment, {"method": method} if method else {})
+    data: dict[str, Any] = {"method": method} if method else {}
+    if definition:
+        first = (case.points.aggregate(last=Max("number"))["last"] or 0) + 1
+        points = [
+            ComplaintPoint.objects.create(
+                case=case,
+                number=number,
+                stage=case.stage,
+                description=point.description.strip(),
+                outcome_sought=point.outcome_sought.strip(),
+            )
+            for number, point in enumerate(definition, start=first)
+        ]
+        data["definition"] = [
+            {"point": p.number, "description": p.description, "outcome_sought": p.outcome_sought}
+            for p in points
+        ]
+    _append(case, EventKind.ACKNOWLEDGED, actor, moment, data)
     _save(case)
     return case
 
@@ -409,7 +449,12 @@ def case_respond(
     expected_version: int | None = None,
     occurred_at: datetime.datetime | None = None,
 ) -> Case:
-    """Send the response at this stage with an outcome (overall and per issue) and reasons."""
+    """Send the response at this stage with an outcome (overall and per point) and reasons.
+
+    Each answer may name the point of the complaint definition it answers; one that names none
+    adds a point. A defined point without a decision stops the response (Code 6.7); a
+    complaint of one point may be answered as a whole by ``outcome`` and ``text``.
+    """
     case = _lock(case, expected_version)
     _require_open(case)
     _pack, stage = _stage(case)
@@ -432,29 +477,122 @@ def case_respond(
         )
     if actor.user is not None:
         _check_different_responder(case, actor.user, events)
+    defined = definition_in_force(case)
+    points = {p.number: p for p in case.points.all()}
+    _check_answers(issues, points, local_date(moment))
+    checks = check_response(
+        points=point_views(defined),
+        answers=[_answer_view(issue) for issue in issues],
+        outcome=outcome,
+        text=text,
+        level=stage.level,
+    )
+    if checks.blocking:
+        raise CaseInputError(
+            INCOMPLETE + " " + " ".join(f"{c.message} ({c.citation})" for c in checks.blocking),
+            fields={
+                f"definition.point_{c.point}": f"{c.message} ({c.citation})"
+                for c in checks.blocking
+            },
+        )
+    if len(defined) == 1 and not issues:
+        only = defined[0]
+        issues = [IssueOutcome(only.description, outcome, text, point=only.number)]
     numbered = []
+    answered: list[int] = []
     first = case.issues.count() + 1
+    next_point = max(points, default=0) + 1
     for number, issue in enumerate(issues, start=first):
+        point = points.get(issue.point) if issue.point is not None else None
+        if point is None:
+            point = ComplaintPoint.objects.create(
+                case=case,
+                number=next_point,
+                stage=case.stage,
+                description=issue.description.strip(),
+                added_at_response=True,
+            )
+            next_point += 1
         CaseIssue.objects.create(
             case=case,
             number=number,
-            description=issue.description,
+            description=issue.description.strip() or point.description,
             stage=case.stage,
             outcome=issue.outcome,
             reasons=issue.reasons,
+            point=point,
+            finding=issue.finding,
+            remedy=issue.remedy,
+            actions=[_action_record(action, actor) for action in issue.actions],
         )
         numbered.append({"issue": number, "outcome": issue.outcome})
-    _append(
-        case,
-        EventKind.RESPONDED,
-        actor,
-        moment,
-        {"outcome": outcome, "text": text, "issues": numbered, "final": stage.final},
-    )
+        answered.append(point.number)
+    data: dict[str, Any] = {
+        "outcome": outcome,
+        "text": text,
+        "issues": numbered,
+        "final": stage.final,
+    }
+    if answered:
+        data["points"] = answered  # the point each issue answers, in the order of "issues"
+    _append(case, EventKind.RESPONDED, actor, moment, data)
     if stage.escalation is not None:
         case.status = Status.AWAITING_ESCALATION
     _save(case, "status")
     return case
+
+
+def _check_answers(
+    issues: Sequence[IssueOutcome], points: dict[int, ComplaintPoint], day: datetime.date
+) -> None:
+    """Each answer names a point the case has, once; each action says what is to be done and,
+    where it has a date, not one before the response."""
+    problems: dict[str, str] = {}
+    seen: set[int] = set()
+    for index, issue in enumerate(issues):
+        if issue.point is not None:
+            if issue.point not in points:
+                known = ", ".join(str(n) for n in sorted(points)) or "none yet"
+                problems[f"issues[{index}].point"] = (
+                    f"The complaint has no point {issue.point} (its points: {known})."
+                )
+            elif issue.point in seen:
+                problems[f"issues[{index}].point"] = f"Point {issue.point} is answered twice."
+            seen.add(issue.point)
+        elif not issue.description.strip():
+            problems[f"issues[{index}].description"] = "Say what the customer raised."
+        for place, action in enumerate(issue.actions):
+            where = f"issues[{index}].actions[{place}]"
+            if not action.text.strip():
+                problems[f"{where}.text"] = "Say what will be done."
+            if action.due_on is not None and action.due_on < day:
+                problems[f"{where}.due_on"] = (
+                    f"Give a date from {describe(day)}, the day of the response."
+                )
+    if problems:
+        raise CaseInputError("The response is incomplete.", fields=problems)
+
+
+def _answer_view(issue: IssueOutcome) -> AnswerView:
+    return AnswerView(
+        point=issue.point,
+        description=issue.description,
+        outcome=issue.outcome,
+        reasons=issue.reasons,
+        finding=issue.finding,
+        remedy=issue.remedy,
+        actions=tuple(issue.actions),
+    )
+
+
+def _action_record(action: ActionDue, actor: Actor) -> dict[str, Any]:
+    owner = action.owner if action.owner is not None else actor.user
+    return {
+        "text": action.text.strip(),
+        "owner": str(owner) if owner is not None else "",
+        "owner_id": getattr(owner, "pk", None),
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+    }
 
 
 @transaction.atomic
