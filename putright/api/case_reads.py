@@ -30,12 +30,15 @@ from django.db.models.expressions import Col
 from django.utils import timezone
 
 from putright.accounts.models import User
-from putright.cases.models import Case, CaseIssue, CaseLink, Event
+from putright.cases.models import Case, CaseIssue, CaseLink, ComplaintPoint, Event
 from putright.organisations.models import Organisation
 from putright.people.models import Person
 
 #: The user columns an answer shows (``str(user)``); a password hash is never read here.
 USER_NAME_FIELDS = ("id", "username", "first_name", "last_name", "display_name")
+ISSUE_FIELDS = ("number", "description", "stage", "outcome", "reasons")
+#: An issue as the answer gives it: the decision on a point and the parts of the response.
+ISSUE_ANSWER = (*ISSUE_FIELDS, "point", "finding", "remedy", "actions")
 EVENT_FIELDS = (
     "id",
     "sequence",
@@ -105,7 +108,7 @@ class CaseRead:
             Event.case.field.set_cached_value(event, case)
             events.append(event)
         issues = [
-            {key: item[key] for key in ("number", "description", "stage", "outcome", "reasons")}
+            {key: item[key] for key in ISSUE_ANSWER}
             for item in sorted(json.loads(issues_json or "[]"), key=lambda i: i["number"])
         ]
         links = [
@@ -240,13 +243,19 @@ def _query(alias: str) -> _Query:
         f"{table(User)} u WHERE u.{column(User, 'id')} IN (SELECT e.{column(Event, 'actor')} "
         f"FROM {table(Event)} e WHERE e.{column(Event, 'case')} = c.id)",
     )
+    issue_columns = {
+        name: f"x.{column(CaseIssue, name)}"
+        for name in (*ISSUE_FIELDS, "id", "finding", "remedy", "actions")
+    }
+    if not postgres:
+        issue_columns["actions"] = f"json({issue_columns['actions']})"
+    # The point an issue answers, by its number in the case (the id a response refers to).
+    issue_columns["point"] = (
+        f"(SELECT pt.{column(ComplaintPoint, 'number')} FROM {table(ComplaintPoint)} pt "
+        f"WHERE pt.{column(ComplaintPoint, 'id')} = x.{column(CaseIssue, 'point')})"
+    )
     issues = aggregate(
-        as_json(
-            {
-                name: f"x.{column(CaseIssue, name)}"
-                for name in ("id", "number", "description", "stage", "outcome", "reasons")
-            }
-        ),
+        as_json(issue_columns),
         f"{table(CaseIssue)} x WHERE x.{column(CaseIssue, 'case')} = c.id",
     )
     from_case, to_case = column(CaseLink, "from_case"), column(CaseLink, "to_case")
