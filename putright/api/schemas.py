@@ -74,6 +74,9 @@ from putright.actions.inputs import (
     OutcomeName as OutcomeName,
 )
 from putright.actions.inputs import (
+    PointDefinitionIn as PointDefinitionIn,
+)
+from putright.actions.inputs import (
     RecordInvestigationIn as RecordInvestigationIn,
 )
 from putright.actions.inputs import (
@@ -87,6 +90,9 @@ from putright.actions.inputs import (
 )
 from putright.actions.inputs import (
     RespondIn as RespondIn,
+)
+from putright.actions.inputs import (
+    ResponseActionIn as ResponseActionIn,
 )
 from putright.actions.inputs import (
     SplitIn as SplitIn,
@@ -222,12 +228,66 @@ class EventOut(Schema):
     data: dict[str, object]
 
 
+class ResponseActionOut(Schema):
+    text: str
+    owner: str | None = None
+    due_on: datetime.date | None = None
+    remedy_action: int | None = Field(
+        None, description="The remedy action that tracks it (none without a date)"
+    )
+
+
 class IssueOut(Schema):
     number: int
     description: str
     stage: str
     outcome: str
     reasons: str
+    point: int | None = Field(None, description="The point of the complaint definition answered")
+    finding: str = ""
+    remedy: str = ""
+    actions: list[ResponseActionOut] = []
+
+
+class PointOut(Schema):
+    point: int = Field(..., description="The point's id: a response's issues refer to it")
+    stage: str
+    description: str
+    outcome_sought: str = ""
+
+
+class HazardDeadlineOut(Schema):
+    step: str
+    label: str
+    due: datetime.datetime | datetime.date = Field(
+        ..., description="A date; a time for a clock in hours (an emergency hazard)"
+    )
+    state: str = Field(..., description="open, overdue, done or done_late")
+    owner: str | None = None
+    explanation: str
+    rule: str
+    source: str
+    start: datetime.date
+    completed_at: datetime.datetime | None = None
+
+
+class HazardOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    severity: Literal["emergency", "significant"]
+    status: Literal["suspected", "confirmed", "dismissed", "made_safe", "resolved"]
+    origin: str = Field(..., description="screen, flag (health and safety) or hand")
+    triggers: list[str] = Field(..., description="The words in the contact that raised it")
+    signs: list[str] = Field(..., description="Signs of vulnerability or safeguarding found")
+    statutory: bool = Field(..., description="Whether Awaab's Law's clocks run on it")
+    coverage: str = Field(..., description="Why the statutory clocks run, or why not")
+    aware_at: datetime.datetime
+    owner: str | None = None
+    team: str = ""
+    alternative_accommodation: str = ""
+    version: int
+    deadlines: list[HazardDeadlineOut]
 
 
 class LinkOut(Schema):
@@ -269,7 +329,9 @@ class CaseOut(CaseSummaryOut):
     flags: list[str]
     customer: PersonOut | None = None
     deadlines: list[DeadlineOut]
+    hazards: list[HazardOut] = []
     events: list[EventOut]
+    definition: list[PointOut] = []
     issues: list[IssueOut]
     links: list[LinkOut]
 

@@ -77,8 +77,12 @@ def case_detail(
                 "stage": i.stage,
                 "outcome": i.outcome,
                 "reasons": i.reasons,
+                "point": i.point.number if i.point else None,
+                "finding": i.finding,
+                "remedy": i.remedy,
+                "actions": i.actions,
             }
-            for i in case.issues.all()
+            for i in case.issues.select_related("point")
         ]
     if links is None:
         links = _links(case)
@@ -114,9 +118,33 @@ def case_detail(
             }
             for e in events
         ],
-        "issues": issues,
+        "definition": _definition(events),
+        "issues": [{**i, "actions": _actions(i.get("actions"))} for i in issues],
         "links": links,
     }
+
+
+def _definition(events: list[Event]) -> list[dict[str, Any]]:
+    """The complaint definition as set out at each acknowledgement (Code 5.6)."""
+    return [
+        {**point, "stage": e.stage}
+        for e in events
+        if e.kind == "acknowledged"
+        for point in (e.data or {}).get("definition", [])
+    ]
+
+
+def _actions(actions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """An issue's outstanding actions as the answer gives them."""
+    return [
+        {
+            "text": a.get("text", ""),
+            "owner": a.get("owner") or None,
+            "due_on": a.get("due_on"),
+            "remedy_action": a.get("remedy_action_id"),
+        }
+        for a in actions or []
+    ]
 
 
 def _links(case: Case) -> list[dict[str, Any]]:
