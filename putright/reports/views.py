@@ -613,6 +613,7 @@ def document(request: HttpRequest, document: str) -> HttpResponse:
         "start": params.start,
         "end": params.end,
         "pdf_url": reverse("reports:document-pdf", args=[document]) + "?" + params.query(),
+        "period_reason": params.period_reason,
         "compliance_choices": list(Compliance.choices),
         **document_context(document, params),
     }
