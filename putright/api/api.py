@@ -180,13 +180,18 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _register() -> None:
-    from . import cases, people, reference, remedies, reports
+    from . import cases, learning, ombudsman, people, reference, remedies, reports
 
     api.add_router("/", reference.router)
     api.add_router("/", cases.router)
     api.add_router("/", remedies.router)
     api.add_router("/", reports.router)
     api.add_router("/", people.router)
+    from . import hazards  # Awaab's Law: a case's hazards
+
+    api.add_router("/", hazards.router)
+    api.add_router("/", learning.router)
+    api.add_router("/", ombudsman.router)
 
 
 _register()
