@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import follow, make
+from .views import follow, learning, make
 
 app_name = "portal"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("follow/case/message/", follow.follow_message, name="follow-message"),
     path("follow/stop/", follow.follow_stop, name="follow-stop"),
     path("<slug:slug>/", make.start, name="start"),
+    path("<slug:slug>/what-we-changed/", learning.changed, name="learning"),
     path("<slug:slug>/make/check/", make.check, name="check"),
     path("<slug:slug>/make/sent/", make.done, name="done"),
     path("<slug:slug>/make/<slug:step_slug>/", make.step, name="step"),
