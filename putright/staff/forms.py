@@ -13,8 +13,17 @@ from putright.accounts.models import Role, User
 from putright.actions.cases import milestones
 from putright.cases.models import Case, ClosureReason, EventKind, Outcome
 from putright.cases.selectors import case_deadlines, stage_events
-from putright.cases.services import route_allowed
+from putright.cases.services import (
+    ActionDue,
+    AnswerView,
+    Checks,
+    check_response,
+    definition_in_force,
+    point_views,
+    route_allowed,
+)
 from putright.domain.policy import Pack
+from putright.quality.readability import ReadingEase, reading_ease
 
 OUTCOME_CHOICES = [(o.value, o.label) for o in Outcome]
 #: The most points of a complaint one response answers in the form.
@@ -83,12 +92,87 @@ def _staff_choices(case: Case, action: str | None = None) -> list[tuple[str, str
     return [("", "Choose a person")] + [(u.username, str(u)) for u in ordered]
 
 
+def _point_count(form: ActionForm, start: int) -> int:
+    """How many points the form shows: as posted (or carried by "Add another point")."""
+    given = form.data.get("points") if form.is_bound else form.initial.get("points", start)
+    try:
+        count = int(str(given))
+    except (TypeError, ValueError):
+        count = start
+    return max(0, min(count, MAX_POINTS))
+
+
 class AcknowledgeForm(ActionForm):
+    """How it was acknowledged, and the complaint as understood, point by point, each with the
+    outcome the resident wants (Code 5.6). "Add another point" shows one more without saving."""
+
     method = forms.ChoiceField(
         label="How was it acknowledged?",
         choices=[("letter", "Letter"), ("email", "E-mail"), ("phone", "Phone call")],
         widget=forms.RadioSelect,
     )
+    points = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_POINTS
+    )
+    adds_points = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.point_count = _point_count(self, 1)
+        self.fields["points"].initial = self.point_count
+        self.point_fields: list[list[str]] = []
+        said = self.case.summary
+        wanted = self.case.desired_outcome
+        for n in range(1, self.point_count + 1):
+            names = [f"point_{n}_description", f"point_{n}_outcome_sought"]
+            self.fields[names[0]] = forms.CharField(
+                label="What the resident is unhappy about",
+                required=False,
+                max_length=5000,
+                help_text=f"They told us: {said}" if n == 1 and said else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[names[1]] = forms.CharField(
+                label="The outcome they want",
+                required=False,
+                max_length=5000,
+                help_text=f"They asked for: {wanted}" if n == 1 and wanted else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.point_fields.append(names)
+        self.order_fields(
+            ["method", *[n for names in self.point_fields for n in names], "occurred_at"]
+        )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            ("", [self["method"]]),
+            *[
+                (f"Point {n} of the complaint", [self[name] for name in names])
+                for n, names in enumerate(self.point_fields, start=1)
+            ],
+            ("", [self["occurred_at"]]),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for description, sought in self.point_fields:
+            if data.get(sought, "").strip() and not data.get(description, "").strip():
+                self.add_error(description, "Say what the resident is unhappy about.")
+        return data
+
+    def to_input(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "method": data["method"],
+            "definition": [
+                {"description": data[d].strip(), "outcome_sought": data.get(o, "").strip()}
+                for d, o in self.point_fields
+                if data.get(d, "").strip()
+            ],
+            "version": data["version"],
+            "occurred_at": data.get("occurred_at"),
+        }
 
 
 class AssignForm(ActionForm):
@@ -235,76 +319,133 @@ class ExtendForm(ActionForm):
         return data
 
 
-class RespondForm(ActionForm):
-    """The decision overall and on each point of the complaint, each with its reasons.
+#: The parts of a point's answer, in the order the page asks for them.
+ANSWER_PARTS = ("finding", "outcome", "reasons", "remedy", "action", "action_owner", "action_due")
 
-    Starts with one point; "Add another point" shows one more without saving.
+
+class RespondForm(ActionForm):
+    """The decision overall and on each point of the complaint: what was found, the decision,
+    its reasons, what puts it right, and anything still to do with its owner and date.
+
+    The points set out at acknowledgement come first, each named; points answered at an
+    earlier stage are offered again; "Add another point" shows one more without saving.
+    Before sending, the page lists what the Code asks that the response still lacks
+    (``checks``) and how easy it is to read (``reading``).
     """
 
     outcome = forms.ChoiceField(
         label="What is the decision overall?", choices=OUTCOME_CHOICES, widget=forms.RadioSelect
     )
     text = forms.CharField(
-        label="Reasons for the decision",
-        help_text="Address every point raised, with the policy, law or good practice it rests on.",
+        label="Your words to the resident",
+        help_text="The letter gives the complaint as you understood it, your decision on each "
+        "point and how to take it further; say here, in your own words, what you want the "
+        "resident to know.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     points = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_POINTS
     )
     adds_points = True
+    checks_template = "staff/includes/response_checks.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # At a later stage, the points answered before are answered again: shown to start with.
+        self.defined = definition_in_force(self.case)
+        # At a later stage with no definition of its own, the points answered before are
+        # answered again: shown to start with.
         earlier = (
             []
-            if self.is_bound or "points" in self.initial
+            if self.defined or self.is_bound or "points" in self.initial
             else list(
                 self.case.issues.exclude(stage=self.case.stage)
                 .order_by("number")
                 .values_list("description", flat=True)
             )
         )
-        given = self.data.get("points") if self.is_bound else self.initial.get("points", 1)
-        try:
-            count = len(earlier) if earlier else int(str(given))
-        except (TypeError, ValueError):
-            count = 1
-        self.point_count = max(0, min(count, MAX_POINTS))
+        start = len(self.defined) or len(earlier) or 1
+        self.point_count = max(_point_count(self, start), len(self.defined))
         self.fields["points"].initial = self.point_count
-        self.point_fields: list[list[str]] = []
+        self.point_fields: list[dict[str, str]] = []
+        owners = _staff_choices(self.case, "remedy")
         for n in range(1, self.point_count + 1):
-            names = [f"point_{n}_description", f"point_{n}_outcome", f"point_{n}_reasons"]
-            self.fields[names[0]] = forms.CharField(
-                label="What the customer raised",
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+            defined = self.defined[n - 1] if n <= len(self.defined) else None
+            names = {part: f"point_{n}_{part}" for part in ("description", *ANSWER_PARTS)}
+            if defined is None:
+                self.fields[names["description"]] = forms.CharField(
+                    label="What the customer raised",
+                    required=False,
+                    max_length=5000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                if n - len(self.defined) <= len(earlier):
+                    self.fields[names["description"]].initial = earlier[n - 1]
+            else:
+                del names["description"]
+            sought = (
+                f"They want: {defined.outcome_sought}" if defined and defined.outcome_sought else ""
             )
-            self.fields[names[1]] = forms.ChoiceField(
+            self.fields[names["finding"]] = forms.CharField(
+                label="What you found",
+                required=False,
+                help_text=sought,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[names["outcome"]] = forms.ChoiceField(
                 label="Decision on this point",
                 choices=OUTCOME_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
             )
-            self.fields[names[2]] = forms.CharField(
+            self.fields[names["reasons"]] = forms.CharField(
                 label="Reasons on this point",
                 required=False,
+                help_text="The policy, law or good practice the decision rests on.",
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+            self.fields[names["remedy"]] = forms.CharField(
+                label="What puts it right",
+                required=False,
+                help_text="The remedy, or why none is needed.",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[names["action"]] = forms.CharField(
+                label="Anything still to do (optional)",
+                required=False,
+                max_length=5000,
+                help_text="Tracked as an action until it is done.",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[names["action_owner"]] = forms.ChoiceField(
+                label="Who will do it", required=False, choices=owners
+            )
+            self.fields[names["action_due"]] = forms.DateField(
+                label="When it will be done",
+                required=False,
+                help_text="For example, 2026-04-30",
+                input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
+                widget=forms.TextInput(attrs={"data-width": "10", "autocomplete": "off"}),
+            )
             self.point_fields.append(names)
-            if n <= len(earlier):
-                self.fields[names[0]].initial = earlier[n - 1]
         self.order_fields(
-            ["outcome", "text", *[n for names in self.point_fields for n in names], "occurred_at"]
+            [
+                "outcome",
+                "text",
+                *[n for names in self.point_fields for n in names.values()],
+                "occurred_at",
+            ]
         )
+
+    def _legend(self, n: int) -> str:
+        if n <= len(self.defined):
+            return f"Point {n}: {self.defined[n - 1].description}"
+        return f"Point {n} of the complaint"
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
             ("", [self["outcome"], self["text"]]),
             *[
-                (f"Point {n} of the complaint", [self[name] for name in names])
+                (self._legend(n), [self[name] for name in names.values()])
                 for n, names in enumerate(self.point_fields, start=1)
             ],
             ("", [self["occurred_at"]]),
@@ -312,31 +453,119 @@ class RespondForm(ActionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for description, outcome, _reasons in self.point_fields:
-            if data.get(description, "").strip() and not data.get(outcome):
-                self.add_error(outcome, "Choose the decision on this point.")
-            if data.get(outcome) and not data.get(description, "").strip():
-                self.add_error(description, "Say what the customer raised.")
+        code = "(Code 6.18)" if self.pack.stage(self.case.stage).level >= 2 else "(Code 6.7)"
+        for n, names in enumerate(self.point_fields, start=1):
+            defined = n <= len(self.defined)
+            described = defined or data.get(names.get("description", ""), "").strip()
+            answered = any(
+                str(data.get(names[p]) or "").strip() for p in ("finding", "reasons", "remedy")
+            )
+            if defined and not data.get(names["outcome"]):
+                self.add_error(
+                    names["outcome"], f"Choose the decision on this point: every point {code}."
+                )
+            elif described and not data.get(names["outcome"]):
+                self.add_error(names["outcome"], "Choose the decision on this point.")
+            if (data.get(names["outcome"]) or answered) and not described:
+                self.add_error(names["description"], "Say what the customer raised.")
+            due = data.get(names["action_due"])
+            if due is not None and due < timezone.localdate():
+                self.add_error(names["action_due"], "Give a date from today.")
+            if (data.get(names["action_owner"]) or data.get(names["action_due"])) and not data.get(
+                names["action"], ""
+            ).strip():
+                self.add_error(names["action"], "Say what is still to do.")
         return data
+
+    def _answers(self, data: Any) -> list[dict[str, Any]]:
+        """Each point answered, as the action takes it (from cleaned or typed answers)."""
+        answers = []
+        for n, names in enumerate(self.point_fields, start=1):
+            defined = self.defined[n - 1] if n <= len(self.defined) else None
+            description = str(data.get(names.get("description", ""), "") or "").strip()
+            if defined is None and not description:
+                continue
+            action = str(data.get(names["action"]) or "").strip()
+            due = data.get(names["action_due"]) or None
+            answer: dict[str, Any] = {
+                "description": description,
+                "outcome": data.get(names["outcome"]) or "",
+                "reasons": str(data.get(names["reasons"]) or ""),
+                "finding": str(data.get(names["finding"]) or ""),
+                "remedy": str(data.get(names["remedy"]) or ""),
+                "actions": (
+                    [
+                        {
+                            "text": action,
+                            "owner": data.get(names["action_owner"]) or None,
+                            "due_on": due,
+                        }
+                    ]
+                    if action
+                    else []
+                ),
+            }
+            if defined is not None:
+                answer["point"] = defined.number
+            answers.append(answer)
+        return answers
 
     def to_input(self) -> dict[str, Any]:
         data = self.cleaned_data
-        issues = [
-            {
-                "description": data[description].strip(),
-                "outcome": data[outcome],
-                "reasons": data.get(reasons, ""),
-            }
-            for description, outcome, reasons in self.point_fields
-            if data.get(description, "").strip()
-        ]
         return {
             "outcome": data["outcome"],
             "text": data["text"],
-            "issues": issues,
+            "issues": self._answers(data),
             "version": data["version"],
             "occurred_at": data.get("occurred_at"),
         }
+
+    def _typed(self) -> dict[str, Any]:
+        """What the handler has typed so far (cleaned where it is valid)."""
+        typed: dict[str, Any] = dict(self.initial)
+        if self.is_bound:
+            typed.update(self.data.dict() if hasattr(self.data, "dict") else dict(self.data))
+            typed.update(getattr(self, "cleaned_data", {}) or {})
+        return typed
+
+    def checks(self) -> Checks:
+        """What the Code asks that the response, as typed so far, still lacks."""
+        typed = self._typed()
+        answers = []
+        for answer in self._answers(typed):
+            due = answer["actions"][0]["due_on"] if answer["actions"] else None
+            if isinstance(due, str):
+                try:
+                    due = datetime.date.fromisoformat(due)
+                except ValueError:
+                    due = None
+            answers.append(
+                AnswerView(
+                    point=answer.get("point"),
+                    description=answer["description"],
+                    outcome=answer["outcome"],
+                    reasons=answer["reasons"],
+                    finding=answer["finding"],
+                    remedy=answer["remedy"],
+                    actions=tuple(ActionDue(a["text"], None, due) for a in answer["actions"]),
+                )
+            )
+        return check_response(
+            points=point_views(self.defined),
+            answers=answers,
+            outcome=str(typed.get("outcome") or ""),
+            text=str(typed.get("text") or ""),
+            level=self.pack.stage(self.case.stage).level,
+            desired_outcome=self.case.desired_outcome,
+        )
+
+    def reading(self) -> ReadingEase | None:
+        """How easy the handler's words are to read (advice)."""
+        typed = self._typed()
+        words = [str(typed.get("text") or "")]
+        for answer in self._answers(typed):
+            words += [answer["finding"], answer["reasons"], answer["remedy"]]
+        return reading_ease(words)
 
 
 class EscalateForm(ActionForm):

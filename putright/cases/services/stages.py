@@ -570,7 +570,9 @@ def _check_answers(
                     f"Give a date from {describe(day)}, the day of the response."
                 )
     if problems:
-        raise CaseInputError("The response is incomplete.", fields=problems)
+        raise CaseInputError(
+            "The response is incomplete: " + " ".join(problems.values()), fields=problems
+        )
 
 
 def _answer_view(issue: IssueOutcome) -> AnswerView:
