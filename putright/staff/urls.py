@@ -5,7 +5,7 @@ from django.urls import path
 from putright.actions.people import PERSON_ACTIONS
 from putright.actions.remedies import REMEDY_ACTIONS
 
-from .views import auth, cases, contacts, letters, organisations, queues
+from .views import auth, cases, contacts, letters, organisations, queues, responses
 from .views import learning as learning_views
 from .views import people as people_views
 from .views import remedies as remedy_views
@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     # Learning from complaints: lessons on a case, the action plan and its reviews.
     *learning_views.urlpatterns,
+    path("cases/<str:reference>/respond/check/", responses.respond_check, name="respond-check"),
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("approvals/", remedy_views.approvals, name="approvals"),
     path(
