@@ -173,6 +173,8 @@ def _demo_case(
     staff = {roles[0]: user for user, roles in users if roles}
     handler = staff.get("complaint_handler")
     manager = staff.get("complaints_manager")
+    investigator = staff.get("investigating_officer")
+    panel = staff.get("panel_member")
     summary = rng.choice(config["summaries"])
     name = rng.choice(people["names"])
     customer = Person.objects.create(
@@ -231,7 +233,11 @@ def _demo_case(
         lambda at: case_assign(case=case, actor=Actor(manager), handler=handler, occurred_at=at),
         lambda at: case_acknowledge(case=case, actor=Actor(handler), occurred_at=at),
         lambda at: case_request_investigation(
-            case=case, actor=Actor(handler), team="Repairs team", occurred_at=at
+            case=case,
+            actor=Actor(handler),
+            team="Repairs team",
+            investigator=investigator,
+            occurred_at=at,
         ),
         lambda at: case_respond(
             case=case,
@@ -241,7 +247,7 @@ def _demo_case(
             occurred_at=at,
         ),
         # Recorded by the manager, whose decision it is to accept a request made late.
-        lambda at: _escalate(case, manager, at),
+        lambda at: _escalate(case, manager, at, panel=panel),
         lambda at: case_acknowledge(case=case, actor=Actor(manager), occurred_at=at),
         lambda at: case_close(case=case, actor=Actor(manager), reason="resolved", occurred_at=at),
     ]
@@ -257,7 +263,11 @@ def _demo_case(
     return case
 
 
-def _escalate(case: Case, manager: User | None, at: datetime.datetime) -> Case:
+def _escalate(
+    case: Case, manager: User | None, at: datetime.datetime, *, panel: User | None = None
+) -> Case:
+    """Escalate as the customer asked; a stage the policy gives to a panel goes to the panel
+    member, who then sees the case in their work."""
     pack = get_pack(case.policy_pack)
     stage = pack.stage(case.stage)
     route = ""
@@ -273,7 +283,7 @@ def _escalate(case: Case, manager: User | None, at: datetime.datetime) -> Case:
             ),
             "",
         )
-    return case_escalate(
+    case = case_escalate(
         case=case,
         actor=Actor(manager),
         route=route,
@@ -282,6 +292,11 @@ def _escalate(case: Case, manager: User | None, at: datetime.datetime) -> Case:
         late_reason="Accepted for the demonstration",
         occurred_at=at,
     )
+    handled_by = pack.stage(case.stage).handled_by
+    roles = {role.id: role for role in pack.roles}
+    if panel is not None and handled_by in roles and "panel_member" in roles[handled_by].acts_as:
+        case = case_assign(case=case, actor=Actor(manager), handler=panel, occurred_at=at)
+    return case
 
 
 def _pick(choices: tuple[str, ...], preferred: str, rng: random.Random) -> str:
