@@ -7,6 +7,7 @@ from putright.actions.remedies import REMEDY_ACTIONS
 
 from .views import auth, cases, contacts, letters, organisations, queues, responses
 from .views import learning as learning_views
+from .views import ombudsman as ombudsman_views
 from .views import people as people_views
 from .views import remedies as remedy_views
 
@@ -47,6 +48,8 @@ urlpatterns = [
         people_views.person_letter,
         name="person-letter",
     ),
+    # Ombudsman casework: each action's page at its API path (putright/actions/ombudsman.py).
+    *ombudsman_views.urlpatterns,
     # Learning from complaints: lessons on a case, the action plan and its reviews.
     *learning_views.urlpatterns,
     path("cases/<str:reference>/respond/check/", responses.respond_check, name="respond-check"),
