@@ -201,3 +201,25 @@ def test_the_demo_data_names_no_role_putright_does_not_know():
     for user in config["users"]:
         assert user["email"]
         assert set(user["roles"]) <= known
+
+
+@pytest.mark.django_db
+def test_a_request_for_another_host_gets_the_products_own_page(client):
+    answer = client.get("/", HTTP_HOST="elsewhere.example")
+    assert answer.status_code == 400
+    assert "Sorry, there is a problem with this request" in answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_refusal_no_page_explains_gets_the_products_own_page():
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    answer = permission_denied(request, PermissionDenied())
+    assert answer.status_code == 403
+    page = answer.content.decode()
+    assert "You cannot do this" in page
+    assert "govuk-frontend.min.css" in page
