@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -31,8 +32,10 @@ from django.utils import timezone
 
 from putright.accounts.models import User
 from putright.cases.models import Case, CaseIssue, CaseLink, ComplaintPoint, Event
+from putright.hazards.models import Hazard
 from putright.organisations.models import Organisation
 from putright.people.models import Person
+from putright.timeline.models import Clock
 
 #: The user columns an answer shows (``str(user)``); a password hash is never read here.
 USER_NAME_FIELDS = ("id", "username", "first_name", "last_name", "display_name")
@@ -70,7 +73,7 @@ class CaseRead:
         customer_organisation_slug = values[next(parts).start]
         handler = _instance(User, alias, values, next(parts))
         investigator = _instance(User, alias, values, next(parts))
-        events_json, actors_json, issues_json, links_out_json, links_in_json = self._aggregates
+        events_json, actors_json, issues_json, links_out_json, links_in_json = self._aggregates[:5]
 
         assert organisation is not None
         case.organisation = organisation
@@ -116,7 +119,15 @@ class CaseRead:
             for items in (links_out_json, links_in_json)
             for item in sorted(json.loads(items or "[]"), key=lambda link: link["id"])
         ]
-        return CaseContents(case=case, events=events, issues=issues, links=links)
+        hazards, hazard_clocks = _hazards(alias, case, *self._aggregates[5:8])
+        return CaseContents(
+            case=case,
+            events=events,
+            issues=issues,
+            links=links,
+            hazards=hazards,
+            hazard_clocks=hazard_clocks,
+        )
 
     def linked_references(self) -> set[str]:
         """The references of the cases linked to this one, either way."""
@@ -133,6 +144,77 @@ class CaseContents:
     events: list[Event]
     issues: list[dict[str, Any]]
     links: list[dict[str, Any]]
+    hazards: list[Hazard] = dataclass_field(default_factory=list)
+    hazard_clocks: list[Clock] = dataclass_field(default_factory=list)
+
+
+#: The hazard and clock columns a case answer's ``hazards`` are made of.
+HAZARD_FIELDS = (
+    "id", "organisation_id", "case_id", "kind", "severity", "status", "origin", "triggers",
+    "signs", "description", "pack", "pack_version", "phase", "statutory", "coverage",
+    "aware_at", "owner_id", "team", "confirmed_at", "dismissed_at", "dismissed_reason",
+    "investigated_at", "findings", "summary_sent_at", "made_safe_at", "works_started_at",
+    "resolved_at", "created_at", "version",
+)  # fmt: skip
+CLOCK_FIELDS = (
+    "id", "organisation_id", "record_type", "record_id", "step", "label", "owner_id", "team",
+    "unit", "amount", "started_at", "counted_from", "receipt", "due_on", "due_at",
+    "completed_at", "chased_at", "source",
+)  # fmt: skip
+_MOMENTS = frozenset(
+    {
+        "aware_at", "confirmed_at", "dismissed_at", "investigated_at", "summary_sent_at",
+        "made_safe_at", "works_started_at", "resolved_at", "created_at", "started_at",
+        "due_at", "completed_at", "chased_at",
+    }
+)  # fmt: skip
+
+
+# ``from_db`` takes a model's values in the order of its fields.
+_HAZARD_ORDER = [f.attname for f in Hazard._meta.concrete_fields if f.attname in HAZARD_FIELDS]
+_CLOCK_ORDER = [f.attname for f in Clock._meta.concrete_fields if f.attname in CLOCK_FIELDS]
+
+
+def _value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _MOMENTS:
+        return _moment(value)
+    if name in ("statutory", "receipt"):
+        return bool(value)
+    if name == "due_on":
+        return datetime.date.fromisoformat(value)
+    if name in ("triggers", "signs") and isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+def _hazards(
+    alias: str,
+    case: Case,
+    hazards_json: str | None,
+    clocks_json: str | None,
+    owners_json: str | None,
+) -> tuple[list[Hazard], list[Clock]]:
+    """The case's hazards and their clocks, with their owners, from the same row."""
+    owners = {
+        pk: User.from_db(alias, list(USER_NAME_FIELDS), [pk, *names])
+        for pk, *names in json.loads(owners_json or "[]")
+    }
+    hazards = []
+    for item in sorted(json.loads(hazards_json or "[]"), key=lambda h: (h["aware_at"], h["id"])):
+        hazard = Hazard.from_db(alias, _HAZARD_ORDER, [_value(n, item[n]) for n in _HAZARD_ORDER])
+        Hazard.organisation.field.set_cached_value(hazard, case.organisation)
+        Hazard.case.field.set_cached_value(hazard, case)
+        Hazard.owner.field.set_cached_value(hazard, owners.get(item["owner_id"]))
+        hazards.append(hazard)
+    clocks = []
+    for item in sorted(json.loads(clocks_json or "[]"), key=lambda k: (k["started_at"], k["id"])):
+        clock = Clock.from_db(alias, _CLOCK_ORDER, [_value(n, item[n]) for n in _CLOCK_ORDER])
+        Clock.organisation.field.set_cached_value(clock, case.organisation)
+        Clock.owner.field.set_cached_value(clock, owners.get(item["owner_id"]))
+        clocks.append(clock)
+    return hazards, clocks
 
 
 def read_case(reference: str) -> CaseRead | None:
@@ -270,9 +352,24 @@ def _query(alias: str) -> _Query:
         f"{table(CaseLink)} l INNER JOIN {table(Case)} other ON other.id = l.{from_case} "
         f"WHERE l.{to_case} = c.id",
     )
+    hz = {name: f"hz.{q(name)}" for name in HAZARD_FIELDS}
+    kc = {name: f"k.{q(name)}" for name in CLOCK_FIELDS}
+    if not postgres:
+        hz["triggers"], hz["signs"] = f"json({hz['triggers']})", f"json({hz['signs']})"
+    of_case = f"SELECT hz.{q('id')} FROM {table(Hazard)} hz WHERE hz.{q('case_id')} = c.id"
+    hazard_clocks = f"k.{q('record_type')} = 'hazard' AND k.{q('record_id')} IN ({of_case})"
+    hazards = aggregate(as_json(hz), f"{table(Hazard)} hz WHERE hz.{q('case_id')} = c.id")
+    clocks = aggregate(as_json(kc), f"{table(Clock)} k WHERE {hazard_clocks}")
+    owners = aggregate(
+        as_list([f"u.{column(User, name)}" for name in USER_NAME_FIELDS]),
+        f"{table(User)} u WHERE u.{column(User, 'id')} IN (SELECT hz.{q('owner_id')} FROM "
+        f"{table(Hazard)} hz WHERE hz.{q('case_id')} = c.id UNION SELECT k.{q('owner_id')} "
+        f"FROM {table(Clock)} k WHERE {hazard_clocks})",
+    )
     columns = [f"{prefix}.{q(str(field.column))}" for prefix, field in selected]
     sql = (
-        f"SELECT {', '.join(columns)}, {events}, {actors}, {issues}, {links}, {links_in} "
+        f"SELECT {', '.join(columns)}, {events}, {actors}, {issues}, {links}, {links_in}, "
+        f"{hazards}, {clocks}, {owners} "
         f"FROM {table(Case)} c "
         f"INNER JOIN {table(Organisation)} o ON o.id = c.{column(Case, 'organisation')} "
         f"LEFT JOIN {table(Person)} p ON p.id = c.{column(Case, 'customer')} "

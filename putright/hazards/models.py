@@ -94,7 +94,9 @@ class Hazard(models.Model):
         return self.status not in (Status.DISMISSED, Status.RESOLVED)
 
     def trigger_words(self) -> list[str]:
-        return [str(t.get("found", "")) for t in self.triggers if isinstance(t, dict)]
+        """The words that raised it, each once, in the order found."""
+        found = [str(t.get("found", "")) for t in self.triggers if isinstance(t, dict)]
+        return list(dict.fromkeys(w for w in found if w))
 
     def sign_labels(self) -> list[str]:
         seen: list[str] = []

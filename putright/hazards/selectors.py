@@ -53,18 +53,26 @@ def hazards_of(case: Case, *, now: datetime.datetime | None = None) -> list[dict
 
 
 def hazards_out(
-    hazards: Iterable[Hazard], *, now: datetime.datetime | None = None
+    hazards: Iterable[Hazard],
+    *,
+    clocks_read: Iterable[Clock] | None = None,
+    now: datetime.datetime | None = None,
 ) -> list[dict[str, Any]]:
+    """Each hazard as the API and the pages show it; ``clocks_read`` when the caller has read
+    the hazards' clocks already (the API's one query), else they are read here."""
     now = now or timezone.now()
     hazards = list(hazards)
-    clocks: dict[int, list[Clock]] = {}
-    if hazards:
-        for clock in (
+    if clocks_read is None:
+        clocks_read = (
             Clock.objects.filter(record_type=RECORD_TYPE, record_id__in=[h.pk for h in hazards])
             .select_related("owner", "organisation")
             .order_by("started_at", "pk")
-        ):
-            clocks.setdefault(clock.record_id, []).append(clock)
+            if hazards
+            else []
+        )
+    clocks: dict[int, list[Clock]] = {}
+    for clock in clocks_read:
+        clocks.setdefault(clock.record_id, []).append(clock)
     out = []
     for hazard in hazards:
         pack = hazard_pack_for(hazard.organisation)

@@ -16,7 +16,10 @@ from putright.cases.selectors import case_deadlines, case_events
 from putright.cases.services import (
     FLAGS,
 )
+from putright.hazards.models import Hazard
+from putright.hazards.selectors import hazards_of, hazards_out
 from putright.policies.presenters import deadline_dict
+from putright.timeline.models import Clock
 
 from .. import case_reads
 from ..reference import person_out
@@ -59,6 +62,8 @@ def case_detail(
     events: list[Event] | None = None,
     issues: list[dict[str, Any]] | None = None,
     links: list[dict[str, Any]] | None = None,
+    hazards: list[Hazard] | None = None,
+    hazard_clocks: list[Clock] | None = None,
 ) -> dict[str, Any]:
     """The case with its deadlines, explanations and chronology (events read once).
 
@@ -121,6 +126,10 @@ def case_detail(
         "definition": _definition(events),
         "issues": [{**i, "actions": _actions(i.get("actions"))} for i in issues],
         "links": links,
+        # Awaab's Law: its hazards beside the complaint, each with its own clocks.
+        "hazards": hazards_out(hazards, clocks_read=hazard_clocks)
+        if hazards is not None
+        else hazards_of(case),
     }
 
 
@@ -199,6 +208,8 @@ def _detail(user: User, read: case_reads.CaseRead) -> dict[str, Any]:
         events=contents.events,
         issues=contents.issues,
         links=[link for link in contents.links if link["reference"] not in hidden],
+        hazards=contents.hazards,
+        hazard_clocks=contents.hazard_clocks,
     )
 
 
