@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "putright.organisations",
     "putright.people",
     "putright.cases",
+    "putright.search",
     "putright.timeline",
     "putright.staff",
     "putright.letters",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from putright.accounts.access import personal_data_organisations
 from putright.accounts.models import User
 from putright.cases.access import cases_visible_to
-from putright.people.services import normalise_postcode as _postcode  # the one postcode form
+from putright.search.queries import search
 
 from .models import Case, DueOrLast, Event, EventKind
 
@@ -114,19 +114,9 @@ def _filtered(
         )
     text = filters.text.strip()
     if text:
-        condition = (
-            Q(reference__iexact=text)
-            | Q(summary__icontains=text)
-            | Q(customer__name__icontains=text)
-        )
-        if postcode_organisations:
-            # As typed too: a postcode kept before the people service wrote them in one form.
-            postcodes = Q(customer__postcode__iexact=text)
-            postcode = _postcode(text)
-            if postcode.casefold() != text.casefold():
-                postcodes |= Q(customer__postcode__iexact=postcode)
-            condition |= postcodes & Q(organisation_id__in=sorted(postcode_organisations))
-        cases = cases.filter(condition)
+        # The one search (putright/search/rules.py): a reference, a postcode where the reader
+        # may see contact details, or words starting words of the name, summary or address.
+        cases = search(cases, text, private_organisations=postcode_organisations)
     return cases
 
 

@@ -820,10 +820,8 @@ def test_a_case_moves_through_its_stages_on_the_page(staff_client, caseworker, c
 
 def test_a_postcode_typed_without_its_space_finds_the_case():
     # Search reads a postcode in the one form the people service keeps it in.
-    from putright.cases.queries import _postcode
-    from putright.people.services import normalise_postcode
+    from putright.search.rules import as_postcode
 
-    assert _postcode is normalise_postcode
-    assert _postcode("so147ff") == "SO14 7FF"
-    assert _postcode("L241AA") == "L24 1AA"
-    assert _postcode("repair") == "REPAIR"  # other text is only upper-cased
+    assert as_postcode("so147ff") == "SO14 7FF"
+    assert as_postcode("L241AA") == "L24 1AA"
+    assert as_postcode("repair") == ""  # other text is words, not a postcode

@@ -1,0 +1,30 @@
+"""The words kept for each case, which search reads through an index (``rules.py``)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class CaseText(models.Model):
+    """One row per case: ``public`` (its customer's name and its summary) and ``private``
+    (those with the customer's address and postcode), as plain words (``rules.documents``).
+
+    On PostgreSQL each has a GIN index of its ``simple`` tsvector; on SQLite the FTS5 table
+    ``search_casetext_fts`` mirrors them (kept by triggers). Written by ``index.refresh``.
+    """
+
+    case = models.OneToOneField(
+        "cases.Case", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The case's organisation, so the words only some readers may search are limited to the
+    # organisations where they may see contact details inside the one index read.
+    organisation_id = models.BigIntegerField(db_index=False)
+    public = models.TextField(blank=True)
+    private = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "case words"
+        verbose_name_plural = "case words"
+
+    def __str__(self) -> str:
+        return f"words of case {self.case_id}"

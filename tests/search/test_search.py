@@ -1,0 +1,155 @@
+"""The one search, the same rules on every database (putright/search/rules.py): the suite runs
+on SQLite and, in CI, on PostgreSQL, with the same cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from putright.accounts.models import Membership, Role, User
+from putright.cases.queries import CaseFilters, case_list, cases_in_due_order
+from putright.cases.services import Actor, case_receive
+from putright.people.models import Person
+from putright.people.services import person_update
+from putright.search import rules
+from putright.search.index import rebuild
+from putright.search.models import CaseText
+
+from ..conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _now(clock):
+    clock(2026, 3, 9, 12)
+
+
+@pytest.fixture
+def org(organisation_on):
+    return organisation_on("hos-code-2024")
+
+
+@pytest.fixture
+def other(organisation_on):
+    return organisation_on("southern-housing-2020")
+
+
+def user(name: str, organisation, role: str) -> User:
+    made = User.objects.create_user(name)
+    Membership.objects.create(user=made, organisation=organisation, role=role)
+    return made
+
+
+@pytest.fixture
+def handler(org):
+    return user("handler", org, Role.COMPLAINT_HANDLER)
+
+
+@pytest.fixture
+def panel(org):
+    """A panel member sees the case put to the panel, but no contact details."""
+    return user("panel", org, Role.PANEL_MEMBER)
+
+
+@pytest.fixture
+def cases(org, other, handler):
+    actor = Actor(handler)
+
+    def receive(organisation, name, summary, *, address="", postcode="", day=2):
+        customer = Person.objects.create(
+            organisation=organisation, name=name, address=address, postcode=postcode
+        )
+        return case_receive(
+            organisation=organisation,
+            kind="complaint",
+            channel="phone",
+            received_at=at(2026, 3, day, 10),
+            summary=summary,
+            actor=Actor(user(f"h{organisation.pk}{name[:3]}", organisation, Role.MANAGER))
+            if organisation != org
+            else actor,
+            customer=customer,
+        )
+
+    return {
+        "zoe": receive(
+            org,
+            "Zoë O'Brien",
+            "Black mould in the bathroom",
+            address="12 Rue de l'Église\nManchester",
+            postcode="M1 1AE",
+        ),
+        "smith": receive(
+            org, "Pat Smith-Jones", "The repair never happened", postcode="L24 1AA", day=3
+        ),
+        "smithers": receive(org, "Sam Smithers", "Nobody called me back", day=4),
+        "elsewhere": receive(other, "Zoe Smith", "Black mould again", postcode="M1 1AE"),
+    }
+
+
+def found(reader, text) -> list[str]:
+    listed = cases_in_due_order(case_list(user=reader, filters=CaseFilters(text=text)))
+    return list(listed.values_list("customer__name", flat=True))
+
+
+def test_words_start_words_of_the_name_or_summary_ignoring_case_and_accents(cases, handler):
+    assert found(handler, "zoe") == ["Zoë O'Brien"]
+    assert found(handler, "ZOË") == ["Zoë O'Brien"]
+    assert found(handler, "o'brien") == ["Zoë O'Brien"]
+    assert found(handler, "OBrien") == ["Zoë O'Brien"]
+    assert found(handler, "brien") == ["Zoë O'Brien"]
+    assert found(handler, "mou") == ["Zoë O'Brien"]  # "mould" in the summary
+    assert found(handler, "ould") == []  # words start with what is typed
+    assert found(handler, "black bath") == ["Zoë O'Brien"]  # every word
+    assert found(handler, "black kitchen") == []
+    # "Smith" starts "Smith" (of Smith-Jones) and "Smithers", in the queue's order.
+    assert found(handler, "smith") == ["Pat Smith-Jones", "Sam Smithers"]
+    assert found(handler, "smith-jones") == ["Pat Smith-Jones"]
+    assert found(handler, "jones") == ["Pat Smith-Jones"]
+
+
+def test_a_reference_finds_exactly_its_case(cases, handler):
+    reference = cases["smith"].reference
+    assert found(handler, reference) == ["Pat Smith-Jones"]
+    assert found(handler, reference.lower()) == ["Pat Smith-Jones"]
+    assert found(handler, reference[:-1] + "9") == []
+
+
+def test_a_postcode_with_or_without_its_space_finds_exactly_its_cases(cases, handler):
+    for typed in ("M1 1AE", "m11ae", " m1 1ae "):
+        assert found(handler, typed) == ["Zoë O'Brien"]  # not the other landlord's
+    assert found(handler, "L241AA") == ["Pat Smith-Jones"]
+    # Words of the address and the start of a postcode find cases too.
+    assert found(handler, "eglise") == ["Zoë O'Brien"]
+    assert found(handler, "M1") == ["Zoë O'Brien"]
+
+
+def test_contact_details_find_nothing_for_a_reader_not_shown_them(cases, panel, org):
+    from putright.cases.models import CaseMember
+
+    CaseMember.objects.create(case=cases["zoe"], user=panel, role="panel")
+    assert found(panel, "zoe") == ["Zoë O'Brien"]  # the name is shown on the list
+    assert found(panel, "M1 1AE") == []  # a search must not confirm a postcode not shown
+    assert found(panel, "eglise") == []
+
+
+def test_the_words_follow_the_customer_and_can_be_rebuilt(cases, handler):
+    person = cases["smithers"].customer
+    person_update(person=person, actor=Actor(handler), name="Sam Ward")
+    assert found(handler, "smithers") == []
+    assert found(handler, "ward") == ["Sam Ward"]
+
+    CaseText.objects.all().delete()
+    assert found(handler, "ward") == []
+    assert rebuild() == 4
+    assert found(handler, "ward") == ["Sam Ward"]
+
+
+def test_the_rules_fold_text_to_plain_words():
+    assert rules.words("Zoë  O\u2019Brien, Smith-Jones!") == ["zoe", "obrien", "smith", "jones"]
+    assert rules.document("O'Brien") == "obrien o brien"
+    assert rules.query_words("a b smith") == ["smith"]  # single letters are not looked for
+    assert rules.as_postcode("sw1a2aa") == "SW1A 2AA"
+    assert rules.as_postcode("smith") == ""
+    assert rules.looks_like_reference("slh-2026-00012")
+    assert not rules.looks_like_reference("smith-jones")
