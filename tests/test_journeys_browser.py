@@ -155,9 +155,9 @@ def test_a_a_resident_complains_with_a_photo_and_follows_it_with_a_code(demo, us
     case = Case.objects.get(reference=reference)
     assert case.attachments.get().content_type == "image/png"
 
-    # -- follow it with a one-time code ---------------------------------------------------
-    page.get_by_role("link", name="Follow your complaint").click()
-    user.audit()
+    # -- later, from the front page: follow it with a one-time code ------------------------
+    user.go("/")
+    user.click("Follow your complaint", role="link")
     page.get_by_label("Reference").fill(reference)
     page.get_by_label("E-mail address or phone number").fill("jo.resident@example.org")
     user.click("Send me a code")
