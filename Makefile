@@ -79,7 +79,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 types: install
-	$(BIN)/mypy putright config
+	PYTHONPATH=$(CURDIR) $(BIN)/mypy putright config
 
 imports: install
 	$(BIN)/lint-imports

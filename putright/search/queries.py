@@ -28,7 +28,8 @@ _SQLITE_PRIVATE = (
 
 
 def _words_condition(found: list[str], private_organisations: Collection[int]) -> Q:
-    orgs = sorted(int(o) for o in private_organisations)
+    orgs: list[int | str] = sorted(int(o) for o in private_organisations)
+    params: list[int | str]
     placeholders = ", ".join(["%s"] * len(orgs))
     if connection.vendor == "postgresql":
         query = rules.postgres_query(found)
