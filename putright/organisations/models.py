@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -63,6 +63,14 @@ class OmbudsmanRoute(models.TextChoices):
     TRIBUNAL = "tribunal", "First-tier Tribunal (Property Chamber)"
 
 
+class QualitySelection(models.TextChoices):
+    """How a quarter's sample of formal responses is chosen for the quality review."""
+
+    RANDOM = "random", "At random"
+    BY_HANDLER = "by_handler", "Spread evenly across the people who sent them"
+    BY_SERVICE_AREA = "by_service_area", "Spread evenly across service areas"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True, validators=[validate_slug_free])
@@ -113,6 +121,17 @@ class Organisation(models.Model):
         blank=True,
         help_text="Where residents write to or call in to make a complaint, one line of the "
         "address per line (on the complaints page).",
+    )
+    quality_sample_size = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text="How many formal responses are reviewed for quality each quarter.",
+    )
+    quality_sample_selection = models.CharField(
+        max_length=20,
+        choices=QualitySelection.choices,
+        default=QualitySelection.RANDOM,
+        help_text="How the quarter's responses to review are chosen.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
