@@ -115,6 +115,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "restriction-appeal": CASEWORKERS,
     "restriction-decide-appeal": MANAGERS,
     "restriction-lift": MANAGERS,
+    # The quality review of formal responses (putright/quality/services.py): drawing a
+    # quarter's sample and scoring it. Reading its summary is for report readers.
+    "quality-review": MANAGERS,
     # Ombudsman casework (putright/actions/ombudsman.py). An order's owner may complete it
     # and raise a due date they cannot meet whatever their role (the service decides).
     "ombudsman-record": CASEWORKERS,
