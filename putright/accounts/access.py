@@ -69,6 +69,9 @@ CASEWORKERS = frozenset(
     }
 )
 MANAGERS = frozenset({Role.MANAGER, Role.SENIOR_MANAGER, Role.COMPLAINTS_MANAGER})
+#: Who draws each quarter's sample of formal responses and reviews them (not a case
+#: action: ``may_review_quality``); reading the review's summary is for report readers.
+QUALITY_REVIEWERS = MANAGERS
 
 #: What each role may do to a case it can see.
 ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -115,9 +118,6 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "restriction-appeal": CASEWORKERS,
     "restriction-decide-appeal": MANAGERS,
     "restriction-lift": MANAGERS,
-    # The quality review of formal responses (putright/quality/services.py): drawing a
-    # quarter's sample and scoring it. Reading its summary is for report readers.
-    "quality-review": MANAGERS,
     # Ombudsman casework (putright/actions/ombudsman.py). An order's owner may complete it
     # and raise a due date they cannot meet whatever their role (the service decides).
     "ombudsman-record": CASEWORKERS,
@@ -312,6 +312,11 @@ def can_see_personal_data(user: User, case: Case) -> bool:
 
 def can_read_reports(user: User, organisation: Organisation) -> bool:
     return bool(roles_in(user, organisation.pk) & REPORT_READERS)
+
+
+def may_review_quality(user: User, organisation: Organisation) -> bool:
+    """Whether the user draws and reviews the organisation's samples of responses."""
+    return bool(roles_in(user, organisation.pk) & QUALITY_REVIEWERS)
 
 
 def personal_data_organisations(user: User) -> list[int]:
