@@ -153,3 +153,22 @@ def test_the_rules_fold_text_to_plain_words():
     assert rules.as_postcode("smith") == ""
     assert rules.looks_like_reference("slh-2026-00012")
     assert not rules.looks_like_reference("smith-jones")
+
+
+def test_a_long_queue_is_counted_up_to_its_cap(cases, handler, client, monkeypatch):
+    from putright.staff.views import queues
+
+    client.force_login(handler)
+    assert "3 cases" in client.get("/cases/?all=1").text
+    monkeypatch.setattr(queues, "COUNT_CAP", 2)
+    page = client.get("/cases/?all=1").text
+    assert "More than 2 cases" in page
+
+
+def test_search_lists_in_the_queues_order_and_opens_a_reference(cases, handler, client):
+    client.force_login(handler)
+    page = client.get("/search/?q=smith").text
+    assert page.index("Pat Smith-Jones") < page.index("Sam Smithers")  # soonest due first
+    opened = client.get(f"/search/?q={cases['zoe'].reference.lower()}")
+    assert opened.status_code == 302
+    assert opened.url == f"/cases/{cases['zoe'].reference}/"

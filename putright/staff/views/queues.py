@@ -61,6 +61,26 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-reference": ("-reference",),
 }
 PAGE_SIZE = 25
+#: Past this many cases the queue says "more than 10,000" instead of counting every one.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts the cases up to ``COUNT_CAP`` and no further: the count of a long list costs as
+    much as reading it, and nobody pages through ten thousand cases."""
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_capped_count"):
+            self._capped_count = self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return int(self._capped_count)
+
+    @property
+    def label(self) -> str:
+        """ "1 case", "240 cases" or "More than 10,000 cases"."""
+        if self.count > COUNT_CAP:
+            return f"More than {COUNT_CAP:,} cases"
+        return f"{self.count:,} case{'' if self.count == 1 else 's'}"
 
 
 def _user(request: HttpRequest) -> User:
@@ -195,7 +215,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # those 25 cases with what the table shows. Joined in the first query, the other tables
     # would lead SQLite to sort every visible case to find 25.
     ordered = cases.order_by(*SORTS[sort]).values_list("pk", flat=True)
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     found = Case.objects.select_related("organisation", "handler", "customer").in_bulk(ids)
     base = {k: v for k, v in request.GET.items() if k not in {"page", "sort"}}
@@ -324,6 +344,10 @@ def step_names(pack_id: str, stage_id: str, step_id: str) -> tuple[str, str]:
     return stage.label, step_id.replace("_", " ")
 
 
+#: The most cases a search lists, soonest due first.
+SEARCH_ROWS = 50
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     """Find a case by reference, customer name, postcode or words from its summary."""
@@ -332,15 +356,11 @@ def search(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     if text:
         found = case_list(user=user, filters=CaseFilters(text=text))
-        exact = found.filter(reference__iexact=text).values_list("reference", flat=True).first()
-        if exact is not None:
-            return redirect("staff:case", reference=exact)
-        rows = _rows(
-            list(
-                found.select_related("organisation", "customer", "handler").order_by(
-                    "-received_at", "-pk"
-                )[:50]
-            ),
-            timezone.localdate(),
-        )
+        # The page's ids in the queue's order first, then those cases (as the queue does).
+        ids = list(cases_in_due_order(found).values_list("pk", flat=True)[:SEARCH_ROWS])
+        cases = Case.objects.select_related("organisation", "customer", "handler").in_bulk(ids)
+        listed = [cases[pk] for pk in ids if pk in cases]
+        if len(listed) == 1 and listed[0].reference == text.upper():
+            return redirect("staff:case", reference=listed[0].reference)
+        rows = _rows(listed, timezone.localdate())
     return render(request, "staff/search.html", {"q": text, "rows": rows})
