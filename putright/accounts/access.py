@@ -151,6 +151,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "hazard-resolved": CASEWORKERS,
 }
 
+#: The actions on a case's hazards (``ACTION_ROLES`` keys): their own authorisation matrix,
+#: ``tests/hazards/test_authorization_matrix.py``.
+HAZARD_ACTIONS = frozenset(key for key in ACTION_ROLES if key.startswith("hazard-"))
+
 #: The Ombudsman casework actions (``ACTION_ROLES`` keys): their own authorisation matrix.
 OMBUDSMAN_ACTIONS = frozenset(
     {
