@@ -54,6 +54,9 @@ class OrderPart(In):
     amount_pence: int | None = Field(
         None, ge=1, le=10_000_000, description="Money ordered: becomes an ordered award."
     )
+    improvement: bool = Field(
+        False, description="A change of policy or training: also an improvement action."
+    )
 
 
 class OmbudsmanIn(In):
@@ -140,6 +143,7 @@ def _record(case: Case, actor: Actor, p: OmbudsmanIn, common: dict[str, Any]) ->
                     within_days=o.within_days,
                     counts=o.counts,
                     amount_pence=o.amount_pence,
+                    improvement=o.improvement,
                 )
                 for o in p.orders
             ],

@@ -80,6 +80,9 @@ class OrderOut(Schema):
     evidence: str = ""
     ombudsman_told_on: datetime.date | None = None
     delay_raised: bool = False
+    improvement_action_id: int | None = Field(
+        None, description="The improvement action on the learning plan it became, if any."
+    )
 
 
 class DeterminationOut(Schema):

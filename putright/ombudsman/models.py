@@ -182,6 +182,14 @@ class Order(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     evidence = models.TextField(blank=True)
     ombudsman_told_on = models.DateField(null=True, blank=True)
+    improvement_action = models.OneToOneField(
+        "learning.ImprovementAction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ombudsman_order",
+        help_text="A change of policy or training ordered: on the learning plan too.",
+    )
     delay_raised_at = models.DateTimeField(null=True, blank=True)
     delay_reason = models.TextField(blank=True)
 

@@ -185,6 +185,7 @@ def order_answer(order: Order, today: datetime.date) -> dict[str, Any]:
         "evidence": order.evidence,
         "ombudsman_told_on": order.ombudsman_told_on,
         "delay_raised": order.delay_raised_at is not None,
+        "improvement_action_id": order.improvement_action_id,
     }
 
 

@@ -112,6 +112,7 @@ class OrderIn:
     within_days: int | None = None
     counts: str = "calendar"  # how within_days count: "working" or "calendar"
     amount_pence: int | None = None
+    improvement: bool = False  # a change of policy or training: also on the learning plan
 
 
 # -- shared steps ----------------------------------------------------------------------
@@ -609,9 +610,33 @@ def determination_record(
             )
             order.award = award
             order.save(update_fields=["award"])
+    for order, item in zip(made_orders, orders, strict=True):
+        if item.improvement:
+            order.improvement_action = _improvement(case, order, determination, actor)
+            order.save(update_fields=["improvement_action"])
     _tell_on_commit(case, ContactKind.DETERMINATION, told)
     determination.case = case
     return determination
+
+
+def _improvement(case: Case, order: Order, determination: Determination, actor: Actor) -> Any:
+    """An order to change a policy or train staff, on the learning plan as an improvement
+    action from the Ombudsman, owned by the order's owner and due when it is."""
+    from putright.learning.models import Source
+    from putright.learning.services import improvement_raise
+
+    reference = determination.ombudsman_reference or "no reference"
+    return improvement_raise(
+        organisation=case.organisation,
+        actor=actor,
+        source=Source.OMBUDSMAN,
+        text=order.text,
+        owner=order.owner.username if order.owner else "",
+        due_on=order.due_on,
+        service_area=case.service_area,
+        source_reference=f"{case.reference}: Ombudsman {reference}, "
+        f"{order.get_kind_display().lower()} {order.number}"[:100],
+    )
 
 
 def _triager_check(actor: Actor, determination: Determination, pack: Pack) -> None:

@@ -329,3 +329,33 @@ def test_the_log_puts_determinations_with_overdue_orders_first(org, case, users,
     assert [r.determination.pk for r in rows] == [first.pk, second.pk]
     assert (rows[0].overdue, rows[1].overdue) == (1, 0)
     assert determination_log(user=users["outsider"]) == []
+
+
+def test_an_order_to_train_staff_becomes_an_improvement_action_on_the_learning_plan(
+    case, users, clock
+):
+    from putright.learning.models import ImprovementAction
+
+    determination = services.determination_record(
+        case=case,
+        actor=Actor(users[Role.COMPLAINTS_MANAGER]),
+        determined_on=datetime.date(2026, 3, 12),
+        findings=FINDINGS[:1],
+        orders=[
+            OrderIn(
+                kind="order",
+                text="Train repairs staff in recognising damp and mould",
+                owner=Role.MANAGER,
+                due_on=datetime.date(2026, 5, 1),
+                improvement=True,
+            )
+        ],
+        ombudsman_reference="202512345",
+    )
+    order = determination.orders.get()
+    action = ImprovementAction.objects.get(pk=order.improvement_action_id)
+    assert action.source == "ombudsman"
+    assert action.text == "Train repairs staff in recognising damp and mould"
+    assert action.owner == users[Role.MANAGER]
+    assert action.due_on == datetime.date(2026, 5, 1)
+    assert "202512345" in action.source_reference

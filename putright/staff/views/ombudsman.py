@@ -193,6 +193,7 @@ def _determination_rows(values: Any, errors: dict[str, str]) -> tuple[list[Any],
                 "within_days": values.get(f"orders-{i}-within_days", ""),
                 "counts": values.get(f"orders-{i}-counts", "working"),
                 "amount": values.get(f"orders-{i}-amount", ""),
+                "improvement": bool(values.get(f"orders-{i}-improvement")),
                 "errors": {
                     k: errors.get(f"orders-{i}-{k}", "")
                     for k in (
@@ -245,6 +246,8 @@ def _determination_payload(values: Any, errors: dict[str, str]) -> dict[str, Any
         amount = _pence(values.get(f"orders-{i}-amount", ""), f"orders-{i}-amount", errors)
         if amount:
             order["amount_pence"] = amount
+        if values.get(f"orders-{i}-improvement"):
+            order["improvement"] = True
         orders.append(order)
         order_rows.append(i)
     payload: dict[str, Any] = {"kind": "determination", "findings": findings, "orders": orders}
