@@ -19,6 +19,7 @@ from ninja import Field
 
 from putright.hazards import services
 from putright.hazards.models import Hazard
+from putright.hazards.selectors import STEP_LABELS, steps_fitting
 
 from .catalogue import NestedAction, aware
 from .inputs import In
@@ -98,7 +99,7 @@ def _status(hazard: Hazard) -> str:
 HAZARD_ACTIONS: tuple[NestedAction, ...] = (
     NestedAction(
         "hazard-raise",
-        "Record a hazard",
+        STEP_LABELS["hazard-raise"],
         "/cases/{reference}/hazards",
         HazardRaiseIn,
         _raise,
@@ -109,7 +110,7 @@ HAZARD_ACTIONS: tuple[NestedAction, ...] = (
     ),
     NestedAction(
         "hazard-confirm",
-        "Confirm the hazard",
+        STEP_LABELS["hazard-confirm"],
         "/cases/{reference}/hazards/{hazard_id}/confirm",
         HazardConfirmIn,
         lambda case, hazard, actor, p, c: services.hazard_confirm(
@@ -121,7 +122,7 @@ HAZARD_ACTIONS: tuple[NestedAction, ...] = (
     ),
     NestedAction(
         "hazard-dismiss",
-        "Dismiss the hazard",
+        STEP_LABELS["hazard-dismiss"],
         "/cases/{reference}/hazards/{hazard_id}/dismiss",
         HazardDismissIn,
         lambda case, hazard, actor, p, c: services.hazard_dismiss(
@@ -134,7 +135,7 @@ HAZARD_ACTIONS: tuple[NestedAction, ...] = (
     ),
     NestedAction(
         "hazard-investigated",
-        "Record the investigation",
+        STEP_LABELS["hazard-investigated"],
         "/cases/{reference}/hazards/{hazard_id}/investigated",
         HazardInvestigatedIn,
         lambda case, hazard, actor, p, c: services.hazard_investigated(
@@ -146,7 +147,7 @@ HAZARD_ACTIONS: tuple[NestedAction, ...] = (
     ),
     NestedAction(
         "hazard-summary-sent",
-        "Send the written summary",
+        STEP_LABELS["hazard-summary-sent"],
         "/cases/{reference}/hazards/{hazard_id}/summary-sent",
         HazardSummaryIn,
         lambda case, hazard, actor, p, c: services.hazard_summary_sent(
@@ -158,7 +159,7 @@ HAZARD_ACTIONS: tuple[NestedAction, ...] = (
     ),
     NestedAction(
         "hazard-made-safe",
-        "Record the home made safe",
+        STEP_LABELS["hazard-made-safe"],
         "/cases/{reference}/hazards/{hazard_id}/made-safe",
         HazardNoteIn,
         lambda case, hazard, actor, p, c: services.hazard_made_safe(
@@ -170,7 +171,7 @@ HAZARD_ACTIONS: tuple[NestedAction, ...] = (
     ),
     NestedAction(
         "hazard-works-started",
-        "Record further work started",
+        STEP_LABELS["hazard-works-started"],
         "/cases/{reference}/hazards/{hazard_id}/works-started",
         HazardNoteIn,
         lambda case, hazard, actor, p, c: services.hazard_works_started(
@@ -182,7 +183,7 @@ HAZARD_ACTIONS: tuple[NestedAction, ...] = (
     ),
     NestedAction(
         "hazard-resolved",
-        "Resolve the hazard",
+        STEP_LABELS["hazard-resolved"],
         "/cases/{reference}/hazards/{hazard_id}/resolved",
         HazardNoteIn,
         lambda case, hazard, actor, p, c: services.hazard_resolved(
@@ -203,19 +204,4 @@ HAZARD_STEPS: dict[str, NestedAction] = {
 
 def steps_offered(hazard: Hazard) -> list[NestedAction]:
     """The steps that fit the hazard as it stands (the services refuse the rest anyway)."""
-    wanted: list[str] = []
-    if hazard.status == "suspected":
-        wanted = ["hazard-confirm", "hazard-dismiss"]
-    elif hazard.status == "confirmed":
-        wanted = ["hazard-made-safe", "hazard-dismiss"]
-    elif hazard.status == "made_safe":
-        wanted = ["hazard-resolved"]
-    if hazard.is_open:
-        if hazard.investigated_at is None:
-            wanted.insert(0 if hazard.status != "suspected" else 2, "hazard-investigated")
-        else:
-            if hazard.summary_sent_at is None:
-                wanted.insert(0, "hazard-summary-sent")
-            if hazard.works_started_at is None:
-                wanted.append("hazard-works-started")
-    return [HAZARD_BY_NAME[name] for name in wanted]
+    return [HAZARD_BY_NAME[name] for name in steps_fitting(hazard)]

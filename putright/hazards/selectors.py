@@ -112,6 +112,40 @@ def hazards_out(
     return out
 
 
+#: Each step's name (its ``ACTION_ROLES`` key, its staff URL's name) and label, in one place:
+#: ``putright/actions/hazards.py`` declares them with these labels.
+STEP_LABELS = {
+    "hazard-raise": "Record a hazard",
+    "hazard-confirm": "Confirm the hazard",
+    "hazard-dismiss": "Dismiss the hazard",
+    "hazard-investigated": "Record the investigation",
+    "hazard-summary-sent": "Send the written summary",
+    "hazard-made-safe": "Record the home made safe",
+    "hazard-works-started": "Record further work started",
+    "hazard-resolved": "Resolve the hazard",
+}
+
+
+def steps_fitting(hazard: Hazard) -> list[str]:
+    """The steps that fit the hazard as it stands, next first (the services refuse the rest)."""
+    wanted: list[str] = []
+    if not hazard.is_open:
+        return wanted
+    if hazard.investigated_at is None:
+        wanted.append("hazard-investigated")
+    elif hazard.summary_sent_at is None:
+        wanted.append("hazard-summary-sent")
+    if hazard.status == "suspected":
+        wanted = ["hazard-confirm", *wanted, "hazard-dismiss"]
+    elif hazard.status == "confirmed":
+        wanted = [*wanted, "hazard-made-safe", "hazard-dismiss"]
+    elif hazard.status == "made_safe":
+        wanted = [*wanted, "hazard-resolved"]
+    if hazard.investigated_at is not None and hazard.works_started_at is None:
+        wanted.append("hazard-works-started")
+    return wanted
+
+
 def hazard_history(hazard: Hazard) -> list[Any]:
     return record_history(record_type=RECORD_TYPE, record_id=hazard.pk)
 
