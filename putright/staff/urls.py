@@ -6,6 +6,7 @@ from putright.actions.people import PERSON_ACTIONS
 from putright.actions.remedies import REMEDY_ACTIONS
 
 from .views import auth, cases, contacts, letters, organisations, queues, responses
+from .views import hazards as hazard_views
 from .views import learning as learning_views
 from .views import ombudsman as ombudsman_views
 from .views import people as people_views
@@ -50,6 +51,8 @@ urlpatterns = [
     ),
     # Ombudsman casework: each action's page at its API path (putright/actions/ombudsman.py).
     *ombudsman_views.urlpatterns,
+    # Hazards on a case (Awaab's Law): each action's page at its API path, and their letters.
+    *hazard_views.urlpatterns,
     # Learning from complaints: lessons on a case, the action plan and its reviews.
     *learning_views.urlpatterns,
     path("cases/<str:reference>/respond/check/", responses.respond_check, name="respond-check"),
