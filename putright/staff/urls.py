@@ -4,6 +4,7 @@ from django.urls import path
 
 from putright.actions.people import PERSON_ACTIONS
 from putright.actions.remedies import REMEDY_ACTIONS
+from putright.quality import urls as quality_urls
 
 from .views import auth, cases, contacts, letters, organisations, queues, responses
 from .views import hazards as hazard_views
@@ -56,6 +57,8 @@ urlpatterns = [
     # Learning from complaints: lessons on a case, the action plan and its reviews.
     *learning_views.urlpatterns,
     path("cases/<str:reference>/respond/check/", responses.respond_check, name="respond-check"),
+    # The quality review of responses: samples, reviews and the summary (putright/quality).
+    *quality_urls.urlpatterns,
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("approvals/", remedy_views.approvals, name="approvals"),
     path(
