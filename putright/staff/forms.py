@@ -337,10 +337,10 @@ class RespondForm(ActionForm):
         label="What is the decision overall?", choices=OUTCOME_CHOICES, widget=forms.RadioSelect
     )
     text = forms.CharField(
-        label="Your words to the resident",
+        label="Your words to the resident: reasons for the decision",
         help_text="The letter gives the complaint as you understood it, your decision on each "
-        "point and how to take it further; say here, in your own words, what you want the "
-        "resident to know.",
+        "point and how to take it further; say here, in your own words, why you decided as "
+        "you did and what you want the resident to know.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     points = forms.IntegerField(
