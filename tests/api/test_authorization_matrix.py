@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from putright.accounts.access import (
     ACTION_ROLES,
+    HAZARD_ACTIONS,
     LEARNING_ACTIONS,
     OMBUDSMAN_ACTIONS,
     PERSON_ACTIONS,
@@ -453,6 +454,7 @@ def person_operations() -> set[str]:
                 "/people/{person_id}/",
                 "/ombudsman/",
                 "/cases/{reference}/ombudsman",
+                "/cases/{reference}/hazards",  # tests/hazards/test_authorization_matrix.py
                 "/learning/",  # tests/learning/test_authorization_matrix.py
                 "/cases/{reference}/lessons",
             )
@@ -476,6 +478,7 @@ def test_every_case_action_in_access_rules_is_an_endpoint():
         - renamed
         - PERSON_ACTIONS
         - OMBUDSMAN_ACTIONS
+        - HAZARD_ACTIONS
         - LEARNING_ACTIONS
         - {"receive", "accept-late-escalation"}
         == set()
