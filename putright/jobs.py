@@ -51,6 +51,18 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         description="Tell the roles the hazards pack names, once, of each Awaab's Law clock missed.",
     ),
     PeriodicJob(
+        name="ombudsman-order-reminders",
+        task="putright.ombudsman.tasks.remind_orders_due_soon",
+        every=timedelta(hours=1),
+        description="Remind owners once of Ombudsman orders due within five working days.",
+    ),
+    PeriodicJob(
+        name="lessons-reviews",
+        task="putright.learning.tasks.start_reviews_of_upheld_complaints",
+        every=timedelta(hours=1),
+        description="Put the review of each upheld complaint on the reviewer's My work, where the policy names one.",
+    ),
+    PeriodicJob(
         name="overdue-remedy-actions",
         task="putright.remedies.tasks.alert_overdue_actions",
         every=timedelta(hours=1),

@@ -190,6 +190,9 @@ class Order(models.Model):
         related_name="ombudsman_order",
         help_text="A change of policy or training ordered: on the learning plan too.",
     )
+    reminded_on = models.DateField(
+        null=True, blank=True, help_text="The owner was reminded that it falls due soon."
+    )
     delay_raised_at = models.DateTimeField(null=True, blank=True)
     delay_reason = models.TextField(blank=True)
 

@@ -72,3 +72,31 @@ def tell_of_delay(order_id: int, user_ids: list[int]) -> int:
     sent = send_mass_mail([(subject, body, None, [u.email]) for u in people], fail_silently=False)
     log.info("told %d of a late Ombudsman order on %s", sent, case.reference)
     return sent
+
+
+DUE_SOON_SUBJECT = "Reminder: an Ombudsman order on case {reference} is due on {due}"
+
+
+def tell_owner_due_soon(order_id: int) -> int:
+    """E-mail the order's owner that it falls due soon, if they may still see the case."""
+    from putright.accounts.access import can_see_case
+
+    order = (
+        Order.objects.select_related("owner", "determination__case__organisation")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None or order.owner is None or order.completed_on is not None:
+        return 0
+    owner, case = order.owner, order.determination.case
+    if not owner.is_active or not owner.email or not can_see_case(owner, case):
+        return 0
+    due = f"{order.due_on:%-d %B %Y}"
+    body = (
+        f"{order.get_kind_display()} {order.number} of the Ombudsman's determination on case "
+        f"{case.reference} at {case.organisation.name} is yours and is due on {due}. If it "
+        "cannot be done by then, say so on the order's page: it is raised with the complaints "
+        "manager." + _link(reverse("staff:ombudsman-order", args=[order.pk])) + "\n"
+    )
+    subject = DUE_SOON_SUBJECT.format(reference=case.reference, due=due)
+    return send_mass_mail([(subject, body, None, [owner.email])], fail_silently=False)

@@ -563,9 +563,6 @@ def determination_record(
             due_on=item.due_on or determined_on,  # set from its clock below
             amount_pence=item.amount_pence or None,
         )
-        clock = _start_order_clock(order, item, determination, actor, f"orders[{index}]")
-        order.due_on = clock.due_on
-        order.save(update_fields=["due_on"])
         record_event(
             record_type=RECORD_TYPE,
             record_id=order.pk,
@@ -573,8 +570,11 @@ def determination_record(
             kind="recorded",
             actor=actor,
             occurred_at=moment,
-            data={"owner_id": owner.pk if owner else None, "due_on": order.due_on.isoformat()},
+            data={"owner_id": owner.pk if owner else None, "text": order.text},
         )
+        clock = _start_order_clock(order, item, determination, actor, f"orders[{index}]")
+        order.due_on = clock.due_on
+        order.save(update_fields=["due_on"])
         made_orders.append(order)
     findings_words = "; ".join(f"{f.point}: {f.get_finding_display()}" for f in made_findings)
     orders_words = "; ".join(
@@ -906,6 +906,67 @@ def order_raise_delay(*, order: Order, actor: Actor, reason: str) -> Order:
     return order
 
 
+# -- reminders before the due date ------------------------------------------------------
+
+#: How many working days before its due date an order's owner is reminded of it (the clock
+#: sweep chases it once the date has passed).
+REMIND_WORKING_DAYS = 5
+
+
+def orders_remind(*, today: datetime.date | None = None) -> int:
+    """Remind each owner once of an open order falling due within the next working days;
+    returns how many were reminded. Each in a transaction of its own."""
+    from putright.domain.deadlines import count_days
+    from putright.domain.policy import Counting
+    from putright.organisations.services import organisation_calendar
+
+    today = today or timezone.localdate()
+    candidates = Order.objects.filter(
+        completed_on__isnull=True,
+        reminded_on__isnull=True,
+        owner__isnull=False,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=REMIND_WORKING_DAYS * 3),
+    ).select_related("organisation")
+    reminded = 0
+    for order in candidates:
+        calendar = organisation_calendar(order.organisation)
+        horizon, _counted, _skipped = count_days(
+            calendar, today, REMIND_WORKING_DAYS, Counting.WORKING
+        )
+        if order.due_on <= horizon:
+            try:
+                reminded += _remind(order.pk, today)
+            except Exception:
+                logger.exception("reminding the owner of Ombudsman order %s failed", order.pk)
+    return reminded
+
+
+@transaction.atomic(durable=True)
+def _remind(order_id: int, today: datetime.date) -> int:
+    order = Order.objects.select_for_update().select_related("organisation").get(pk=order_id)
+    if order.reminded_on is not None or order.completed_on is not None or order.owner_id is None:
+        return 0
+    order.reminded_on = today
+    order.save(update_fields=["reminded_on"])
+    record_event(
+        record_type=RECORD_TYPE,
+        record_id=order.pk,
+        organisation=order.organisation,
+        kind="reminded",
+        actor=Actor.system("Ombudsman order reminders"),
+        data={"due_on": order.due_on.isoformat(), "owner_id": order.owner_id},
+    )
+
+    def enqueue() -> None:
+        from .tasks import tell_owner_due_soon
+
+        tell_owner_due_soon.enqueue(order.pk)
+
+    transaction.on_commit(enqueue, robust=True)
+    return 1
+
+
 __all__ = [
     "RECORD_TYPE",
     "FindingIn",
@@ -918,4 +979,5 @@ __all__ = [
     "order_complete",
     "order_raise_delay",
     "order_tell_ombudsman",
+    "orders_remind",
 ]

@@ -147,7 +147,7 @@ def test_completing_an_order_needs_evidence_then_the_ombudsman_is_told_once(case
     with pytest.raises(CaseStateError, match="already told"):
         services.order_tell_ombudsman(order=told, actor=owner)
     kinds = [e.kind for e in record_history(record_type="ombudsman_order", record_id=inspect.pk)]
-    assert kinds == ["clock_started", "recorded", "clock_stopped", "completed", "ombudsman_told"]
+    assert kinds == ["recorded", "clock_started", "clock_stopped", "completed", "ombudsman_told"]
     assert clocks_owed_by(user=users[Role.MANAGER])[0].record.number == 1
 
 
@@ -359,3 +359,26 @@ def test_an_order_to_train_staff_becomes_an_improvement_action_on_the_learning_p
     assert action.owner == users[Role.MANAGER]
     assert action.due_on == datetime.date(2026, 5, 1)
     assert "202512345" in action.source_reference
+
+
+def test_an_owner_is_reminded_once_five_working_days_before_an_order_is_due(
+    case, users, clock, django_capture_on_commit_callbacks
+):
+    # Due Fri 10 April 2026; counted by hand across Easter (Good Friday 3 April and Easter
+    # Monday 6 April are bank holidays). From Tue 31 March, five working days are Wed 1,
+    # Thu 2, Tue 7, Wed 8, Thu 9: the due date is beyond them. From Wed 1 April they are
+    # Thu 2, Tue 7, Wed 8, Thu 9, Fri 10: the due date is the fifth.
+    _determine(case, users)
+    inspect = determination_order(case, 2)
+    clock(2026, 3, 31, 9)
+    assert services.orders_remind() == 0
+    clock(2026, 4, 1, 9)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.orders_remind() == 1
+        assert services.orders_remind() == 0
+    reminded = [m for m in mail.outbox if m.subject.startswith("Reminder: an Ombudsman order")]
+    assert [m.to for m in reminded] == [["manager@example.org"]]
+    assert "due on 10 April 2026" in reminded[0].body
+    assert Order.objects.get(pk=inspect.pk).reminded_on == datetime.date(2026, 4, 1)
+    kinds = [e.kind for e in record_history(record_type="ombudsman_order", record_id=inspect.pk)]
+    assert kinds[-1] == "reminded"
