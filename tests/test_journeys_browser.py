@@ -92,6 +92,24 @@ def pdf_behind(who: Handler, link) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
 
+def answer(page, decision: str, words: str, reasons: str) -> None:
+    """The decision overall and on the complaint's first point, with words to the resident."""
+    page.get_by_role("group", name="What is the decision overall?").get_by_label(
+        decision, exact=True
+    ).check()
+    page.get_by_label("Your words to the resident").fill(words)
+    point = page.get_by_role("group", name=re.compile("^Point 1"))
+    if point.get_by_label("What the customer raised").count():
+        description = point.get_by_label("What the customer raised")
+        if not description.input_value():
+            description.fill("The engineer missed two appointments")
+    point.get_by_label("What you found").fill(reasons)
+    point.get_by_role("group", name="Decision on this point").get_by_label(
+        decision, exact=True
+    ).check()
+    point.get_by_label("Reasons on this point").fill(reasons)
+
+
 # -- (a) a resident ----------------------------------------------------------------------------
 
 
@@ -203,15 +221,20 @@ def test_b_a_handler_takes_a_phone_complaint_through_stage_2_to_closure(demo, us
 
     user.action("Acknowledge")
     page.get_by_label("Phone").check()
+    point = page.get_by_role("group", name=re.compile("^Point 1"))
+    point.get_by_label("What the resident is unhappy about").fill(
+        "The engineer missed two appointments"
+    )
+    point.get_by_label("The outcome they want").fill("A working boiler and an apology")
     user.click("Acknowledge")
     assert "Acknowledged." in user.banner()
 
     user.action("Respond")
-    page.get_by_role("group", name="What is the decision overall?").get_by_label(
-        "Partly upheld"
-    ).check()
-    page.get_by_label("Reasons for the decision").fill(
-        "The appointments were missed. A new engineer will visit this week."
+    answer(
+        page,
+        "Partly upheld",
+        "We missed two appointments. A new engineer will visit this week.",
+        "The appointments were missed and nobody called to rearrange.",
     )
     user.click("Respond")
     assert "Response recorded." in user.banner()
@@ -232,11 +255,11 @@ def test_b_a_handler_takes_a_phone_complaint_through_stage_2_to_closure(demo, us
     sign_in_from_the_front(user, "manager", demo.password)
     find_case(user, reference)
     user.action("Respond")
-    page.get_by_role("group", name="What is the decision overall?").get_by_label(
-        "Upheld", exact=True
-    ).check()
-    page.get_by_label("Reasons for the decision").fill(
-        "We should have fixed it first time. The boiler is replaced and we apologise."
+    answer(
+        page,
+        "Upheld",
+        "We should have fixed it first time. The boiler is replaced and we apologise.",
+        "A third visit did not fix the boiler: it has now been replaced.",
     )
     user.click("Respond")
     assert "Response recorded." in user.banner()
