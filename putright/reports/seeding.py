@@ -70,6 +70,206 @@ AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 AGE_WEIGHTS = (0.08, 0.17, 0.18, 0.18, 0.16, 0.12, 0.11)
 ETHNICITY = ("White", "Asian or Asian British", "Black or Black British", "Mixed", "Other")
 ETHNICITY_WEIGHTS = (0.78, 0.09, 0.06, 0.04, 0.03)
+# Names and streets for search to find: the commonest surnames of England and Wales in
+# order (Smith about one person in a hundred), a long tail made of syllables, and first names.
+SURNAMES = [
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Johnson",
+    "Roberts",
+    "Robinson",
+    "Thompson",
+    "Wright",
+    "Walker",
+    "White",
+    "Edwards",
+    "Hughes",
+    "Green",
+    "Hall",
+    "Lewis",
+    "Harris",
+    "Clarke",
+    "Patel",
+    "Jackson",
+    "Wood",
+    "Turner",
+    "Martin",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Morris",
+    "Moore",
+    "Clark",
+    "Lee",
+    "King",
+    "Baker",
+    "Harrison",
+    "Morgan",
+    "Allen",
+    "James",
+    "Scott",
+    "Phillips",
+    "Watson",
+    "Davis",
+    "Parker",
+    "Price",
+    "Bennett",
+    "Young",
+    "Griffiths",
+    "Mitchell",
+    "Kelly",
+    "Cook",
+    "Carter",
+    "Richardson",
+    "Bailey",
+    "Collins",
+    "Bell",
+    "Shaw",
+    "Murphy",
+    "Miller",
+    "Cox",
+    "Richards",
+    "Khan",
+    "Marshall",
+    "Anderson",
+    "Simpson",
+    "Ellis",
+    "Adams",
+    "Singh",
+    "Begum",
+    "Wilkinson",
+    "Foster",
+    "Chapman",
+    "Powell",
+    "Webb",
+    "Rogers",
+    "Gray",
+    "Mason",
+    "Ali",
+    "Hunt",
+    "Hussain",
+    "Campbell",
+    "Matthews",
+    "Owen",
+    "Palmer",
+    "Holmes",
+    "Mills",
+    "Barnes",
+    "Knight",
+    "Lloyd",
+    "Butler",
+    "Russell",
+    "Barker",
+    "Fisher",
+    "Stevens",
+    "Jenkins",
+    "Murray",
+    "Dixon",
+    "Harvey",
+    "O'Brien",
+]
+SURNAME_STARTS = "Ash Black Brad Brook Church Cole Cross Dun Fair Green Hart Hay Lang Mar "
+SURNAME_STARTS += "Mor New Old Pen Rad Red Ross Shel Stan Thorn Wad Whit Win Wood"
+SURNAME_ENDS = "bury by croft den field ford ham hurst ley low more ridge shaw ton well worth"
+FIRST_NAMES = [
+    "Oliver",
+    "George",
+    "Harry",
+    "Jack",
+    "Noah",
+    "Leo",
+    "Arthur",
+    "Muhammad",
+    "Oscar",
+    "Charlie",
+    "Jacob",
+    "Thomas",
+    "Henry",
+    "William",
+    "Isaac",
+    "Joshua",
+    "James",
+    "Alfie",
+    "Freddie",
+    "Theo",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Ivy",
+    "Lily",
+    "Isabella",
+    "Rosie",
+    "Sophia",
+    "Grace",
+    "Freya",
+    "Willow",
+    "Florence",
+    "Emily",
+    "Ella",
+    "Poppy",
+    "Evie",
+    "Elsie",
+    "Chloe",
+    "Zoë",
+    "Siobhán",
+    "Chidi",
+    "Ayesha",
+    "Priya",
+    "Kwame",
+    "Aleksander",
+    "Gráinne",
+    "Mohammed",
+    "Fatima",
+]
+STREETS = [
+    "Church",
+    "Station",
+    "Victoria",
+    "Green",
+    "Manor",
+    "Park",
+    "Queen's",
+    "Grange",
+    "Kings",
+    "New",
+    "Mill",
+    "School",
+    "Chapel",
+    "Albert",
+    "Springfield",
+    "Orchard",
+    "Alexandra",
+    "Windsor",
+    "Highfield",
+    "Meadow",
+    "Elm",
+    "Oak",
+    "Ash",
+    "Beech",
+    "Cedar",
+    "Willow",
+    "Heath",
+    "Moss",
+    "Brook",
+    "Bridge",
+    "Castle",
+    "Market",
+    "Princess",
+    "Marlborough",
+    "Clarendon",
+    "Belmont",
+]
+STREET_KINDS = ("Road", "Street", "Lane", "Close", "Avenue", "Way", "Court", "Drive")
+
 AREAS = ("L", "M", "B", "LS", "NE", "BS", "S", "NG", "LE", "CV", "SO", "PL", "CH", "WA", "BD")
 SUMMARIES = (
     "The repair was not done when promised",
@@ -81,6 +281,32 @@ SUMMARIES = (
 )
 LONDON = ZoneInfo("Europe/London")
 NAT = np.datetime64("NaT", "D")
+
+
+def _names_and_addresses(
+    rng: np.random.Generator, n: int
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]:
+    """A first name and surname, and an address, for each of ``n`` people: about a third
+    have one of the commonest surnames (rank r about 1/(r + 8) of them), the rest a surname
+    made of two syllables. Drawn from their own generator, so the cases seeded are the same
+    as before names were."""
+    common = 1.0 / (np.arange(len(SURNAMES)) + 8.0)
+    common = common / common.sum()
+    tail = np.char.add(
+        np.array(SURNAME_STARTS.split())[rng.integers(0, len(SURNAME_STARTS.split()), n)],
+        np.array(SURNAME_ENDS.split())[rng.integers(0, len(SURNAME_ENDS.split()), n)],
+    )
+    surname = np.where(
+        rng.random(n) < 0.35, np.array(SURNAMES)[rng.choice(len(SURNAMES), size=n, p=common)], tail
+    )
+    first = np.array(FIRST_NAMES)[rng.integers(0, len(FIRST_NAMES), n)]
+    names = np.char.add(np.char.add(first, " "), surname)
+    street = np.char.add(
+        np.char.add(np.array(STREETS)[rng.integers(0, len(STREETS), n)], " "),
+        np.array(STREET_KINDS)[rng.integers(0, len(STREET_KINDS), n)],
+    )
+    addresses = np.char.add(np.char.add(rng.integers(1, 200, n).astype(str), " "), street)
+    return names, addresses
 
 
 def _weights(items: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -219,12 +445,14 @@ class OrganisationSeeder:
         )
         self.person_ids = ids
         self.person_tenure = _pick(rng, TENURES, n)
+        names, addresses = _names_and_addresses(np.random.default_rng(int(ids[0])), n)
         return Table(
             Person,
             {
                 "id": ids,
                 "organisation_id": self.organisation.pk,
-                "name": np.char.add("Resident ", ids.astype(str)),
+                "name": names,
+                "address": addresses,
                 "postcode": postcode,
                 "tenure": self.person_tenure,
                 "equality_consent": consent,
@@ -943,6 +1171,7 @@ def seed(
         "award": _max_id(Award),
         "answer": _max_id(SatisfactionResponse),
     }
+    first_case = ids["case"]
     result = SeedResult(organisations=[], homes=int(shares.sum()))
     expected = int(shares.sum() * CASES_PER_1000 / 1000 * years)
     orgs: list[tuple[Organisation, Pack, int]] = []
@@ -993,6 +1222,10 @@ def seed(
                     )
     _reset_sequences()
     tell("cases", result.cases, result.cases)
+    # The words search reads, for the new cases (putright/search).
+    from putright.search.index import rebuild
+
+    rebuild(after=first_case, progress=lambda done, total: tell("search words", done, total))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (Case, Event, Person, Award, SatisfactionResponse):

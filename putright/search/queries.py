@@ -4,6 +4,7 @@ visibility and every other filter apply inside the same query."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -19,7 +20,7 @@ _POSTGRES_PRIVATE = (
     " OR (organisation_id IN ({orgs}) AND "
     "to_tsvector('simple'::regconfig, private) @@ to_tsquery('simple'::regconfig, %s))"
 )
-_SQLITE = "SELECT rowid FROM search_casetext_fts WHERE search_casetext_fts MATCH %s"
+_SQLITE = "SELECT rowid AS case_id FROM search_casetext_fts WHERE search_casetext_fts MATCH %s"
 _SQLITE_PRIVATE = (
     " UNION SELECT t.case_id FROM search_casetext_fts f "
     "JOIN search_casetext t ON t.case_id = f.rowid "
@@ -27,10 +28,16 @@ _SQLITE_PRIVATE = (
 )
 
 
-def _words_condition(found: list[str], private_organisations: Collection[int]) -> Q:
-    orgs: list[int | str] = sorted(int(o) for o in private_organisations)
-    params: list[int | str]
+#: Up to this many matches, their ids are read first and the cases filtered by them; past
+#: it the words are common, and the query finds the first page's matches as it reads the
+#: cases in order.
+MATERIALISE = 10_000
+
+
+def _words_sql(found: list[str], private_organisations: Collection[int]) -> tuple[str, list[Any]]:
+    orgs: list[int] = sorted(int(o) for o in private_organisations)
     placeholders = ", ".join(["%s"] * len(orgs))
+    params: list[Any]
     if connection.vendor == "postgresql":
         query = rules.postgres_query(found)
         sql, params = _POSTGRES, [query]
@@ -42,6 +49,19 @@ def _words_condition(found: list[str], private_organisations: Collection[int]) -
         if orgs:
             sql += _SQLITE_PRIVATE.format(orgs=placeholders)
             params += [rules.fts5_query(found, "private"), *orgs]
+    return sql, params
+
+
+def _words_condition(found: list[str], private_organisations: Collection[int]) -> Q:
+    """The cases whose words match: by their ids when there are few (the planner cannot tell
+    how few a word matches, and reading every case in order looking for a rare one is slow),
+    else as a subquery."""
+    sql, params = _words_sql(found, private_organisations)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT case_id FROM ({sql}) AS found LIMIT %s", [*params, MATERIALISE + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= MATERIALISE:
+        return Q(pk__in=ids)
     return Q(pk__in=RawSQL(sql, params))
 
 

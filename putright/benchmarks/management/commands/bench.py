@@ -130,6 +130,20 @@ class Command(PutRightCommand):
         pages = which.add_parser("pages", help="server time of the queue and case pages")
         pages.add_argument("--cases", type=int, default=100_000, help="cases in the database")
         pages.add_argument("--requests", type=int, default=40, help="requests per page")
+        pages.add_argument(
+            "--database",
+            metavar="URL",
+            default=None,
+            help=(
+                "measure on this database, already seeded with `putright seed` (e.g. "
+                "postgres://postgres@127.0.0.1:5432/putright_big): search, the queue, a case, "
+                "My work and the API's list, at one client and at --clients at once"
+            ),
+        )
+        pages.add_argument(
+            "--clients", type=int, default=20, help="clients at once, with --database"
+        )
+        pages.add_argument("--seeded", action="store_true", help=argparse.SUPPRESS)
         pages.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
         pages.add_argument("--json", action="store_true")
         reports = which.add_parser(
@@ -215,6 +229,16 @@ class Command(PutRightCommand):
         for name in ("cases", "requests"):
             if options[name] < 1:
                 raise self.fail(f"--{name} must be at least 1")
+        if options["clients"] < 1:
+            raise self.fail("--clients must be at least 1")
+        if options["here"] and options["seeded"]:
+            from putright.benchmarks import seeded_pages
+
+            result = seeded_pages.measure(
+                requests=options["requests"], clients=options["clients"], progress=self.progress
+            )
+            self.stdout.write(json.dumps(result))
+            return
         if options["here"]:
             from putright.benchmarks.pages import measure
 
@@ -223,11 +247,13 @@ class Command(PutRightCommand):
             )
             self.stdout.write(json.dumps(result))
             return
-        with sqlite_database() as url:
-            result = run_child(
-                url,
-                ["pages", "--cases", str(options["cases"]), "--requests", str(options["requests"])],
-            )
+        if options["database"]:
+            args = ["pages", "--seeded", "--requests", str(options["requests"])]
+            result = run_child(options["database"], [*args, "--clients", str(options["clients"])])
+        else:
+            with sqlite_database() as url:
+                args = ["pages", "--cases", str(options["cases"])]
+                result = run_child(url, [*args, "--requests", str(options["requests"])])
         machine = describe_machine()
         if options["json"]:
             self.stdout.write(json.dumps({"machine": machine, **result}, indent=2))
@@ -245,6 +271,14 @@ class Command(PutRightCommand):
         console = Console(file=self.stdout, width=120, highlight=False)  # type: ignore[arg-type]
         console.print(f"Staff pages, server time, {result['cases']:,} cases, on {machine}")
         console.print(table)
+        many = result.get("many_clients")
+        if many:
+            console.print(
+                f"{many['clients']} clients at once, every page in turn: {many['requests']:,} "
+                f"requests, {many['requests_per_second']} a second, p50 {many['p50_ms']} ms, "
+                f"p95 {many['p95_ms']} ms (target < {many['target_ms']:g} ms: "
+                f"{'met' if many['met'] else 'MISSED'})"
+            )
 
     def lifecycle(self, **options: Any) -> None:
         from putright.benchmarks.databases import postgres_database, run_child, sqlite_database

@@ -65,8 +65,9 @@ class Command(PutRightCommand):
         ) as bar:
             task = bar.add_task("Seeding cases", total=1)
 
-            def progress(_what: str, done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+            def progress(what: str, done: int, total: int) -> None:
+                label = "Seeding cases" if what == "cases" else f"Writing the {what}"
+                bar.update(task, completed=done, total=total, description=label)
 
             result = seed(
                 organisations=options["organisations"],

@@ -1,0 +1,190 @@
+"""Server time of caseworking pages, search and the API's list on a database already seeded
+(``putright seed``), at one client and at many at once.
+
+Each page is rendered through Django's request handler in this process (one client) or in
+as many processes as clients (each its own database connection, as gunicorn's workers are),
+so the time is the server's own: view, queries and template, without network or browser.
+The reader is a complaints manager of every organisation (``bench-reader``, made if
+missing), who sees every case and every contact detail: the widest search there is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+ONE_CLIENT_MS = 150.0
+MANY_CLIENTS_MS = 500.0
+READER = "bench-reader"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def _reader() -> tuple[Any, str]:
+    from putright.accounts.models import Membership, Role, User
+    from putright.accounts.tokens import token_create
+    from putright.organisations.models import Organisation
+
+    user, _ = User.objects.get_or_create(
+        username=READER, defaults={"display_name": "Benchmark reader"}
+    )
+    for organisation in Organisation.objects.all():
+        Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=Role.COMPLAINTS_MANAGER
+        )
+    _token, raw = token_create(user=user, name="bench", expires_in_days=1)
+    return user, raw
+
+
+def _samples(rng: random.Random) -> dict[str, list[str]]:
+    """Real values to search for: references, postcodes, common surnames, an organisation."""
+    from collections import Counter
+
+    from putright.cases.models import Case
+    from putright.organisations.models import Organisation
+    from putright.people.models import Person
+
+    step = max(1, Case.objects.count() // 5000)
+    references = list(Case.objects.filter(pk__gt=0).values_list("reference", flat=True)[::step])[
+        :5000
+    ]
+    people = list(
+        Person.objects.exclude(postcode="").values_list("name", "postcode")[:20000]
+    )
+    surnames = Counter(name.split()[-1] for name, _ in people if name.split())
+    postcodes = [p for _, p in people]
+    organisation = (
+        Organisation.objects.order_by("-pk").values_list("slug", flat=True).first() or ""
+    )
+    return {
+        "reference": references,
+        "postcode": postcodes,
+        "outward": sorted({p.split()[0] for p in postcodes}),
+        "surname": [name for name, _ in surnames.most_common(20)],
+        "organisation": [organisation],
+    }
+
+
+def pages(samples: dict[str, list[str]]) -> dict[str, Callable[[random.Random], str]]:
+    def pick(kind: str) -> Callable[[random.Random], str]:
+        return lambda rng: rng.choice(samples[kind])
+
+    ref, postcode, outward, surname = (
+        pick("reference"),
+        pick("postcode"),
+        pick("outward"),
+        pick("surname"),
+    )
+    org = samples["organisation"][0]
+    return {
+        "search by postcode district (/search/?q=M1)": lambda r: f"/search/?q={outward(r)}",
+        "search by full postcode": lambda r: f"/search/?q={postcode(r).replace(' ', '+')}",
+        "search by name": lambda r: f"/search/?q={surname(r)}",
+        "search by reference": lambda r: f"/search/?q={ref(r)}",
+        "API text search (/api/v1/cases?q=name)": lambda r: f"/api/v1/cases?q={surname(r)}",
+        "API list of one organisation": lambda r: f"/api/v1/cases?organisation={org}",
+        "queue, first page": lambda r: "/cases/?all=1",
+        "queue, overdue complaints": lambda r: "/cases/?kind=complaint&due=overdue",
+        "case page": lambda r: f"/cases/{ref(r)}/",
+        "my work": lambda r: "/work/",
+    }
+
+
+def _client(user: Any, token: str) -> Any:
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+    client.force_login(user)
+    return client
+
+
+def _time(client: Any, path: str) -> float:
+    start = time.perf_counter()
+    response = client.get(path)
+    took = (time.perf_counter() - start) * 1000
+    if response.status_code not in (200, 302):
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    return took
+
+
+def _summary(timings: list[float], target: float) -> dict[str, Any]:
+    return {
+        "requests": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(_percentile(timings, 0.95), 1),
+        "max_ms": round(max(timings), 1),
+        "target_ms": target,
+        "met": _percentile(timings, 0.95) < target,
+    }
+
+
+def _worker(args: tuple[int, int, str, dict[str, list[str]]]) -> list[float]:
+    """One of many clients: its own connection, every page in turn, ``rounds`` times."""
+    from django.db import connections
+
+    seed, rounds, token, samples = args
+    connections.close_all()  # a fresh connection in this process
+    from putright.accounts.models import User
+
+    client = _client(User.objects.get(username=READER), token)
+    rng = random.Random(seed)
+    urls = list(pages(samples).values())
+    timings = []
+    for _ in range(rounds):
+        for url in urls:
+            timings.append(_time(client, url(rng)))
+    return timings
+
+
+def measure(
+    *,
+    requests: int = 20,
+    clients: int = 20,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """p50/p95 of each page at one client (``requests`` each after a warm-up), then of every
+    page together with ``clients`` clients at once."""
+    from putright.cases.models import Case
+
+    rng = random.Random(7)
+    user, token = _reader()
+    samples = _samples(rng)
+    client = _client(user, token)
+    results: dict[str, Any] = {}
+    for name, url in pages(samples).items():
+        _time(client, url(rng))  # warm up: templates compiled, calendars built
+        timings = []
+        for done in range(requests):
+            timings.append(_time(client, url(rng)))
+            if progress:
+                progress(name, done + 1, requests)
+        results[name] = _summary(timings, ONE_CLIENT_MS)
+    many: dict[str, Any] = {}
+    if clients > 1:
+        from django.db import connections
+
+        connections.close_all()
+        rounds = max(1, requests // 4)
+        with multiprocessing.get_context("fork").Pool(clients) as pool:
+            began = time.perf_counter()
+            timings = [
+                t
+                for part in pool.map(
+                    _worker, [(i, rounds, token, samples) for i in range(clients)]
+                )
+                for t in part
+            ]
+            seconds = time.perf_counter() - began
+        many = {
+            "clients": clients,
+            **_summary(timings, MANY_CLIENTS_MS),
+            "requests_per_second": round(len(timings) / seconds, 1),
+        }
+    return {"cases": Case.objects.count(), "pages": results, "many_clients": many}
