@@ -72,7 +72,8 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     @property
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
-            self._capped_count = self.object_list.order_by()[: COUNT_CAP + 1].count()
+            listed: Any = self.object_list
+            self._capped_count = listed.order_by()[: COUNT_CAP + 1].count()
         return int(self._capped_count)
 
     @property
