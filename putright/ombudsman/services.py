@@ -281,7 +281,8 @@ def contact_record(
     )
     due = f" Due by {describe(due_on)}." if due_on else ""
     text = (
-        f"Ombudsman {contact.get_kind_display().lower()}: {contact.asked}{due} {told_words(told)}"
+        f"Ombudsman {contact.get_kind_display().lower()}: {contact.asked.rstrip('.')}.{due} "
+        + told_words(told)
     )
     _case_note(
         case,

@@ -173,3 +173,24 @@ def test_an_enquiry_with_no_case_opens_the_complaint(org, users):
     )
     assert sent.status_code == 302
     assert sent["Location"].startswith("/cases/")
+
+
+def test_the_headline_reads_right_for_a_report_reader_and_is_refused_to_others(case, users, org):
+    from django.core.management import call_command
+
+    from tests.ombudsman.test_import import FILE
+
+    call_command("ombudsman", "import", str(FILE), stdout=__import__("io").StringIO())
+    handler = client_for(users[Role.COMPLAINT_HANDLER])
+    handler.post(f"/cases/{case.reference}/ombudsman/", {**DETERMINATION, "version": case.version})
+    board = client_for(users[Role.BOARD_MEMBER])
+    page = board.get("/ombudsman/headline/?start=2023-01-01&end=2026-12-31")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "1 received, 0 appealed" in text
+    assert "2 orders, 0 recommendations; £750.00 ordered" in text
+    assert "Severe maladministration: 1" in text
+    assert "North Homes beside 2 other landlords of its type (Housing association)" in text
+    assert "Pat Resident" not in text
+    assert board.get("/ombudsman/headline/?start=2026-13-01").status_code == 400
+    assert client_for(users[Role.COMPLAINT_HANDLER]).get("/ombudsman/headline/").status_code == 403

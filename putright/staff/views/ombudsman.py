@@ -10,6 +10,7 @@ record is logged as a read of the case.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -91,13 +92,35 @@ def _no_permission(request: HttpRequest, what: str) -> HttpResponse:
     return render(request, "staff/no_permission.html", {"what": what}, status=403)
 
 
+#: What to say when a question is not answered (instead of pydantic's "Field required").
+UNANSWERED = {
+    "kind": "Choose what the Ombudsman sent.",
+    "asked": services.ASKED,
+    "decision": services.BAD_DECISION,
+    "reasons": services.NO_REASONS,
+    "evidence": services.NO_EVIDENCE,
+    "covering_letter": services.NO_COVERING_LETTER,
+    "reason": services.NO_DELAY_REASON,
+    "summary": services.NO_SUMMARY,
+    "point": services.NO_POINT,
+    "category": services.NO_CATEGORY,
+    "finding": "Choose the Ombudsman's finding on this point.",
+    "text": services.NO_ORDER_TEXT,
+}
+
+
 def _errors_from(error: Exception) -> dict[str, str]:
     """The messages of a refusal by field: ``findings[0].point`` becomes ``findings-0-point``."""
     found: dict[str, str] = {}
     if isinstance(error, ValidationError):
         for item in error.errors():
             where = "-".join(str(p) for p in item["loc"]) or "request"
-            found[where] = str(item["msg"]).removeprefix("Value error, ")
+            last = str(item["loc"][-1]) if item["loc"] else ""
+            unanswered = item["type"] in ("missing", "string_too_short", "literal_error")
+            if unanswered and last in UNANSWERED:
+                found[where] = UNANSWERED[last]
+            else:
+                found[where] = str(item["msg"]).removeprefix("Value error, ")
     elif isinstance(error, CaseError):
         for name, message in (error.fields or {}).items():
             found[name.replace("[", "-").replace("].", "-").replace("]", "").replace(".", "-")] = (
@@ -647,6 +670,73 @@ def log_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def can_see_cases(user: User, organisation: Organisation) -> bool:
+    from putright.accounts.access import CASE_READERS, roles_in
+
+    return bool(roles_in(user, organisation.pk) & CASE_READERS)
+
+
+# -- the headline: the period's casework and what the sector's findings say -------------
+
+
+@login_required
+@require_safe
+def headline(request: HttpRequest) -> HttpResponse:
+    """The Ombudsman report for an organisation over a period (the last six months unless
+    given): the headline discussed with the Ombudsman, the compliance report, the sector."""
+    from putright.accounts.access import REPORT_READERS
+    from putright.ombudsman.reports import FINDING_WORDS, REPORTING_WORDS, ombudsman_report
+
+    user = staff_user(request)
+    allowed = Organisation.objects.filter(pk__in=organisations_with(user, REPORT_READERS)).order_by(
+        "name"
+    )
+    if not allowed.exists():
+        return _no_permission(request, "read the Ombudsman report")
+    slug = request.GET.get("organisation", "")
+    organisation = allowed.filter(slug=slug).first() if slug else allowed.first()
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    values = {
+        "start": request.GET.get("start", "") or str(today - datetime.timedelta(days=182)),
+        "end": request.GET.get("end", "") or str(today),
+    }
+    days: dict[str, datetime.date] = {}
+    for name, value in values.items():
+        try:
+            days[name] = datetime.date.fromisoformat(value)
+        except ValueError:
+            errors[name] = "Give a date, for example 2026-04-01."
+    if not errors and days["end"] < days["start"]:
+        errors["end"] = "The end is before the start."
+    if organisation is None:
+        errors["organisation"] = "Choose a landlord whose reports you may read."
+    report = None
+    if not errors:
+        assert organisation is not None
+        report = ombudsman_report(
+            organisation=organisation, start=days["start"], end=days["end"], today=today
+        )
+    return render(
+        request,
+        "staff/ombudsman/headline.html",
+        {
+            "report": report,
+            "organisations": allowed,
+            "organisation": organisation,
+            "values": values,
+            "errors": errors,
+            "summary": list(errors.items()),
+            "finding_words": FINDING_WORDS,
+            "reporting_words": REPORTING_WORDS,
+            "findings": sorted(report.findings.items()) if report else [],
+            # The board reads reports, never a case: the overdue orders are counted, not named.
+            "names_cases": organisation is not None and can_see_cases(user, organisation),
+        },
+        status=400 if errors else 200,
+    )
+
+
 # -- an enquiry with no case -----------------------------------------------------------
 
 
@@ -747,6 +837,7 @@ def enquiry(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("cases/<str:reference>/ombudsman/", record, name="ombudsman-record"),
     path("ombudsman/determinations/", log_page, name="ombudsman-log"),
+    path("ombudsman/headline/", headline, name="ombudsman-headline"),
     path("ombudsman/enquiries/", enquiry, name="ombudsman-enquiry"),
     path(
         "ombudsman/determinations/<int:determination_id>/",
