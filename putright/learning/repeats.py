@@ -211,7 +211,8 @@ def themes(
     )
     if len(cases) < least:
         return []
-    texts = [_text(c) for c in cases]
+    # The words the customer chose: what would put it right is too often the same words.
+    texts = [" ".join(p for p in (c.summary, c.details) if p) for c in cases]
     matrix = process.cdist(
         texts, texts, scorer=fuzz.token_sort_ratio, processor=utils.default_process
     )

@@ -595,7 +595,7 @@ def effectiveness_figures(
     its completion and after it (up to today): the evidence for the effectiveness review."""
     today = today or _today()
     completed = action.completed_on or today
-    days = max(1, (today - completed).days) if action.completed_on else 0
+    days = max(0, (today - completed).days) if action.completed_on else 0
     lessons = Lesson.objects.filter(organisation=action.organisation)
     if action.cause:
         lessons = lessons.filter(cause=action.cause)

@@ -34,12 +34,14 @@ def learning_on_case(context: Any, case: Case) -> dict[str, Any]:
         {"lesson": lesson, "cause": causes.get(lesson.cause, lesson.cause)}
         for lesson in case_lessons(case)
     ]
+    repeats = repeat_suggestions(case) if case.kind in REPEATABLE else []
     return {
         "lessons": lessons,
         "may_record": may_act(user, case, "lessons"),
         "report_due": lessons_report_due(case),
         "report_source": rules.report_source,
         "review": lessons_review_clock(case),
-        "repeats": repeat_suggestions(case) if case.kind in REPEATABLE else [],
+        "repeats": repeats,
+        "repeat": any(s.same_customer or s.same_home for s in repeats),
         "may_link": may_act(user, case, "link") and not case.is_closed,
     }

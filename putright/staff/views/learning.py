@@ -143,6 +143,13 @@ def _cause_choices(organisation: Organisation, pack_id: str | None = None) -> li
     return [(c.id, c.label) for c in rules.all_causes()]
 
 
+def _areas(case: Case) -> list[tuple[str, str]]:
+    areas = list(get_pack(case.policy_pack).service_areas)
+    if case.service_area and case.service_area not in areas:
+        areas.insert(0, case.service_area)
+    return [(a, a) for a in areas]
+
+
 def _lesson_fields(case: Case) -> list[dict[str, Any]]:
     issues = [
         (str(i.number), f"{i.number}. {i.description} ({i.get_outcome_display().lower()})")
@@ -178,7 +185,8 @@ def _lesson_fields(case: Case) -> list[dict[str, Any]]:
         {
             "name": "service_area",
             "label": "Service area",
-            "type": "text",
+            "type": "select",
+            "choices": [("", "None"), *_areas(case)],
             "value": case.service_area,
         },
         {
