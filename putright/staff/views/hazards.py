@@ -249,6 +249,61 @@ def hazard_letter(
     return response
 
 
+@login_required
+@require_safe
+def hazard_report_page(request: HttpRequest) -> HttpResponse:
+    """Hazards recognised, confirmed and dismissed, each clock met or missed by phase, time to
+    made safe and the monthly list for the board: figures only, for those who read reports."""
+    import datetime
+
+    from django.utils import timezone
+
+    from putright.accounts.access import REPORT_READERS, organisations_with
+    from putright.hazards.reports import BOARD_COLUMNS, board_rows, hazard_report
+    from putright.organisations.models import Organisation
+
+    user = staff_user(request)
+    choices = list(Organisation.objects.filter(pk__in=organisations_with(user, REPORT_READERS)))
+    if not choices:
+        return render(request, "staff/no_permission.html", {"what": "read reports"}, status=403)
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    chosen = next((o for o in choices if o.slug == request.GET.get("organisation")), choices[0])
+    dates: dict[str, datetime.date] = {}
+    defaults = {"start": today.replace(month=1, day=1), "end": today}
+    for name in ("start", "end"):
+        given = request.GET.get(name, "").strip()
+        if not given:
+            dates[name] = defaults[name]
+            continue
+        try:
+            dates[name] = datetime.date.fromisoformat(given)
+        except ValueError:
+            errors[name] = "Give a date, e.g. 2026-04-01."
+            dates[name] = defaults[name]
+    if not errors and dates["end"] < dates["start"]:
+        errors["end"] = "The end of the period must be on or after its start."
+    report = None
+    if not errors:
+        report = hazard_report(organisations=[chosen], start=dates["start"], end=dates["end"])
+    return render(
+        request,
+        "staff/hazards/report.html",
+        {
+            "organisations": choices,
+            "chosen": chosen,
+            "start": request.GET.get("start", dates["start"].isoformat()),
+            "end": request.GET.get("end", dates["end"].isoformat()),
+            "errors": errors,
+            "report": report,
+            "clock_rows": sorted(report.clocks.items()) if report else [],
+            "columns": [heading for _, heading in BOARD_COLUMNS],
+            "rows": board_rows(report) if report else [],
+        },
+        status=400 if errors else 200,
+    )
+
+
 def _pages() -> list[Any]:
     from django.urls import path
 
@@ -259,6 +314,7 @@ def _pages() -> list[Any]:
             path(action.staff_path, hazard_action, {"name": action.name}, name=action.name)
             for action in HAZARD_ACTIONS
         ],
+        path("hazards/report/", hazard_report_page, name="hazard-report"),
         path(
             "cases/<str:reference>/hazards/<int:hazard_id>/letters/<int:letter_id>.pdf",
             hazard_letter,
