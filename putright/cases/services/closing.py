@@ -29,7 +29,8 @@ from ._common import _append, _lock, _moment, _require_open, _save
 #: The chronology's record that a case's lessons-learned report is in (``putright.learning``).
 LESSONS_RECORDED = "lessons_recorded"
 NO_LESSONS_REPORT = (
-    "This complaint cannot close until its lessons-learned report is recorded (Record lessons)."
+    "This complaint cannot close until its lessons-learned report is recorded (Record lessons "
+    "learnt): the policy ({source}) makes the report a condition of closing."
 )
 
 
@@ -42,7 +43,9 @@ def _require_lessons_report(case: Case) -> None:
     kinds = {event.kind for event in case_events(case)}
     if EventKind.RESPONDED in kinds and LESSONS_RECORDED not in kinds:
         raise PolicyRuleError(
-            NO_LESSONS_REPORT, rule="learning.report_closes", source=rules.report_source
+            NO_LESSONS_REPORT.format(source=rules.report_source),
+            rule="learning.report_closes",
+            source=rules.report_source,
         )
 
 
