@@ -37,7 +37,7 @@ def test_a_rooftop_complaint_cannot_close_without_its_lessons_learned_report(now
 
     with pytest.raises(CasePolicyRuleError) as refused:
         case_close(case=case, actor=Actor(staff["handler"]), reason="resolved")
-    assert refused.value.message == NO_LESSONS_REPORT
+    assert refused.value.message == NO_LESSONS_REPORT.format(source="11.2, flowchart")
     assert refused.value.rule == "learning.report_closes"
     assert refused.value.source == "11.2, flowchart"
 
