@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -223,8 +223,9 @@ def _remove(words: list[str], phrase: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     i = 0
     n = len(phrase)
+    first = phrase[0]
     while i < len(words):
-        if tuple(words[i : i + n]) == phrase:
+        if words[i] == first and tuple(words[i : i + n]) == phrase:
             out.append("|")  # a break: no term spans an ignored phrase
             i += n
         else:
@@ -257,6 +258,7 @@ def _close(word: str, target: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+@lru_cache(maxsize=200_000)
 def _word_matches(word: str, pattern: str, fuzzy_min: int) -> bool:
     if pattern.endswith("*"):
         stem = pattern[:-1]
@@ -295,14 +297,89 @@ def _short_words(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-def _find(
-    pattern: tuple[str, ...], tokens: list[list[_Token]], words: Sequence[str], triage: Triage
-) -> str | None:
+@dataclass
+class _Text:
+    """A text being screened: its words, the tokens at each position, and where each term's
+    first word is found (so a term is tried only there)."""
+
+    words: Sequence[str]
+    tokens: list[list[_Token]]
+    starts: dict[str, list[int]]
+
+
+@dataclass(frozen=True)
+class _Firsts:
+    """The first words of a lexicon's terms, arranged to be looked up once per word of a text."""
+
+    exact: dict[str, tuple[str, ...]]  # a word -> the first-word patterns equal to it
+    stems: tuple[str, ...]  # patterns ending in *
+    fuzzy: tuple[str, ...]  # whole words long enough to match with one letter wrong
+
+
+_FIRSTS: dict[int, tuple[Triage, _Firsts]] = {}
+
+
+def _firsts(triage: Triage) -> _Firsts:
+    known = _FIRSTS.get(id(triage))
+    if known is not None and known[0] is triage:
+        return known[1]
+    patterns = {
+        _pattern(term)[0]
+        for item in (*triage.kinds, *triage.signs)
+        for term in (*item.terms, *getattr(item, "emergency", ()))
+    }
+    exact: dict[str, list[str]] = {}
+    for pattern in patterns:
+        if not pattern.endswith("*"):
+            exact.setdefault(pattern, []).append(pattern)
+    firsts = _Firsts(
+        exact={word: tuple(found) for word, found in exact.items()},
+        stems=tuple(sorted(p for p in patterns if p.endswith("*"))),
+        fuzzy=tuple(
+            sorted(p for p in patterns if not p.endswith("*") and len(p) >= triage.fuzzy_min_length)
+        ),
+    )
+    if len(_FIRSTS) > 64:
+        _FIRSTS.clear()
+    _FIRSTS[id(triage)] = (triage, firsts)
+    return firsts
+
+
+def _prepare(words: Sequence[str], triage: Triage) -> _Text:
+    tokens = _tokens(words, triage)
+    at: dict[str, list[int]] = {}
+    for position, alternatives in enumerate(tokens):
+        for token in alternatives:
+            if token.text != "|":
+                at.setdefault(token.text, []).append(position)
+    firsts = _firsts(triage)
+    fuzzy_min = triage.fuzzy_min_length
+    starts: dict[str, set[int]] = {}
+    for token, positions in at.items():
+        matched = list(firsts.exact.get(token, ()))
+        matched += [
+            p
+            for p in firsts.stems
+            if token.startswith(p[:-1])
+            or (len(p) > fuzzy_min and _close(token[: len(p) - 1], p[:-1]))
+        ]
+        if len(token) >= fuzzy_min - 1:
+            matched += [p for p in firsts.fuzzy if p != token and _close(token, p)]
+        for pattern in matched:
+            starts.setdefault(pattern, set()).update(positions)
+    return _Text(
+        words=words,
+        tokens=tokens,
+        starts={pattern: sorted(found) for pattern, found in starts.items()},
+    )
+
+
+def _find(pattern: tuple[str, ...], text: _Text, triage: Triage) -> str | None:
     """The words of the text a term matches, as written, or None."""
-    for start in range(len(tokens)):
-        end = _match_from(pattern, 0, start, tokens, triage)
+    for start in text.starts.get(pattern[0], ()):
+        end = _match_from(pattern, 0, start, text.tokens, triage)
         if end is not None:
-            return " ".join(w for w in words[start:end] if w != "|")
+            return " ".join(w for w in text.words[start:end] if w != "|")
     return None
 
 
@@ -338,30 +415,23 @@ def _pattern(term: str) -> tuple[str, ...]:
 
 
 def _triggers(
-    owner: str,
-    terms: Iterable[str],
-    tokens: list[list[_Token]],
-    words: Sequence[str],
-    triage: Triage,
-    *,
-    emergency: bool = False,
+    owner: str, terms: Iterable[str], text: _Text, triage: Triage, *, emergency: bool = False
 ) -> list[Trigger]:
     found = []
     for term in terms:
-        text = _find(_pattern(term), tokens, words, triage)
-        if text is not None:
-            found.append(Trigger(kind=owner, term=term, found=text, emergency=emergency))
+        words = _find(_pattern(term), text, triage)
+        if words is not None:
+            found.append(Trigger(kind=owner, term=term, found=words, emergency=emergency))
     return found
 
 
 def screen(triage: Triage, text: str, *, category: str = "") -> Screen:
     """The hazards and signs a contact's words (and its category) suggest, explained."""
-    words = words_of(text, triage)
-    tokens = _tokens(words, triage)
+    prepared = _prepare(words_of(text, triage), triage)
     hazards = []
     for kind in triage.kinds:
-        triggers = _triggers(kind.id, kind.terms, tokens, words, triage)
-        urgent = _triggers(kind.id, kind.emergency, tokens, words, triage, emergency=True)
+        triggers = _triggers(kind.id, kind.terms, prepared, triage)
+        urgent = _triggers(kind.id, kind.emergency, prepared, triage, emergency=True)
         if category and category in kind.categories:
             triggers.append(Trigger(kind=kind.id, term=f"category: {category}", found=category))
         if not (triggers or urgent):
@@ -375,7 +445,7 @@ def screen(triage: Triage, text: str, *, category: str = "") -> Screen:
     hazards.sort(key=lambda h: h.severity != "emergency")
     signs = []
     for sign in triage.signs:
-        found = _triggers(sign.id, sign.terms, tokens, words, triage)
+        found = _triggers(sign.id, sign.terms, prepared, triage)
         if found:
             signs.append(
                 SignFound(id=sign.id, label=sign.label, kind=sign.kind, triggers=tuple(found))
