@@ -126,9 +126,16 @@ def test_a_rooftop_lesson_becomes_a_change_residents_can_read(chromium, live_ser
     who.click("Record the lesson")
     assert who.heading() == "Record lessons learnt"
     errors = who.errors()
-    assert "cause" in errors.lower() or "Field required" in errors
-    assert who.page.locator("#cause-error").count() == 1
-    assert who.page.locator("#scope-error").count() == 1
+    for message in (
+        "Choose a root cause.",
+        "Choose whether it is about this case or about how we work.",
+        "Say what was learnt.",
+        "Choose who owns the action.",
+        "Give the date the action is due",
+    ):
+        assert message in errors
+    assert "Choose a root cause." in who.page.inner_text("#cause-error")
+    assert "Choose who owns the action." in who.page.inner_text("#action_owner-error")
     shot(who.page, "lesson-errors")
 
     who.page.get_by_role("group", name="Which issue").get_by_label(

@@ -295,6 +295,28 @@ def _payload(name: str, fields: list[dict[str, Any]], data: Any) -> dict[str, An
     return payload
 
 
+#: What to say when a field is missing or cannot be read, in the page's words.
+REQUIRED = {
+    "cause": "Choose a root cause.",
+    "scope": "Choose whether it is about this case or about how we work.",
+    "text": "Say what was learnt.",
+    "action_text": "Say what will change.",
+    "action_owner": "Choose who owns the action.",
+    "action_due_on": "Give the date the action is due, for example 30 4 2027.",
+    "source": "Choose where the action comes from.",
+    "owner": "Choose who owns the action.",
+    "due_on": "Give the date the action is due, for example 30 4 2027.",
+    "note": "Say what was done or found.",
+    "effective": "Choose whether it worked.",
+    "public_text": "Write what we learnt and changed, for residents.",
+    "approve": "Choose whether to publish it.",
+}
+
+REQUIRED_FOR = {
+    ("improvement-raise", "text"): "Say what will change.",
+    ("improvement-progress", "text"): "Write the progress note.",
+}
+
 #: Where an error of the API's shape shows on the page.
 FIELD_OF = {
     "actions.0.text": "action_text",
@@ -334,7 +356,11 @@ def _form(
         except ValidationError as error:
             for item in error.errors():
                 where = ".".join(str(p) for p in item["loc"]) or "request"
-                errors[FIELD_OF.get(where, where)] = str(item["msg"]).removeprefix("Value error, ")
+                field_name = FIELD_OF.get(where, where)
+                plain = str(item["msg"]).removeprefix("Value error, ")
+                if item["type"] != "value_error" and field_name in REQUIRED:
+                    plain = REQUIRED_FOR.get((name, field_name), REQUIRED[field_name])
+                errors[field_name] = plain
         except CaseError as error:
             for key, message in (error.fields or {}).items():
                 errors[FIELD_OF.get(key, key)] = message
