@@ -9,7 +9,9 @@ class CaseText(models.Model):
     """One row per case: ``public`` (its customer's name and its summary) and ``private``
     (those with the customer's address and postcode), as plain words (``rules.documents``).
 
-    On PostgreSQL each has a GIN index of its ``simple`` tsvector; on SQLite the FTS5 table
+    On PostgreSQL each has its ``simple`` tsvector stored beside it (``public_tsv``,
+    ``private_tsv``, generated columns the model does not name) with a GIN index; on SQLite
+    the FTS5 table
     ``search_casetext_fts`` mirrors them (kept by triggers). Written by ``index.refresh``.
     """
 

@@ -13,12 +13,10 @@ from django.db.models.expressions import RawSQL
 from . import rules
 
 _POSTGRES = (
-    "SELECT case_id FROM search_casetext WHERE "
-    "to_tsvector('simple'::regconfig, public) @@ to_tsquery('simple'::regconfig, %s)"
+    "SELECT case_id FROM search_casetext WHERE public_tsv @@ to_tsquery('simple'::regconfig, %s)"
 )
 _POSTGRES_PRIVATE = (
-    " OR (organisation_id IN ({orgs}) AND "
-    "to_tsvector('simple'::regconfig, private) @@ to_tsquery('simple'::regconfig, %s))"
+    " OR (organisation_id IN ({orgs}) AND private_tsv @@ to_tsquery('simple'::regconfig, %s))"
 )
 _SQLITE = "SELECT rowid AS case_id FROM search_casetext_fts WHERE search_casetext_fts MATCH %s"
 _SQLITE_PRIVATE = (
@@ -60,9 +58,11 @@ def _words_condition(found: list[str], private_organisations: Collection[int]) -
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT case_id FROM ({sql}) AS found LIMIT %s", [*params, MATERIALISE + 1])
         ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) <= MATERIALISE:
-        return Q(pk__in=ids)
-    return Q(pk__in=RawSQL(sql, params))
+    if len(ids) > MATERIALISE:
+        return Q(pk__in=RawSQL(sql, params))
+    if connection.vendor == "postgresql":  # one array, however many: no long list to plan
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    return Q(pk__in=ids)
 
 
 def search_condition(text: str, *, private_organisations: Collection[int]) -> Q | None:
