@@ -222,6 +222,10 @@ def determinations(request: HttpRequest, filters: Query[LogFilter]) -> Any:
             raise NotVisibleError(f"You do not work for {filters.organisation}.")
     today = timezone.localdate()
     rows = determination_log(user=user, organisation=organisation, today=today)
+    for reference in sorted(
+        {r.determination.case.reference for r in rows if r.determination.case.conduct}
+    ):
+        record_access(user, "read restricted case", reference)
     return {"results": [determination_answer(row.determination, today) for row in rows]}
 
 

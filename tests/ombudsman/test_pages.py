@@ -49,6 +49,8 @@ def test_the_case_page_offers_the_ombudsman_section(case, users):
     page = client_for(users[Role.COMPLAINT_HANDLER]).get(f"/cases/{case.reference}/")
     assert page.status_code == 200
     assert b"Record a determination" in page.content
+    form = client_for(users[Role.COMPLAINT_HANDLER]).get(f"/cases/{case.reference}/ombudsman/")
+    assert b"The case is open at Stage 1: tell the Ombudsman" in form.content
     # A role that may not record sees no links to record.
     page = client_for(users[Role.DATA_PROTECTION_OFFICER]).get(f"/cases/{case.reference}/")
     assert b"Record a determination" not in page.content
@@ -147,6 +149,9 @@ def test_reading_a_restricted_cases_determination_is_logged(case, users):
     before = AccessLog.objects.filter(action="read restricted case").count()
     assert manager.get(f"/ombudsman/determinations/{determination.pk}/").status_code == 200
     assert AccessLog.objects.filter(action="read restricted case").count() == before + 1
+    # The log lists its findings and orders: a read of the restricted case too.
+    assert manager.get("/ombudsman/determinations/").status_code == 200
+    assert AccessLog.objects.filter(action="read restricted case").count() == before + 2
     assert (
         client_for(users[Role.COMPLAINT_HANDLER])
         .get(f"/ombudsman/determinations/{determination.pk}/")

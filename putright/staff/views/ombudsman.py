@@ -298,6 +298,17 @@ def _renumber(errors: dict[str, str], rows: dict[str, list[int]]) -> dict[str, s
     return moved
 
 
+def _stage_hint(case: Case) -> str:
+    """Where the complaint is, so the Ombudsman can be told (Southern 4.10.2)."""
+    from putright.cases.selectors import case_pack
+
+    if case.is_closed:
+        return "The case is closed: recording the Ombudsman's contact puts it with the Ombudsman."
+    stage = next((s for s in case_pack(case).stages if s.id == case.stage), None)
+    where = stage.label if stage else case.stage
+    return f"The case is open at {where}: tell the Ombudsman it is still being dealt with here."
+
+
 @login_required
 def record(request: HttpRequest, reference: str) -> HttpResponse:
     """Record what the Ombudsman sent about the case: an enquiry or a request for evidence,
@@ -374,6 +385,7 @@ def record(request: HttpRequest, reference: str) -> HttpResponse:
         }
         return _page(request, "staff/ombudsman/determination_form.html", context, errors)
     context |= {
+        "stage_hint": _stage_hint(case),
         "label": "Record an Ombudsman contact",
         "fields": [
             _field(
@@ -644,6 +656,10 @@ def log_page(request: HttpRequest) -> HttpResponse:
     organisation = organisations.filter(slug=slug).first() if slug else None
     today = timezone.localdate()
     rows = determination_log(user=user, organisation=organisation, today=today)
+    for reference in sorted(
+        {r.determination.case.reference for r in rows if r.determination.case.conduct}
+    ):
+        record_access(user, "read restricted case", reference)
     return render(
         request,
         "staff/ombudsman/log.html",
