@@ -13,34 +13,54 @@ class Item:
     key: str
     label: str
     provisions: tuple[str, str]  # at stage 1, at stage 2
+    short: str = ""  # for a chart's axis
 
     def citation(self, level: int) -> str:
         return "Code " + self.provisions[0 if level <= 1 else 1]
 
 
 CODE_CHECKLIST = (
-    Item("stage", "It says which stage of the complaints process it is", ("6.9", "6.19")),
+    Item(
+        "stage",
+        "It says which stage of the complaints process it is",
+        ("6.9", "6.19"),
+        short="The stage",
+    ),
     Item(
         "definition",
         "It sets out the complaint as understood, with the outcome the resident wants",
         ("5.6, 6.9", "5.6, 6.19"),
+        short="The complaint as understood",
     ),
-    Item("decision", "It gives a decision on every point", ("6.7, 6.9", "6.18, 6.19")),
+    Item(
+        "decision",
+        "It gives a decision on every point",
+        ("6.7, 6.9", "6.18, 6.19"),
+        short="A decision on every point",
+    ),
     Item(
         "reasons",
         "It gives clear reasons for each decision, citing policy, law or good practice",
         ("6.7", "6.18"),
+        short="Reasons for each decision",
     ),
-    Item("remedy", "Where something went wrong, it says how it is put right", ("7.1", "7.1")),
+    Item(
+        "remedy",
+        "Where something went wrong, it says how it is put right",
+        ("7.1", "7.1"),
+        short="Putting it right",
+    ),
     Item(
         "actions",
         "Any outstanding actions are given with dates, and tracked",
         ("6.6, 6.9", "6.17, 6.19"),
+        short="Actions with dates",
     ),
     Item(
         "escalation",
         "It says how to take the complaint further (at stage 2, to the Ombudsman)",
         ("6.9", "6.19"),
+        short="How to take it further",
     ),
 )
 CHECKLIST_KEYS = tuple(item.key for item in CODE_CHECKLIST)

@@ -143,8 +143,8 @@ def _chart(
         heading=heading,
         categories=[g.label for g in groups],
         series=[
-            Series("The Code's checklist", [g.code for g in groups]),
-            Series("The landlord's standards", [g.standards for g in groups]),
+            Series("Code checklist", [g.code for g in groups]),
+            Series("Own standards", [g.standards for g in groups]),
             Series("Overall", [g.overall for g in groups]),
         ],
         horizontal=horizontal,
@@ -191,7 +191,7 @@ def quality_summary(
         quarters.append(_group(quarter_label(quarter), of_quarter))
         quarter = quarter_after(quarter)
     items = [
-        (item.label, _mean(1.0 if r.checklist.get(item.key) else 0.0 for r in reviews))
+        (item.short, _mean(1.0 if r.checklist.get(item.key) else 0.0 for r in reviews))
         for item in CODE_CHECKLIST
     ]
     standards = [
