@@ -293,6 +293,15 @@ class AnnualLearning:
     open_actions: int
     overdue_actions: int
 
+    @property
+    def published(self) -> list[ImprovementAction]:
+        """The completed changes written for residents and approved (no personal data)."""
+        return [a for a in self.completed if a.publication == Publication.PUBLISHED]
+
+    @property
+    def unpublished(self) -> int:
+        return len(self.completed) - len(self.published)
+
 
 def annual_learning(
     organisation: Organisation,
