@@ -177,7 +177,16 @@ class OrganisationForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
         # code_floor_off is set through code_floor, by the service, so each change is recorded.
-        fields = ("name", "slug", "calendar_region", "cutoff_time", "ombudsman_route", "parent")
+        fields = (
+            "name",
+            "slug",
+            "contact_phone",
+            "contact_address",
+            "calendar_region",
+            "cutoff_time",
+            "ombudsman_route",
+            "parent",
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

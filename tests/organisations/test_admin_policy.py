@@ -146,3 +146,16 @@ def test_a_recorded_change_of_policy_is_read_only(admin_client, landlord):
     assert f"{prefix}-0-policy_pack" not in data
     assert f"{prefix}-0-from_date" not in data
     assert "Thu 1 Apr 2027" in page or "April 1, 2027" in page or "1 Apr 2027" in page
+
+
+def test_the_complaints_page_contact_details_are_set_in_the_admin(admin_client, landlord):
+    url, _, data = _page(admin_client, landlord)
+    post = dict(data)
+    post["contact_phone"] = "0161 496 0000"
+    post["contact_address"] = "1 Example Street\nManchester\nM1 1AE"
+    saved = admin_client.post(url, post)
+
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    landlord.refresh_from_db()
+    assert landlord.contact_phone == "0161 496 0000"
+    assert landlord.contact_address.splitlines()[-1] == "M1 1AE"
