@@ -12,6 +12,7 @@ from putright.accounts.models import User
 from putright.cases.models import Case, Kind
 from putright.cases.selectors import case_pack
 
+from ..access import plan_organisations
 from ..repeats import repeat_suggestions
 from ..selectors import case_lessons, lessons_review_clock
 from ..services import lessons_report_due
@@ -44,4 +45,5 @@ def learning_on_case(context: Any, case: Case) -> dict[str, Any]:
         "repeats": repeats,
         "repeat": any(s.same_customer or s.same_home for s in repeats),
         "may_link": may_act(user, case, "link") and not case.is_closed,
+        "reads_plan": case.organisation_id in plan_organisations(user),
     }
