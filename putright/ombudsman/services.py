@@ -473,7 +473,15 @@ def _start_order_clock(
         counted_from = f"the determination of {describe(determination.determined_on)}"
     else:
         assert item.due_on is not None
-        amount = (item.due_on - determination.received_on).days
+        # The Ombudsman's date binds: on a day that is not a working day, the clock ends on
+        # the working day before it (a calendar-day clock would move it to the one after).
+        from putright.organisations.services import organisation_calendar
+
+        calendar = organisation_calendar(order.organisation)
+        last = item.due_on
+        while not calendar.is_working_day(last) and last > determination.received_on:
+            last -= datetime.timedelta(days=1)
+        amount = (last - determination.received_on).days
         if amount < 1:
             raise CaseInputError(ORDER_DUE_EARLY, fields={f"{where}.due_on": ORDER_DUE_EARLY})
         unit = "calendar_days"
@@ -574,7 +582,7 @@ def determination_record(
             data={"owner_id": owner.pk if owner else None, "text": order.text},
         )
         clock = _start_order_clock(order, item, determination, actor, f"orders[{index}]")
-        order.due_on = clock.due_on
+        order.due_on = item.due_on or clock.due_on  # the Ombudsman's date, or counted
         order.save(update_fields=["due_on"])
         made_orders.append(order)
     findings_words = "; ".join(f"{f.point}: {f.get_finding_display()}" for f in made_findings)

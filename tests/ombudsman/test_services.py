@@ -382,3 +382,26 @@ def test_an_owner_is_reminded_once_five_working_days_before_an_order_is_due(
     assert Order.objects.get(pk=inspect.pk).reminded_on == datetime.date(2026, 4, 1)
     kinds = [e.kind for e in record_history(record_type="ombudsman_order", record_id=inspect.pk)]
     assert kinds[-1] == "reminded"
+
+
+def test_the_ombudsmans_date_on_a_weekend_is_kept_and_its_clock_ends_the_working_day_before(
+    case, users, clock
+):
+    # Sat 11 April 2026: the order is due that day; the owner's clock ends on Fri 10 April.
+    determination = _determine(
+        case,
+        users,
+        orders=[
+            OrderIn(
+                kind="order",
+                text="Apologise",
+                owner=Role.MANAGER,
+                due_on=datetime.date(2026, 4, 11),
+            )
+        ],
+    )
+    order = determination.orders.get()
+    assert order.due_on == datetime.date(2026, 4, 11)
+    assert Clock.objects.get(
+        record_type="ombudsman_order", record_id=order.pk
+    ).due_on == datetime.date(2026, 4, 10)
