@@ -118,8 +118,7 @@ OK = {201: RecordedOut, **errors(403, 404, 409, 422)}
 def _take(request: HttpRequest, name: str, target: Any, payload: Any) -> Any:
     user = user_of(request)
     action = OMBUDSMAN_BY_NAME[name]
-    case = access_case(user, case_of(target).reference) if target is not None else None
-    assert case is not None
+    case = access_case(user, case_of(target).reference)
     done = perform_ombudsman(action, user=user, case=case, target=target, payload=payload)
     return Status(201, {"id": done.pk, "case": case.reference, "message": action.done(done)})
 

@@ -118,11 +118,6 @@ class OrderIn:
 # -- shared steps ----------------------------------------------------------------------
 
 
-def casework(case: Case) -> OmbudsmanCasework:
-    """What the case's pack says of Ombudsman casework (empty where it says nothing)."""
-    return case_pack(case).ombudsman_casework or OmbudsmanCasework()
-
-
 def _user(actor: Actor) -> User | None:
     return actor.user
 
