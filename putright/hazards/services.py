@@ -223,7 +223,9 @@ def _open(
         statutory=covered.statutory,
         coverage=" ".join(part for part in (covered.reason, note) if part),
         aware_at=aware_at,
-        owner=case.handler if case.handler_id else None,
+        # Its clocks are owed by the case's handler, or whoever raised it by hand, until
+        # someone confirms it and takes them.
+        owner=case.handler if case.handler_id else (actor.user if origin == Origin.HAND else None),
         team=pack.owner_team,
         created_at=_now(),
     )

@@ -22,7 +22,7 @@ from putright.actions.catalogue import perform_nested
 from putright.actions.hazards import HAZARD_BY_NAME
 from putright.cases.models import Case
 from putright.errors import CaseError
-from putright.hazards.models import Hazard, Severity
+from putright.hazards.models import Hazard, Origin, Severity
 from putright.hazards.packs import hazard_pack_for
 
 from .common import case_or_404, staff_user
@@ -297,6 +297,10 @@ def hazard_report_page(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "report": report,
             "clock_rows": sorted(report.clocks.items()) if report else [],
+            "origins": [
+                (Origin(origin).label, n)
+                for origin, n in (report.by_origin if report else {}).items()
+            ],
             "columns": [heading for _, heading in BOARD_COLUMNS],
             "rows": board_rows(report) if report else [],
         },
