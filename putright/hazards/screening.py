@@ -323,11 +323,9 @@ def _firsts(triage: Triage) -> _Firsts:
     known = _FIRSTS.get(id(triage))
     if known is not None and known[0] is triage:
         return known[1]
-    patterns = {
-        _pattern(term)[0]
-        for item in (*triage.kinds, *triage.signs)
-        for term in (*item.terms, *getattr(item, "emergency", ()))
-    }
+    terms = [t for kind in triage.kinds for t in (*kind.terms, *kind.emergency)]
+    terms += [t for sign in triage.signs for t in sign.terms]
+    patterns = {_pattern(term)[0] for term in terms}
     exact: dict[str, list[str]] = {}
     for pattern in patterns:
         if not pattern.endswith("*"):
@@ -355,16 +353,16 @@ def _prepare(words: Sequence[str], triage: Triage) -> _Text:
     firsts = _firsts(triage)
     fuzzy_min = triage.fuzzy_min_length
     starts: dict[str, set[int]] = {}
-    for token, positions in at.items():
-        matched = list(firsts.exact.get(token, ()))
+    for word, positions in at.items():
+        matched = list(firsts.exact.get(word, ()))
         matched += [
             p
             for p in firsts.stems
-            if token.startswith(p[:-1])
-            or (len(p) > fuzzy_min and _close(token[: len(p) - 1], p[:-1]))
+            if word.startswith(p[:-1])
+            or (len(p) > fuzzy_min and _close(word[: len(p) - 1], p[:-1]))
         ]
-        if len(token) >= fuzzy_min - 1:
-            matched += [p for p in firsts.fuzzy if p != token and _close(token, p)]
+        if len(word) >= fuzzy_min - 1:
+            matched += [p for p in firsts.fuzzy if p != word and _close(word, p)]
         for pattern in matched:
             starts.setdefault(pattern, set()).update(positions)
     return _Text(

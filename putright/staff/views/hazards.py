@@ -188,8 +188,8 @@ def hazard_action(
                 done = perform_nested(action, user=user, case=case, target=hazard, payload=payload)
             except ValidationError as error:
                 for item in error.errors():
-                    field = str(item["loc"][0]) if item["loc"] else "request"
-                    errors[field] = MESSAGES.get(item["type"], str(item["msg"]))
+                    where = str(item["loc"][0]) if item["loc"] else "request"
+                    errors[where] = MESSAGES.get(item["type"], str(item["msg"]))
             except CaseError as error:
                 errors.update(error.fields or {"request": error.message})
             except AccessDeniedError as error:

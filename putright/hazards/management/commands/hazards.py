@@ -98,7 +98,7 @@ class Command(PutRightCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), default=str, indent=2))
             return
-        console = Console(file=self.stdout, width=120)
+        console = Console(file=self.stdout, width=120)  # type: ignore[arg-type]
         console.print(
             f"Hazards {start} to {end}: {report.recognised} recognised, {report.confirmed} "
             f"confirmed, {report.dismissed} dismissed, {report.suspected} still suspected; "
