@@ -42,7 +42,7 @@ class Rate:
     @property
     def percent(self) -> str:
         rate = self.rate
-        return "no findings" if rate is None else f"{rate * 100:.0f}%"
+        return "none on their merits" if rate is None else f"{rate * 100:.0f}%"
 
 
 def rate_of(points: Iterable[Point]) -> Rate:

@@ -92,6 +92,16 @@ class OmbudsmanReport:
     over_time: dict[int, Counter[str]] = field(default_factory=dict)
 
     @property
+    def reporting_sentence(self) -> str:
+        """How the policy says compliance is reported, in a sentence ('' if it does not)."""
+        if not self.reporting:
+            return ""
+        to = self.reported_to or "the governing body"
+        if self.reporting == "frequency_not_stated":
+            return f"The policy reports this to {to}, without saying how often ({self.source})."
+        return f"The policy reports this {REPORTING_WORDS[self.reporting]} to {to} ({self.source})."
+
+    @property
     def compliance(self) -> str:
         """Orders and recommendations due in the period that were done by their due date."""
         if not self.due_in_period:
@@ -134,14 +144,12 @@ class OmbudsmanReport:
                 f"{order.number}, due {order.due_on:%-d %b %Y}: {order.text[:80]}"
             )
         if self.reporting:
-            out.append(
-                f"The policy reports this {REPORTING_WORDS[self.reporting]} to {self.reported_to} "
-                f"({self.source})."
-            )
+            out.append(self.reporting_sentence)
         out += ["", f"The sector's published findings in the period: {self.sector_findings}"]
         for category, rate in self.sector_by_category.items():
             out.append(
-                f"  {category}: {rate.percent} maladministration ({rate.maladministration} of {rate.findings})"
+                f"  {category}: {rate.percent} maladministration "
+                f"({rate.maladministration} of {rate.findings} on their merits)"
             )
         if self.beside is not None:
             b = self.beside
@@ -153,6 +161,8 @@ class OmbudsmanReport:
                 out.append(f"  {category}: {mine.percent} against {theirs.percent}")
         else:
             out.append(f"No published findings are linked to {name}.")
+        if self.over_time:
+            out.append(f"{name}'s published findings by year of decision:")
         for year, counts in self.over_time.items():
             out.append(
                 f"  {year}: "

@@ -166,7 +166,7 @@ def test_the_report_shows_the_landlord_beside_its_peers(org):
         "North Homes beside 2 other landlords of its type (Housing association): 60% against 57%"
         in text
     )
-    assert "Repairs: 100% maladministration (4 of 4)" in text
+    assert "Repairs: 100% maladministration (4 of 4 on their merits)" in text
 
 
 def test_a_few_thousand_findings_import_in_seconds(tmp_path, db):

@@ -65,7 +65,7 @@ def test_the_section_is_filled_from_the_log_and_the_import(org, case, users, clo
     assert "1 orders, 1 recommendations; £750.00 ordered" in html
     # The recommendation was due on 20 March and is not done: overdue; none due was done.
     assert "0 of 1 (0%)" in html
-    assert "the policy reports this every six months to the Housing Ombudsman Service" in html
+    assert "The policy reports this every six months to the Housing Ombudsman Service" in html
     assert "North Homes beside 2 other landlords of its type (Housing association)" in html
     assert "Damp in the bedroom" not in html  # no case is named
     assert case.reference not in html

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from ..reports import FINDING_WORDS, REPORTING_WORDS, ombudsman_report
+from ..reports import FINDING_WORDS, ombudsman_report
 
 register = template.Library()
 
@@ -27,5 +27,4 @@ def ombudsman_report_section(
         "organisation": organisation,
         "findings": [(FINDING_WORDS[f], n) for f, n in sorted(report.findings.items())],
         "heading": heading,
-        "how_often": REPORTING_WORDS.get(report.reporting, ""),
     }
