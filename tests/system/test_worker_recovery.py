@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -128,83 +121,4 @@ def test_a_lost_after_shorter_than_three_beats_is_refused(monkeypatch):
     importlib.reload(base)
 
 
-def putright(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "putright.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="runs on its own SQLite file; CI kills a worker on PostgreSQL (.ci/installed)",
-)
-def test_a_worker_killed_with_sigkill_is_replaced_and_its_task_finishes_once(tmp_path: Path):
-    """Two real worker processes: the first is killed in the middle of a task, the second
-    takes the task up within a minute and it finishes once."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "worker-recovery-test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "PUTRIGHT_DATA_DIR": str(tmp_path),
-        "PUTRIGHT_WORKER_LOST_AFTER": "15",
-        "PYTHONPATH": str(settings.BASE_DIR),
-    }
-    putright(env, "migrate", "--noinput", "-v", "0")
-    putright(
-        env,
-        "shell",
-        "-c",
-        f"from tests.system.slow_task import slow; slow.enqueue({str(tmp_path)!r}, 8)",
-    )
-    started, finished = tmp_path / "started", tmp_path / "finished"
-
-    def start_worker() -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "putright.cli", "worker", "--no-scheduler"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    first = start_worker()
-    second = None
-    try:
-        deadline = time.monotonic() + 60
-        while not started.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert started.exists(), "the first worker never started the task"
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=10)
-        killed_at = time.monotonic()
-
-        second = start_worker()
-        while not finished.exists() and time.monotonic() < killed_at + 60:
-            time.sleep(0.5)
-        taken_up_in = time.monotonic() - killed_at
-    finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=20)
-
-    assert finished.exists(), "the task was not finished within a minute of the kill"
-    assert taken_up_in < 60
-    assert started.read_text().count("started") == 2  # once by each worker
-    assert finished.read_text().count("finished") == 1
-    status = putright(
-        env,
-        "shell",
-        "-v",
-        "0",
-        "-c",
-        "from django_tasks_db.models import DBTaskResult; "
-        "print(*DBTaskResult.objects.values_list('status', flat=True))",
-    )
-    assert status.stdout.split() == ["SUCCESSFUL"]
+# A worker killed with SIGKILL in the middle of a real deadline sweep: test_sweep_kill.py.
