@@ -15,7 +15,7 @@ from putright.domain.clocks import ClockUnit
 from putright.timeline.models import Clock
 from putright.timeline.selectors import clock_timing, record_history
 
-from .models import Hazard, HazardLetter
+from .models import Hazard, HazardLetter, Status
 from .packs import hazard_pack_for
 from .services import RECORD_TYPE
 
@@ -97,8 +97,9 @@ def hazards_out(
                 "description": hazard.description,
                 "findings": hazard.findings,
                 "dismissed_reason": hazard.dismissed_reason,
+                # Until the home is made safe: then it no longer applies.
                 "alternative_accommodation": duty.alternative_accommodation
-                if hazard.statutory and hazard.is_open
+                if hazard.statutory and hazard.status in (Status.SUSPECTED, Status.CONFIRMED)
                 else "",
                 "deadlines": [
                     clock_out(c, now)
