@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from putright.accounts.access import AccessDeniedError
 from putright.accounts.models import Role
@@ -253,3 +254,32 @@ def test_raising_by_hand_counts_from_the_cases_receipt(org, handler, clock):
             case=case, kind="ghosts", severity="significant", description="", actor=Actor(handler)
         )
     assert "kind" in error.value.fields
+
+
+def test_an_emergency_reported_before_the_clocks_go_back_is_due_24_real_hours_later(
+    org, handler, clock
+):
+    # Saturday 24 October 2026, 09:00 BST; the clocks go back at 02:00 on Sunday 25 October,
+    # so 24 hours later is 08:00 GMT on the Sunday, by a hand count of the hours.
+    clock(2026, 10, 24, 9, 30)
+    case = receive(
+        org, handler, "Strong smell of gas in the hallway", received_at=at(2026, 10, 24, 9)
+    )
+    hazard = case.hazards.get()
+    due = clocks(hazard)["emergency_investigate"].due_at
+    assert due == at(2026, 10, 25, 8)
+    assert due.utcoffset() is not None
+    assert timezone.localtime(due).utcoffset() == datetime.timedelta(0)
+    (answer,) = hazards_of(case)
+    assert "The clocks change in between" in answer["deadlines"][0]["explanation"]
+
+
+def test_a_later_phase_applies_from_its_date(org, handler, clock):
+    # No heating is a significant hazard under the phase the pack dates 27 October 2026.
+    clock(2026, 10, 26, 12)
+    before = receive(org, handler, "No heating since Friday", received_at=at(2026, 10, 26, 10))
+    clock(2026, 10, 27, 12)
+    after = receive(org, handler, "No heating since Friday", received_at=at(2026, 10, 27, 10))
+    assert not before.hazards.get().statutory
+    assert "Tue 27 Oct 2026" in before.hazards.get().coverage
+    assert after.hazards.get().statutory
