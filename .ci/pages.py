@@ -1,8 +1,8 @@
 """Check a running PutRight in Debian's Chromium: every page styled by GOV.UK and MOJ Frontend
 (their CSS, JavaScript, fonts and images served), no request failing, nothing refused by the
-Content-Security-Policy (what only its report-only policy refuses, inline styles, is listed),
-and axe-core finding no WCAG 2.2 AA violation. Used by .ci/installed against the installed
-wheel.
+Content-Security-Policy (no inline script or style), a letter's preview styled in its sandboxed
+frame by the letter's own style sheet, and axe-core finding no WCAG 2.2 AA violation. Used by
+.ci/installed against the installed wheel.
 
 usage: python .ci/pages.py BASE_URL USERNAME PASSWORD AXE_JS
 """
@@ -111,6 +111,27 @@ def main(base: str, username: str, password: str, axe_path: str) -> int:
         href = page.locator("a[href^='/cases/MBH-']").first.get_attribute("href")
         page.goto(base + str(href))
         check(page, axe, "a case", problems)
+        # The letter preview: the letter in a sandboxed frame, styled by its own style sheet.
+        page.goto(base + "/cases/")
+        cases = page.locator("a[href^='/cases/'][href$='/']").evaluate_all(
+            "links => [...new Set(links.map(a => a.getAttribute('href')))]"
+        )
+        preview = None
+        for case in [str(h) for h in cases if str(h).count("/") == 3][:20]:
+            page.goto(base + case + "?tab=correspondence")
+            link = page.get_by_role("link", name="Preview and send").first
+            if link.count():
+                preview = link.get_attribute("href")
+                break
+        if preview is None:
+            problems.append("no letter to preview in the demo's first cases")
+        else:
+            page.goto(base + str(preview))
+            frame = page.frame_locator("iframe.app-letter-preview")
+            font = frame.locator("body").evaluate("b => getComputedStyle(b).fontFamily")
+            if "Liberation Sans" not in font:
+                problems.append(f"the letter preview is not styled (font {font})")
+            check(page, axe, "a letter's preview", problems)
         browser.close()
     for line in sorted(set(reported)):
         print(f"report-only policy: {line}")
