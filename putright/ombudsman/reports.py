@@ -67,6 +67,7 @@ class OmbudsmanReport:
     end: datetime.date
     today: datetime.date
     contacts: Counter[str] = field(default_factory=Counter)
+    with_ombudsman: int = 0  # cases under notification to or review by it now
     evidence_on_time: int = 0
     evidence_late: int = 0
     evidence_waiting: int = 0
@@ -118,6 +119,8 @@ class OmbudsmanReport:
             f"({self.contacts[ContactKind.ENQUIRY]} enquiries, "
             f"{self.contacts[ContactKind.EVIDENCE_REQUEST]} requests for evidence, "
             f"{self.contacts[ContactKind.DETERMINATION]} determinations)",
+            f"Cases with the Ombudsman now (an enquiry or a request not yet determined): "
+            f"{self.with_ombudsman}",
             f"Evidence sent on time: {self.evidence_on_time}; late: {self.evidence_late}; "
             f"still to send: {self.evidence_waiting}",
             f"Determinations received: {self.determinations}; appealed: {self.appeals}",
@@ -183,6 +186,7 @@ class OmbudsmanReport:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "contacts": dict(self.contacts),
+            "with_ombudsman": self.with_ombudsman,
             "evidence": {
                 "on_time": self.evidence_on_time,
                 "late": self.evidence_late,
@@ -239,6 +243,14 @@ def ombudsman_report(
         received_at__date__lte=end,
     )
     report.contacts = Counter(contacts.values_list("kind", flat=True))
+    latest: dict[int, str] = {}
+    for case_id, kind in (
+        Contact.objects.filter(organisation=organisation, received_at__date__lte=today)
+        .order_by("received_at", "pk")
+        .values_list("case_id", "kind")
+    ):
+        latest[case_id] = kind
+    report.with_ombudsman = sum(1 for kind in latest.values() if kind != ContactKind.DETERMINATION)
     for contact in contacts.filter(kind=ContactKind.EVIDENCE_REQUEST):
         if contact.evidence_sent_at is None:
             report.evidence_waiting += 1

@@ -139,3 +139,28 @@ def test_the_report_command_prints_the_headline_and_json(org, case, users, clock
             "--end",
             "2026-02-01",
         )
+
+
+def test_cases_with_the_ombudsman_now_are_counted_until_determined(org, case, users, clock):
+    from putright.ombudsman.models import ContactKind
+    from putright.ombudsman.reports import ombudsman_report
+
+    services.contact_record(
+        case=case,
+        actor=Actor(users[Role.COMPLAINT_HANDLER]),
+        kind=ContactKind.EVIDENCE_REQUEST,
+        asked="Send the file",
+    )
+
+    def now() -> int:
+        return ombudsman_report(
+            organisation=org,
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 12, 31),
+            today=datetime.date(2026, 3, 16),
+        ).with_ombudsman
+
+    assert now() == 1
+    clock(2026, 3, 16, 11)
+    _determine(case, users)
+    assert now() == 0
