@@ -199,3 +199,22 @@ def test_the_headline_reads_right_for_a_report_reader_and_is_refused_to_others(c
     assert "Pat Resident" not in text
     assert board.get("/ombudsman/headline/?start=2026-13-01").status_code == 400
     assert client_for(users[Role.COMPLAINT_HANDLER]).get("/ombudsman/headline/").status_code == 403
+
+
+def test_the_admin_shows_the_casework_read_only_and_only_on_cases_one_may_see(case, users):
+    from putright.accounts.models import User
+
+    handler = client_for(users[Role.COMPLAINT_HANDLER])
+    handler.post(f"/cases/{case.reference}/ombudsman/", {**DETERMINATION, "version": case.version})
+    admin = User.objects.create_superuser("root", "root@example.org", "a-long-password-1")
+    client = client_for(admin)
+    listing = client.get("/admin/ombudsman/order/")
+    assert listing.status_code == 200
+    assert b"Inspect the property" not in listing.content or b"add" not in listing.content
+    assert client.get("/admin/ombudsman/order/add/").status_code == 403
+    order = Order.objects.get(number=2)
+    assert (
+        client.post(f"/admin/ombudsman/order/{order.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Order.objects.filter(pk=order.pk).exists()
