@@ -26,12 +26,21 @@ from ._common import _append, _lock, _moment, _require_open, _save
 
 # -- closing and reopening -------------------------------------------------------------
 
-#: The chronology's record that a case's lessons-learned report is in (``putright.learning``).
+#: The mark ``putright.learning`` puts on the note that records a lesson in the chronology
+#: (``data["learning"]``): the case's lessons-learned report is in.
 LESSONS_RECORDED = "lessons_recorded"
 NO_LESSONS_REPORT = (
     "This complaint cannot close until its lessons-learned report is recorded (Record lessons "
     "learnt): the policy ({source}) makes the report a condition of closing."
 )
+
+
+def lessons_recorded_in(events: list[Event]) -> bool:
+    """Whether the chronology holds a lesson (a note ``putright.learning`` marked as one)."""
+    return any(
+        event.kind == EventKind.NOTE and (event.data or {}).get("learning") == LESSONS_RECORDED
+        for event in events
+    )
 
 
 def _require_lessons_report(case: Case) -> None:
@@ -40,8 +49,9 @@ def _require_lessons_report(case: Case) -> None:
     rules = case_pack(case).learning
     if not rules.report_closes or case.kind not in rules.report_kinds:
         return
-    kinds = {event.kind for event in case_events(case)}
-    if EventKind.RESPONDED in kinds and LESSONS_RECORDED not in kinds:
+    events = list(case_events(case))
+    answered = any(event.kind == EventKind.RESPONDED for event in events)
+    if answered and not lessons_recorded_in(events):
         raise PolicyRuleError(
             NO_LESSONS_REPORT.format(source=rules.report_source),
             rule="learning.report_closes",
