@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from putright.accounts.actors import Actor
 from putright.cases.errors import CaseStateError
-from putright.cases.models import Case
+from putright.cases.models import Case, EventKind
 from putright.cases.ombudsman import case_ombudsman
 from putright.cases.selectors import case_pack
 from putright.cases.services import case_record_event, case_record_letter
@@ -111,8 +111,12 @@ def _tell(case: Case, action: ImprovementAction, template: str, actor: Actor) ->
     case = case_record_event(
         case=case,
         actor=actor,
-        kind=IMPROVEMENT_TOLD,
-        data={"action_id": action.pk, "text": action.text},
+        kind=EventKind.NOTE,
+        data={
+            "learning": IMPROVEMENT_TOLD,
+            "action_id": action.pk,
+            "text": f"The customer is told what changed because of their complaint: {action.text}",
+        },
     )
     sequence = case.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     pdf = render_pdf(html)

@@ -34,7 +34,7 @@ from putright.cases.errors import (
 from putright.cases.models import Case, CaseIssue, Event, EventKind, Outcome
 from putright.cases.selectors import case_pack, local_date
 from putright.cases.services import case_record_event
-from putright.cases.services.closing import LESSONS_RECORDED
+from putright.cases.services.closing import LESSONS_RECORDED, lessons_recorded_in
 from putright.domain.policy import Learning, Pack
 from putright.organisations.models import Organisation
 from putright.organisations.selectors import pack_for
@@ -215,16 +215,18 @@ def lesson_record(
     found = _issue(case, issue)
     for k, raised in enumerate(actions):
         _text(raised.text, f"actions[{k}].text", NO_ACTION_TEXT)
+    cause_label = c.label if (c := rules.cause(cause)) else cause
+    where = f"issue {found.number}, " if found else ""
     case = case_record_event(
         case=case,
         actor=actor,
-        kind=LESSONS_RECORDED,
+        kind=EventKind.NOTE,
         data={
+            "learning": LESSONS_RECORDED,
             "cause": cause,
-            "cause_label": (c.label if (c := rules.cause(cause)) else cause),
             "scope": scope,
             "issue": found.number if found else None,
-            "text": text,
+            "text": f"Lesson learnt ({where}{cause_label.lower()}, {scope}): {text}",
         },
         expected_version=expected_version,
         occurred_at=occurred_at,
@@ -273,8 +275,9 @@ def lessons_report_due(case: Case, events: Iterable[Event] | None = None) -> boo
     rules = case_pack(case).learning
     if not rules.report_closes or case.kind not in rules.report_kinds:
         return False
-    kinds = {e.kind for e in (events if events is not None else case.events.all())}
-    return EventKind.RESPONDED in kinds and LESSONS_RECORDED not in kinds
+    found = list(events if events is not None else case.events.all())
+    answered = any(e.kind == EventKind.RESPONDED for e in found)
+    return answered and not lessons_recorded_in(found)
 
 
 # -- the action plan ------------------------------------------------------------------------
@@ -390,8 +393,13 @@ def _raise(
         case_record_event(
             case=case,
             actor=actor,
-            kind=IMPROVEMENT_RAISED,
-            data={"action_id": action.pk, "text": text, "due_on": due_on.isoformat()},
+            kind=EventKind.NOTE,
+            data={
+                "learning": IMPROVEMENT_RAISED,
+                "action_id": action.pk,
+                "due_on": due_on.isoformat(),
+                "text": f"Improvement action raised, due {due_on:%-d %B %Y}: {text}",
+            },
         )
     return action
 

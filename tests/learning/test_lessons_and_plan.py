@@ -202,7 +202,9 @@ def test_a_lesson_raises_an_action_chased_completed_reviewed_and_told(
     text = "".join(p.extract_text() for p in PdfReader(told.pdf.open()).pages)
     assert "Text every resident their appointment slot" in text
     assert "Repairs were booked without telling the resident" in text
-    assert case.events.filter(kind="improvement_told").exists()
+    told_event = case.events.get(data__learning="improvement_told")
+    assert told_event.kind == "note"
+    assert told_event.data["text"].startswith("The customer is told what changed")
 
     # The effectiveness review is the owner's next deadline.
     [owed] = clocks_owed_by(user=staff["teamleader"])
