@@ -80,6 +80,7 @@ NEEDS_REFERENCE = "Name the Ombudsman's case or the review the action comes from
 NO_CASE = "There is no case {reference} of {organisation}."
 NO_OWNER = "There is no member of staff {username!r} at {organisation} to own the action."
 PAST_DUE = "The due date cannot be in the past."
+TOO_FAR = "Give a due date within the next five years."
 NOT_OPEN = "The action was completed on {on}; it cannot change now."
 NOT_COMPLETED = "The action is not completed yet: review its effectiveness once it is."
 ALREADY_REVIEWED = "The action's effectiveness was already reviewed on {on}."
@@ -348,6 +349,8 @@ def _raise(
     today = _today()
     if due_on < today:
         raise _input(PAST_DUE, f"{field_prefix}due_on")
+    if due_on > today + datetime.timedelta(days=5 * 366):
+        raise _input(TOO_FAR, f"{field_prefix}due_on")
     now = timezone.now()
     action = ImprovementAction.objects.create(
         organisation=organisation,

@@ -94,6 +94,7 @@ def test_a_lesson_over_the_api_raises_its_actions_and_lists_them(client, roof):
     ("body", "field", "status"),
     [
         ({"due_on": "2026-01-01"}, "due_on", 400),
+        ({"due_on": "2199-12-31"}, "due_on", 400),
         ({"owner": "nobody"}, "owner", 400),
         ({"source": "rumour"}, "source", 400),
         ({"due_on": 20260430}, "due_on", 400),
