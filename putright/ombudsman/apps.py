@@ -15,6 +15,18 @@ def _order_url(order: Any) -> str:
     return reverse("staff:ombudsman-order", args=[order.pk])
 
 
+def _contacts_visible_to(user: Any, contacts: Any) -> Any:
+    from putright.cases.access import cases_visible_to
+
+    return contacts.filter(case__in=cases_visible_to(user))
+
+
+def _contact_url(contact: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("staff:ombudsman-evidence", args=[contact.pk])
+
+
 class OmbudsmanConfig(AppConfig):
     name = "putright.ombudsman"
     label = "ombudsman"
@@ -25,7 +37,7 @@ class OmbudsmanConfig(AppConfig):
         # owed by its owner: listed on their My work and chased by the clock sweep.
         from putright.timeline import registry
 
-        from .models import Order
+        from .models import Contact, Order
 
         registry.register(
             name="ombudsman_order",
@@ -33,4 +45,12 @@ class OmbudsmanConfig(AppConfig):
             model=Order,
             visible_to=_orders_visible_to,
             url=_order_url,
+        )
+        # A request for evidence has a clock to the Ombudsman's date, stopped by sending it.
+        registry.register(
+            name="ombudsman_contact",
+            label="Ombudsman request for evidence",
+            model=Contact,
+            visible_to=_contacts_visible_to,
+            url=_contact_url,
         )

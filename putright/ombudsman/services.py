@@ -50,6 +50,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 RECORD_TYPE = "ombudsman_order"
+CONTACT_RECORD_TYPE = "ombudsman_contact"
 #: The clock step of an order's due date.
 DUE_STEP = "due"
 
@@ -291,6 +292,23 @@ def contact_record(
         },
         moment,
     )
+    if kind == ContactKind.EVIDENCE_REQUEST and due_on is not None:
+        days = _days_to(case.organisation, local_date(moment), due_on)
+        if days >= 1:
+            clock_start(
+                record_type=CONTACT_RECORD_TYPE,
+                record_id=contact.pk,
+                organisation=case.organisation,
+                step=DUE_STEP,
+                label="Send the Ombudsman the evidence it asked for",
+                unit="calendar_days",
+                amount=days,
+                started_at=moment,
+                owner=case.handler if case.handler_id else actor.user,
+                source="the Ombudsman's request",
+                counted_from=f"the request, to the Ombudsman's date {describe(due_on)}",
+                actor=actor,
+            )
     _tell_on_commit(case, kind, told)
     return contact
 
@@ -378,6 +396,17 @@ def evidence_send(
             what="the request arrived", on=describe(local_date(contact.received_at))
         )
         raise CaseInputError(message, fields={"occurred_at": message})
+    if Clock.objects.filter(
+        record_type=CONTACT_RECORD_TYPE, record_id=contact.pk, completed_at__isnull=True
+    ).exists():
+        clock_stop(
+            record_type=CONTACT_RECORD_TYPE,
+            record_id=contact.pk,
+            organisation=case.organisation,
+            step=DUE_STEP,
+            actor=actor,
+            completed_at=moment,
+        )
     contact.evidence_index = evidence_index(case)
     contact.covering_letter = covering_letter.strip()
     contact.evidence_sent_at = moment
@@ -452,6 +481,18 @@ def _check_orders(orders: Sequence[OrderIn]) -> None:
             )
 
 
+def _days_to(organisation: Organisation, since: datetime.date, due_on: datetime.date) -> int:
+    """Calendar days from ``since`` to the Ombudsman's date, or to the working day before it
+    when it is not a working day (the date binds; a calendar-day clock would move it later)."""
+    from putright.organisations.services import organisation_calendar
+
+    calendar = organisation_calendar(organisation)
+    last = due_on
+    while not calendar.is_working_day(last) and last > since:
+        last -= datetime.timedelta(days=1)
+    return (last - since).days
+
+
 def _noon(day: datetime.date) -> datetime.datetime:
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     return min(moment, timezone.now())
@@ -468,15 +509,7 @@ def _start_order_clock(
         counted_from = f"the determination of {describe(determination.determined_on)}"
     else:
         assert item.due_on is not None
-        # The Ombudsman's date binds: on a day that is not a working day, the clock ends on
-        # the working day before it (a calendar-day clock would move it to the one after).
-        from putright.organisations.services import organisation_calendar
-
-        calendar = organisation_calendar(order.organisation)
-        last = item.due_on
-        while not calendar.is_working_day(last) and last > determination.received_on:
-            last -= datetime.timedelta(days=1)
-        amount = (last - determination.received_on).days
+        amount = _days_to(order.organisation, determination.received_on, item.due_on)
         if amount < 1:
             raise CaseInputError(ORDER_DUE_EARLY, fields={f"{where}.due_on": ORDER_DUE_EARLY})
         unit = "calendar_days"

@@ -405,3 +405,28 @@ def test_the_ombudsmans_date_on_a_weekend_is_kept_and_its_clock_ends_the_working
     assert Clock.objects.get(
         record_type="ombudsman_order", record_id=order.pk
     ).due_on == datetime.date(2026, 4, 10)
+
+
+def test_a_request_for_evidence_is_on_my_work_until_the_evidence_is_sent(case, users, clock):
+    contact = services.contact_record(
+        case=case,
+        actor=Actor(users[Role.COMPLAINT_HANDLER]),
+        kind=ContactKind.EVIDENCE_REQUEST,
+        asked="Send the complaint file",
+        due_on=datetime.date(2026, 3, 28),  # a Saturday: the clock ends on Fri 27 March
+    )
+    [owed] = [
+        o
+        for o in clocks_owed_by(user=users[Role.COMPLAINT_HANDLER])
+        if o.clock.record_type == "ombudsman_contact"
+    ]
+    assert owed.clock.due_on == datetime.date(2026, 3, 27)
+    assert owed.url == f"/ombudsman/contacts/{contact.pk}/evidence/"
+    services.evidence_send(
+        contact=contact, actor=Actor(users[Role.COMPLAINT_HANDLER]), covering_letter="The file."
+    )
+    assert not [
+        o
+        for o in clocks_owed_by(user=users[Role.COMPLAINT_HANDLER])
+        if o.clock.record_type == "ombudsman_contact"
+    ]
