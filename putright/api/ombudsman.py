@@ -228,6 +228,39 @@ def determinations(request: HttpRequest, filters: Query[LogFilter]) -> Any:
     return {"results": [determination_answer(row.determination, today) for row in rows]}
 
 
+class ReportQuery(In):
+    organisation: str = Field(..., min_length=1, max_length=50, description="slug")
+    start: datetime.date = Field(description="First day of the period.")
+    end: datetime.date = Field(description="Last day of the period (included).")
+
+
+@router.get(
+    "/ombudsman/report",
+    response={200: dict[str, Any], **errors(403, 404)},
+    operation_id="ombudsman_report",
+)
+def report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    """The Ombudsman report for the period (as ``putright report ombudsman --format json``):
+    contacts, cases with the Ombudsman now, determinations and findings, orders done by their
+    due date, overdue and told, and the sector's findings beside the landlord's. For report
+    readers; the overdue orders' cases are named only to those who may see cases."""
+    from putright.accounts.access import CASE_READERS
+    from putright.ombudsman.reports import ombudsman_report
+    from putright.reports.access import report_organisation
+
+    user = user_of(request)
+    organisation = report_organisation(user, query.organisation)
+    if query.end < query.start:
+        message = "The end is before the start."
+        raise CaseInputError(message, fields={"end": message})
+    answer = ombudsman_report(
+        organisation=organisation, start=query.start, end=query.end, today=timezone.localdate()
+    ).as_dict()
+    if not roles_in(user, organisation.pk) & CASE_READERS:
+        answer["overdue"] = len(answer["overdue"])
+    return answer
+
+
 def _determination(request: HttpRequest, determination_id: int) -> Determination:
     found = determination_for(user_of(request), determination_id)
     if found is None:

@@ -153,6 +153,15 @@ def _enquirer(user: str, target: str) -> int:
     return 201 if user in CASEWORKERS else 403
 
 
+REPORT_READERS = {Role.BOARD_MEMBER.value, MANAGER, SENIOR, COMPLAINTS_MANAGER, ADMIN, CLIENT}
+
+
+def _report_reader(user: str, target: str) -> int:
+    if user == OUTSIDER:
+        return 404
+    return 200 if user in REPORT_READERS else 403
+
+
 def _log(user: str, target: str) -> int:
     return 404 if user == OUTSIDER else 200
 
@@ -162,6 +171,7 @@ EXPECTATIONS: dict[str, Any] = {
     "ombudsman_record": (True, _actor("ombudsman-record")),
     "ombudsman_enquiry": (False, _enquirer),
     "ombudsman_determinations": (False, _log),
+    "ombudsman_report": (False, _report_reader),
     "ombudsman_determination": (True, _reader),
     "ombudsman_triage": (True, _triager),
     "ombudsman_evidence": (True, _actor("ombudsman-evidence")),
@@ -193,6 +203,9 @@ def _call(operation_id: str, path: str, case: Case, users) -> tuple[str, dict[st
         }
     if operation_id == "ombudsman_determinations":
         return real + "?organisation=north-homes", None
+    if operation_id == "ombudsman_report":
+        _determination(case, users)
+        return real + "?organisation=north-homes&start=2026-01-01&end=2026-12-31", None
     if operation_id == "ombudsman_evidence":
         contact = _evidence_request(case, users)
         return real.replace("{contact_id}", str(contact.pk)), {"covering_letter": "The file."}
@@ -236,7 +249,9 @@ def test_matrix(world, users, operation_id, method, path, user, target):
     if expected == 403:
         assert response.json()["error"]["code"] == "forbidden"
     if user == OUTSIDER or not sees(user, target if target != "-" else "ordinary"):
-        for secret in SECRETS:
+        for secret in SECRETS + (
+            [world["ordinary"].reference] if user == Role.BOARD_MEMBER.value else []
+        ):
             assert secret not in response.content.decode()
     if operation_id == "ombudsman_determination" and target == "restricted" and expected == 200:
         assert AccessLog.objects.filter(action="read restricted case").count() == logged_before + 1
