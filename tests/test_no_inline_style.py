@@ -60,3 +60,12 @@ def test_no_template_has_an_inline_style(template: Path):
         f"{template.relative_to(settings.BASE_DIR)} has inline styles, which the "
         f"Content-Security-Policy refuses; move them to a static style sheet:\n" + "\n".join(found)
     )
+
+
+def test_the_enforced_policy_refuses_inline_styles():
+    from config.settings import production
+
+    enforced = production.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    assert enforced["style-src"] == ["'self'"]
+    assert enforced["script-src"] == ["'self'"]
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"] == ["'self'"]  # tests too

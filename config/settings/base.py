@@ -266,10 +266,10 @@ def content_security_policy(
     }
 
 
-# Enforced: no inline script anywhere. Inline styles are still allowed, for the letter preview,
-# the printable reports and the report charts; the same policy without them is reported (in
-# the browser's console, as "Report Only") so the last of them show where they are.
-CONTENT_SECURITY_POLICY = content_security_policy(inline_styles=True)
+# Enforced: no inline script and no inline style anywhere (tests/test_no_inline_style.py keeps
+# the templates free of them). The same policy is also sent as "Report Only", so a browser's
+# console names any inline style that comes back.
+CONTENT_SECURITY_POLICY = content_security_policy(inline_styles=False)
 CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(inline_styles=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -56,7 +56,7 @@ def _axe_hashes() -> list[str]:
     return hashes
 
 
-CONTENT_SECURITY_POLICY = content_security_policy(inline_styles=True, extra_scripts=_axe_hashes())
+CONTENT_SECURITY_POLICY = content_security_policy(inline_styles=False, extra_scripts=_axe_hashes())
 CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(
     inline_styles=False, extra_scripts=_axe_hashes()
 )
