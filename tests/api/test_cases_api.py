@@ -396,6 +396,11 @@ def _check_respond(body, cases):
             "stage": "stage1",
             "outcome": "upheld",
             "reasons": "Two missed visits",
+            # An issue naming no point of the definition adds one; it has no other parts.
+            "point": 1,
+            "finding": "",
+            "remedy": "",
+            "actions": [],
         }
     ]
     assert deadline(body, "stage1", "respond")["completed_on"] == "2026-03-16"
