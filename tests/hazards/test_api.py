@@ -129,3 +129,32 @@ def test_clocks_count_from_receipt_with_no_cut_off(apis, receive):
     # Received Friday 6 March at 18:00, after any cut-off: still counted from Friday.
     assert hazard["deadlines"][0]["start"] == "2026-03-06"
     assert hazard["deadlines"][0]["due"] == "2026-03-20"
+
+
+@pytest.mark.parametrize(
+    "step", ["confirm", "dismiss", "investigated", "summary-sent", "made-safe", "resolved"]
+)
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"reason": ', None),
+        ("[1, 2]", None),
+        ("null", None),
+        ({"version": "two"}, "version"),
+        ({"occurred_at": "yesterday"}, "occurred_at"),
+        ({"occurred_at": "0001-01-01T00:00:00+14:00"}, "occurred_at"),
+    ],
+)
+def test_bad_input_to_a_step_is_400_never_5xx(apis, mouldy, step, body, field):
+    hazard = mouldy.hazards.get()
+    client = apis[HANDLER]
+    path = f"/api/v1/cases/{mouldy.reference}/hazards/{hazard.pk}/{step}"
+    if isinstance(body, str):
+        sent = client.client.post(path, body, content_type="application/json", **client.headers())
+    else:
+        sent = client.post(path.removeprefix("/api/v1"), body)
+    assert sent.status_code == 400, sent.content
+    error = sent.json()["error"]
+    assert error["code"] == "invalid"
+    if field:
+        assert field in error["fields"]
