@@ -27,6 +27,18 @@ def _contact_url(contact: Any) -> str:
     return reverse("staff:ombudsman-evidence", args=[contact.pk])
 
 
+def _determinations_visible_to(user: Any, determinations: Any) -> Any:
+    from putright.cases.access import cases_visible_to
+
+    return determinations.filter(case__in=cases_visible_to(user))
+
+
+def _determination_url(determination: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("staff:ombudsman-determination", args=[determination.pk])
+
+
 class OmbudsmanConfig(AppConfig):
     name = "putright.ombudsman"
     label = "ombudsman"
@@ -37,7 +49,7 @@ class OmbudsmanConfig(AppConfig):
         # owed by its owner: listed on their My work and chased by the clock sweep.
         from putright.timeline import registry
 
-        from .models import Contact, Order
+        from .models import Contact, Determination, Order
 
         registry.register(
             name="ombudsman_order",
@@ -45,6 +57,15 @@ class OmbudsmanConfig(AppConfig):
             model=Order,
             visible_to=_orders_visible_to,
             url=_order_url,
+        )
+        # A determination has a clock to the date an appeal must reach the Ombudsman, owed by
+        # whoever triages it, stopped by the triage.
+        registry.register(
+            name="ombudsman_determination",
+            label="Ombudsman determination",
+            model=Determination,
+            visible_to=_determinations_visible_to,
+            url=_determination_url,
         )
         # A request for evidence has a clock to the Ombudsman's date, stopped by sending it.
         registry.register(

@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 RECORD_TYPE = "ombudsman_order"
 CONTACT_RECORD_TYPE = "ombudsman_contact"
+DETERMINATION_RECORD_TYPE = "ombudsman_determination"
 #: The clock step of an order's due date.
 DUE_STEP = "due"
 
@@ -647,6 +648,8 @@ def determination_record(
             )
             order.award = award
             order.save(update_fields=["award"])
+    if appeal_by is not None:
+        _start_triage_clock(case, determination, actor, moment)
     for order, item in zip(made_orders, orders, strict=True):
         if item.improvement:
             order.improvement_action = _improvement(case, order, determination, actor)
@@ -673,6 +676,51 @@ def _improvement(case: Case, order: Order, determination: Determination, actor: 
         service_area=case.service_area,
         source_reference=f"{case.reference}: Ombudsman {reference}, "
         f"{order.get_kind_display().lower()} {order.number}"[:100],
+    )
+
+
+def triager_for(case: Case, actor: Actor) -> User | None:
+    """Who triages a determination on the case: a holder of the pack's ``triage_by`` who can
+    see it, else one of the organisation's complaints managers, else whoever recorded it."""
+    pack = case_pack(case)
+    rules = pack.ombudsman_casework
+    candidates: list[User] = []
+    if rules is not None and rules.triage_by:
+        candidates += _holders(case.organisation, pack, rules.triage_by)
+    candidates += list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=case.organisation,
+            memberships__role=Role.COMPLAINTS_MANAGER,
+        ).order_by("pk")
+    )
+    for user in candidates:
+        if can_see_case(user, case):
+            return user
+    return actor.user
+
+
+def _start_triage_clock(
+    case: Case, determination: Determination, actor: Actor, moment: datetime.datetime
+) -> None:
+    assert determination.appeal_by is not None
+    days = _days_to(case.organisation, determination.received_on, determination.appeal_by)
+    if days < 1:
+        return  # the date is today or passed: nothing left to count
+    clock_start(
+        record_type=DETERMINATION_RECORD_TYPE,
+        record_id=determination.pk,
+        organisation=case.organisation,
+        step=DUE_STEP,
+        label="Decide whether to appeal the Ombudsman's determination",
+        unit="calendar_days",
+        amount=days,
+        started_at=moment,
+        owner=triager_for(case, actor),
+        source="the Ombudsman's determination",
+        counted_from=f"receipt, to the date an appeal must reach the Ombudsman, "
+        f"{describe(determination.appeal_by)}",
+        actor=actor,
     )
 
 
@@ -731,6 +779,19 @@ def determination_triage(
     ):
         message = APPEAL_TOO_LATE.format(on=describe(determination.appeal_by))
         raise CaseStateError(message)
+    if Clock.objects.filter(
+        record_type=DETERMINATION_RECORD_TYPE,
+        record_id=determination.pk,
+        completed_at__isnull=True,
+    ).exists():
+        clock_stop(
+            record_type=DETERMINATION_RECORD_TYPE,
+            record_id=determination.pk,
+            organisation=case.organisation,
+            step=DUE_STEP,
+            actor=actor,
+            completed_at=moment,
+        )
     determination.appeal_decision = decision
     determination.appeal_reasons = reasons.strip()
     determination.new_information = new_information.strip()

@@ -430,3 +430,24 @@ def test_a_request_for_evidence_is_on_my_work_until_the_evidence_is_sent(case, u
         for o in clocks_owed_by(user=users[Role.COMPLAINT_HANDLER])
         if o.clock.record_type == "ombudsman_contact"
     ]
+
+
+def test_the_customer_relations_manager_owes_the_triage_by_the_appeal_date(case, users, clock):
+    determination = _determine(case, users)  # appeal by Thu 9 April 2026
+    [owed] = [
+        o
+        for o in clocks_owed_by(user=users[Role.COMPLAINTS_MANAGER])
+        if o.clock.record_type == "ombudsman_determination"
+    ]
+    assert owed.clock.due_on == datetime.date(2026, 4, 9)
+    services.determination_triage(
+        determination=determination,
+        actor=Actor(users[Role.COMPLAINTS_MANAGER]),
+        decision="no_appeal",
+        reasons="Fair",
+    )
+    assert not [
+        o
+        for o in clocks_owed_by(user=users[Role.COMPLAINTS_MANAGER])
+        if o.clock.record_type == "ombudsman_determination"
+    ]
