@@ -39,11 +39,11 @@ def handler(org):
     return make_user("hazel", org, Role.COMPLAINT_HANDLER)
 
 
-def receive(org, handler, summary, *, tenure="tenant", received_at=None, **extra):
+def receive(org, handler, summary, *, tenure="tenant", received_at=None, kind="complaint", **extra):
     customer = Person.objects.create(organisation=org, name="Pat Resident", tenure=tenure)
     return case_receive(
         organisation=org,
-        kind="complaint",
+        kind=kind,
         channel="web_form",
         received_at=received_at or at(2025, 12, 19, 10),
         summary=summary,
@@ -283,3 +283,17 @@ def test_a_later_phase_applies_from_its_date(org, handler, clock):
     assert not before.hazards.get().statutory
     assert "Tue 27 Oct 2026" in before.hazards.get().coverage
     assert after.hazards.get().statutory
+
+
+def test_a_repair_report_redirected_at_intake_keeps_its_hazard_and_clocks(org, handler, clock):
+    # A service request is not a complaint: the case is closed as redirected at once, but a
+    # hazard in it is recorded and its clocks run.
+    clock(2025, 12, 19, 12)
+    case = receive(
+        org, handler, "Water is pouring through the light in the hall", kind="service_request"
+    )
+    case.refresh_from_db()
+    assert case.status == "closed"
+    hazard = case.hazards.get()
+    assert hazard.severity == "emergency"
+    assert all(c.completed_at is None for c in clocks(hazard).values())
