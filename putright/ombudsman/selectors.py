@@ -67,7 +67,10 @@ def determination_log(
         .select_related("case", "organisation", "triaged_by")
         .prefetch_related(
             "findings",
-            Prefetch("orders", queryset=Order.objects.select_related("owner", "award")),
+            Prefetch(
+                "orders",
+                queryset=Order.objects.select_related("owner", "award").order_by("number"),
+            ),
         )
         .order_by("-received_on", "-pk")
     )
@@ -209,5 +212,8 @@ def determination_answer(determination: Determination, today: datetime.date) -> 
             }
             for f in determination.findings.all()
         ],
-        "orders": [order_answer(o, today) for o in determination.orders.all()],
+        "orders": [
+            order_answer(o, today)
+            for o in sorted(determination.orders.all(), key=lambda o: o.number)
+        ],
     }
