@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -711,13 +710,11 @@ def _notify(
         occurred_at=moment,
     )
     if told:
-        transaction.on_commit(partial(_send_notice, restriction.pk, what, told), robust=True)
+        from putright.queueing import enqueue_with_change
 
+        from .tasks import tell_need_to_know
 
-def _send_notice(restriction_id: int, what: str, told: list[int]) -> None:
-    from .tasks import tell_need_to_know
-
-    tell_need_to_know.enqueue(restriction_id, what, told)
+        enqueue_with_change(tell_need_to_know, restriction.pk, what, told)
 
 
 def need_to_know_notice(restriction: ContactRestriction, pack: Pack | None = None) -> str:

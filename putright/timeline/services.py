@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from functools import partial
 from typing import Any
 
 from django.db import models, transaction
@@ -93,10 +92,12 @@ def _append(
 
 
 def _tell_owner(entry_id: int) -> None:
-    """Once the chase is committed: e-mail the clock's owner, in the background."""
+    """E-mail the clock's owner, in the background, queued with the chase."""
+    from putright.queueing import enqueue_with_change
+
     from .tasks import tell_owner_of_chase
 
-    tell_owner_of_chase.enqueue(entry_id)
+    enqueue_with_change(tell_owner_of_chase, entry_id)
 
 
 def _describe(clock: Clock) -> str:
@@ -330,7 +331,7 @@ def _chase(clock_id: int, now: datetime.datetime) -> int:
             "source": clock.source,
         },
     )
-    transaction.on_commit(partial(_tell_owner, entry.pk), robust=True)
+    _tell_owner(entry.pk)
     logger.info("chased %s on %s", clock.step, _describe(clock))
     return 1
 

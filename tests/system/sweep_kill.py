@@ -186,10 +186,11 @@ def check(task_id: str, due: int) -> None:
     twice = sum(1 for pk in chases if told[pk] > 1)
     if twice:
         problems.append(f"staff e-mails: {twice} chases or alerts told twice")
-    # Known gap, said apart from the problems: the e-mail task is queued once the case's
-    # transaction has committed (cases/services/_common.py, transaction.on_commit), so a
-    # worker killed between the two loses that one e-mail; its chase is kept.
+    # The e-mail task is queued inside the chase's transaction (putright/queueing.py): a
+    # worker killed at any moment keeps both or neither.
     lost = sum(1 for pk in chases if told[pk] == 0)
+    if lost:
+        problems.append(f"staff e-mails: {lost} chases or alerts never told")
     today = timezone.localdate()
     again = sum(sweep_case(pk, today=today) for pk in list(ours.values_list("pk", flat=True)))
     if again:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from putright.domain.calendar import describe
 from putright.domain.errors import RuleViolationError
 from putright.domain.policy import Pack, Stage
 from putright.organisations.models import Organisation, ReferenceCounter
+from putright.queueing import enqueue_with_change
 
 from .. import errors
 from ..errors import (
@@ -105,15 +105,15 @@ def _append(
     if events is not None:
         events.append(event)
     if kind in (EventKind.CHASED, EventKind.ALERTED, EventKind.ACTION_OVERDUE):
-        transaction.on_commit(partial(_tell_staff, event.pk), robust=True)
+        _tell_staff(event.pk)
     return event
 
 
 def _tell_staff(event_id: int) -> None:
-    """Once the event is committed: e-mail the people it concerns, in the background."""
+    """E-mail the people the event concerns, in the background, queued with the event."""
     from ..tasks import tell_staff_of
 
-    tell_staff_of.enqueue(event_id)
+    enqueue_with_change(tell_staff_of, event_id)
 
 
 def _save(
