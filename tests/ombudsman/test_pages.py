@@ -218,3 +218,31 @@ def test_the_admin_shows_the_casework_read_only_and_only_on_cases_one_may_see(ca
         == 403
     )
     assert Order.objects.filter(pk=order.pk).exists()
+
+
+def test_the_evidence_page_shows_the_bundles_index_and_records_the_sending(case, users):
+    from putright.ombudsman.models import Contact
+
+    handler = client_for(users[Role.COMPLAINT_HANDLER])
+    handler.post(
+        f"/cases/{case.reference}/ombudsman/",
+        {
+            "kind": "evidence_request",
+            "asked": "Send the file",
+            "due_on": "2026-03-30",
+            "version": case.version,
+        },
+    )
+    contact = Contact.objects.get()
+    page = handler.get(f"/ombudsman/contacts/{contact.pk}/evidence/")
+    assert b"Chronology of events" in page.content
+    assert f"/cases/{case.reference}/ombudsman-bundle/".encode() in page.content
+    empty = handler.post(f"/ombudsman/contacts/{contact.pk}/evidence/", {"covering_letter": ""})
+    assert empty.status_code == 400
+    assert b"Write the covering letter" in empty.content
+    sent = handler.post(
+        f"/ombudsman/contacts/{contact.pk}/evidence/", {"covering_letter": "Dear Ombudsman"}
+    )
+    assert sent.status_code == 302
+    contact.refresh_from_db()
+    assert contact.covering_letter == "Dear Ombudsman"

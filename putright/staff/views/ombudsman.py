@@ -476,7 +476,12 @@ def _form_fields(name: str, values: Any, errors: dict[str, str]) -> list[dict[st
 
 
 def _action_page(
-    request: HttpRequest, name: str, target: Any, back: str, caption: str
+    request: HttpRequest,
+    name: str,
+    target: Any,
+    back: str,
+    caption: str,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = staff_user(request)
     action = OMBUDSMAN_BY_NAME[name]
@@ -512,6 +517,7 @@ def _action_page(
         "back": back,
         "case": case,
         "fields": _form_fields(name, values, errors),
+        **(extra or {}),
     }
     return _page(request, "staff/ombudsman/form.html", context, errors)
 
@@ -554,7 +560,12 @@ def evidence(request: HttpRequest, contact_id: int) -> HttpResponse:
     _logged(request, contact.case)
     back = reverse("staff:case", args=[contact.case.reference]) + "#ombudsman"
     caption = f"{contact.case.reference}: {contact.get_kind_display().lower()}"
-    return _action_page(request, "ombudsman-evidence", contact, back, caption)
+    extra = {
+        "bundle_url": reverse("staff:bundle", args=[contact.case.reference]),
+        "index": contact.evidence_index or services.evidence_index(contact.case),
+        "contact": contact,
+    }
+    return _action_page(request, "ombudsman-evidence", contact, back, caption, extra)
 
 
 def _order_action(name: str) -> Any:
