@@ -6,7 +6,6 @@ import datetime
 import re
 import secrets
 from collections.abc import Iterable
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.apps import apps
@@ -151,10 +150,12 @@ def organisation_add_closure_day(
 
 
 def _refresh_open_cases(organisation: Organisation) -> None:
-    """Recompute the organisation's open cases' cached dates and open clocks once this commits."""
+    """Recompute the organisation's open cases' cached dates and open clocks, queued with the
+    change of calendar."""
+    from putright.queueing import enqueue_with_change
+
     for path in CALENDAR_CHANGED_TASKS:
-        task = import_string(path)
-        transaction.on_commit(partial(task.enqueue, organisation.pk))
+        enqueue_with_change(import_string(path), organisation.pk)
 
 
 def organisation_calendar_changed(organisation: Organisation) -> None:
