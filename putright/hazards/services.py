@@ -394,6 +394,9 @@ def hazard_confirm(
         fields += ["severity", "statutory", "phase", "coverage"]
         _event(hazard, SEVERITY_CHANGED, actor, moment, previous=previous, severity=severity)
         _start_clocks(hazard, pack, "awareness", hazard.aware_at, actor)
+        if hazard.investigated_at is not None:
+            _stop_clocks(hazard, pack, "investigated", hazard.investigated_at, actor)
+            _start_clocks(hazard, pack, "investigated", hazard.investigated_at, actor)
     Clock.objects.filter(
         record_type=RECORD_TYPE, record_id=hazard.pk, completed_at__isnull=True
     ).update(owner=hazard.owner)

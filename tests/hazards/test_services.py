@@ -297,3 +297,22 @@ def test_a_repair_report_redirected_at_intake_keeps_its_hazard_and_clocks(org, h
     hazard = case.hazards.get()
     assert hazard.severity == "emergency"
     assert all(c.completed_at is None for c in clocks(hazard).values())
+
+
+def test_confirming_a_new_severity_after_the_investigation_keeps_its_follow_on_clocks(
+    org, handler, clock
+):
+    clock(2025, 12, 19, 12)
+    hazard = receive(org, handler, "Water pouring through the light fitting").hazards.get()
+    assert hazard.severity == "emergency"
+    clock(2025, 12, 19, 15)
+    hazard = h.hazard_investigated(hazard=hazard, findings="A slow leak", actor=Actor(handler))
+    hazard = h.hazard_confirm(hazard=hazard, severity="significant", actor=Actor(handler))
+    assert hazard.statutory
+    (answer,) = hazards_of(hazard.case)
+    due = {d["step"]: d["due"] for d in answer["deadlines"]}
+    # The significant duty's clocks; those that follow the investigation count from it
+    # (Fri 19 December): 3 working days are Mon 22, Tue 23 and Wed 24 December.
+    assert due["written_summary"] == datetime.date(2025, 12, 24)
+    assert due["investigate"] == datetime.date(2026, 1, 7)
+    assert "emergency_investigate" not in due
