@@ -231,3 +231,45 @@ def test_the_public_page_lists_only_approved_texts(client, roof):
     assert "We now publish how long repairs take." in page
     assert "Repairs: delay" in page
     assert client.get("/resident/nowhere/what-we-changed/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"text": ', None),
+        ("[1, 2]", None),
+        ("null", None),
+        ({"version": "two"}, "version"),
+        ({"version": 0}, "version"),
+        ({"occurred_at": "yesterday"}, "occurred_at"),
+        ({"occurred_at": "0001-01-01T00:00:00+14:00"}, "occurred_at"),
+        ({"occurred_at": "2026-03-16T10:05:00+00:00"}, "occurred_at"),
+        ({"issue": 9}, "issue"),
+        ({"issue": True}, "issue"),
+        (
+            {"actions": [{"text": "x", "owner": "manager", "due_on": "yesterday"}]},
+            "actions.0.due_on",
+        ),
+    ],
+)
+def test_lessons_bad_input_is_400_never_5xx(client, roof, body, field):
+    organisation, staff = roof
+    case = complaint(organisation, staff["handler"], received_at=at(2026, 3, 2))
+    valid = {"cause": "delay", "scope": "individual", "text": "Booked late."}
+    api = Api(client, staff["manager"])
+    if isinstance(body, dict):
+        sent = api.post(f"/cases/{case.reference}/lessons", valid | body)
+    else:
+        sent = client.post(
+            f"/api/v1/cases/{case.reference}/lessons",
+            body,
+            content_type="application/json",
+            **api.headers,
+        )
+    assert sent.status_code == 400, sent.content
+    error = sent.json()["error"]
+    assert error["code"] == "invalid"
+    if field:
+        assert set(error["fields"]) == {field}, error
+    case.refresh_from_db()
+    assert case.version == 1
