@@ -40,9 +40,10 @@ def action_paths() -> list[str]:
         for path, operations in api.get_openapi_schema()["paths"].items()
         if path.startswith(prefix)
         and "post" in operations
-        # Remedies and awards, the Ombudsman casework and hazards have their own tests
-        # (test_remedies_api, tests/ombudsman, tests/hazards).
-        and not {"remedies", "ombudsman", "hazards"} & set(operations["post"].get("tags", []))
+        # Remedies and awards, the Ombudsman casework, hazards and lessons have their own
+        # tests (test_remedies_api, tests/ombudsman, tests/hazards, tests/learning).
+        and not {"remedies", "ombudsman", "hazards", "learning"}
+        & set(operations["post"].get("tags", []))
     )
 
 
