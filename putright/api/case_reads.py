@@ -6,8 +6,9 @@ through the ORM answered 132 requests a second, 45% of its baseline; this one qu
 see ``docs/benchmarks.md``). Here one hand-written query (SQLite or PostgreSQL, the two
 databases PutRight runs on) reads everything the answer is made of: the case row, its
 organisation, its customer and the customer's organisation, its handler and
-investigator, every event with the names of their actors, its issues, and its links both
-ways. Every read, and every answer after an action, goes through it.
+investigator, every event with the names of their actors, its issues, its links both
+ways, and its hazards (Awaab's Law) with their clocks and owners. Every read, and every
+answer after an action, goes through it.
 
 Nothing is cached: each answer is made from the case as it stands, and its ETag is a keyed
 digest of the answer itself (``entity_tag``).
