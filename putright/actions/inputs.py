@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 
 from django.core.files.uploadedfile import UploadedFile
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
 
 OutcomeName = Literal["upheld", "partly_upheld", "not_upheld"]
 NUL = "Text cannot contain NUL (0x00) characters."
@@ -201,27 +201,29 @@ class ResponseActionIn(In):
 
 
 class IssueIn(In):
+    point: int | None = Field(
+        None, ge=1, le=32767, description="The id of a point of the complaint definition"
+    )
     description: str = Field(
         "",
         max_length=5000,
+        validate_default=True,
         description="What the customer raised; may be left out when `point` names it",
     )
     outcome: OutcomeName
     reasons: str = Field("", max_length=20000)
-    point: int | None = Field(
-        None, ge=1, le=32767, description="The id of a point of the complaint definition"
-    )
     finding: str = Field("", max_length=20000, description="What was found")
     remedy: str = Field(
         "", max_length=20000, description="What is done to put it right, or why nothing is"
     )
     actions: list[ResponseActionIn] = Field([], max_length=20)
 
-    @model_validator(mode="after")
-    def _said_or_named(self) -> "IssueIn":
-        if self.point is None and not self.description.strip():
+    @field_validator("description")
+    @classmethod
+    def _said_or_named(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("point") is None and not value.strip():
             raise ValueError("Say what the customer raised, or name the point it answers.")
-        return self
+        return value
 
 
 class RespondIn(ActionIn):

@@ -163,3 +163,26 @@ def test_an_acknowledgement_without_a_definition_still_works(handler_api, cases)
 
     assert answer.status_code == 200
     assert answer.json()["definition"] == []
+
+
+def test_what_the_response_lacked_is_kept_with_it_as_advice(handler_api, cases):
+    case = cases["ordinary"]
+    _acknowledged(handler_api, case)
+    answers = _answers([1, 2, 3])
+    answers[1]["remedy"] = ""  # upheld, with nothing to put it right
+    answers[0]["actions"][0]["due_on"] = None  # an action without a date
+
+    answer = handler_api.post(
+        f"/cases/{case.reference}/respond",
+        {"outcome": "upheld", "text": "We got this wrong.", "issues": answers},
+    )
+
+    assert answer.status_code == 200, answer.json()
+    responded = case.events.get(kind=EventKind.RESPONDED)
+    advice = {item["provision"]: item["message"] for item in responded.data["advice"]}
+    assert advice["7.1"].startswith("Point 2 is upheld")
+    assert advice["6.6"].startswith("The action on point 1 (Replace the cupboard base)")
+    # Without a date the action is stated in the response but cannot be tracked.
+    (issue,) = [i for i in answer.json()["issues"] if i["point"] == 1]
+    assert issue["actions"][0]["remedy_action"] is None
+    assert not RemedyAction.objects.filter(case=case).exists()

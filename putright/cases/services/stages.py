@@ -486,6 +486,7 @@ def case_respond(
         outcome=outcome,
         text=text,
         level=stage.level,
+        desired_outcome=case.desired_outcome,
     )
     if checks.blocking:
         raise CaseInputError(
@@ -535,6 +536,10 @@ def case_respond(
     }
     if answered:
         data["points"] = answered  # the point each issue answers, in the order of "issues"
+    if checks.advice:
+        # What the Code asks that the response lacked when it was sent (advice, not a rule):
+        # the chronology keeps it, and the quality review reads it.
+        data["advice"] = [{"provision": c.provision, "message": c.message} for c in checks.advice]
     _append(case, EventKind.RESPONDED, actor, moment, data)
     if stage.escalation is not None:
         case.status = Status.AWAITING_ESCALATION
