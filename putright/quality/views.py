@@ -25,6 +25,8 @@ from putright.accounts.access import (
 from putright.accounts.models import User
 from putright.cases.errors import CaseError
 from putright.cases.models import CaseIssue
+from putright.letters.models import Correspondence
+from putright.letters.services import CALL_SUFFIX
 from putright.organisations.models import Organisation, QualitySelection
 
 from .checklist import CHECKLIST_KEYS
@@ -226,11 +228,19 @@ def _response(review: ResponseReview) -> dict[str, Any]:
     words = [str(data.get("text", ""))]
     for issue in issues:
         words += [issue.finding, issue.reasons, issue.remedy]
+    letter = (
+        Correspondence.objects.filter(case=case, event_sequence=review.response_sequence)
+        .exclude(template__endswith=CALL_SUFFIX)
+        .order_by("pk")
+        .first()
+    )
     return {
         "text": data.get("text", ""),
         "outcome": data.get("outcome", ""),
         "issues": issues,
         "reading": reading_ease(words),
+        "letter": letter,
+        "advice": data.get("advice", []),
     }
 
 

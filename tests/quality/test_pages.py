@@ -27,6 +27,11 @@ def _reviewed_quarter(manager: Client) -> ReviewSample:
     for review in sample.reviews.all():
         page = manager.get(f"/quality/reviews/{review.pk}/")
         assert page.status_code == 200
+        shown = parse(page.content).text
+        assert "No letter has been sent for this response." in shown
+        # Point 2 went out upheld with neither reasons nor remedy: the reviewer is told.
+        assert "When it was sent, PutRight pointed out" in shown
+        assert "Point 2 has a decision but no reasons" in shown
         saved = manager.post(
             f"/quality/reviews/{review.pk}/",
             {
