@@ -121,3 +121,27 @@ def test_a_bad_number_of_quarters_is_a_400_with_a_message(responses, users):  # 
     answer = _client(users[Role.BOARD_MEMBER]).get("/quality/summary/?quarters=99")
     assert answer.status_code == 400
     assert "Choose how many quarters to show" in parse(answer.content).text
+
+
+def test_a_manager_sets_how_many_responses_are_chosen_and_how(users, org):
+    manager = _client(users[Role.MANAGER])
+
+    refused = manager.post(
+        "/quality/settings/", {"organisation": "north-homes", "size": "0", "selection": "random"}
+    )
+    assert refused.status_code == 400
+    assert (
+        "greater than or equal to 1" in parse(refused.content).find(cls="govuk-error-summary").text
+    )
+
+    saved = manager.post(
+        "/quality/settings/",
+        {"organisation": "north-homes", "size": "25", "selection": "by_handler"},
+    )
+    assert saved.status_code == 302
+    org.refresh_from_db()
+    assert (org.quality_sample_size, org.quality_sample_selection) == (25, "by_handler")
+    board = _client(users[Role.BOARD_MEMBER]).post(
+        "/quality/settings/", {"organisation": "north-homes", "size": "5", "selection": "random"}
+    )
+    assert board.status_code == 403
