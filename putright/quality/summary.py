@@ -18,6 +18,8 @@ from .models import ResponseReview
 from .services import quarter_after, quarter_label, quarter_of
 
 NOT_RECORDED = "Not recorded"
+#: How many quarters a summary may show.
+SPANS = (1, 2, 4, 8)
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,7 @@ from .services import (
     settings_update,
     suggested_checklist,
 )
-from .summary import quality_summary
-
-#: How many quarters the summary may show.
-SPANS = (1, 2, 4, 8)
+from .summary import SPANS, quality_summary
 
 
 def _user(request: HttpRequest) -> User:
