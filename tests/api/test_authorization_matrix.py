@@ -457,6 +457,7 @@ def person_operations() -> set[str]:
                 "/cases/{reference}/ombudsman",
                 "/cases/{reference}/hazards",  # tests/hazards/test_authorization_matrix.py
                 "/learning/",  # tests/learning/test_authorization_matrix.py
+                "/quality/",  # tests/quality/test_api_matrix.py
                 "/cases/{reference}/lessons",
             )
         )
