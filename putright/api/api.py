@@ -192,6 +192,9 @@ def _register() -> None:
     api.add_router("/", hazards.router)
     api.add_router("/", learning.router)
     api.add_router("/", ombudsman.router)
+    from . import quality  # the quality review of responses
+
+    api.add_router("/", quality.router)
 
 
 _register()
