@@ -159,6 +159,8 @@ class Case(models.Model):
             models.Index(fields=["organisation", "status", "stage"]),
             models.Index(fields=["organisation", "received_at"]),
             models.Index(fields=["organisation", "kind", "received_at"]),  # reports
+            # The API's list across organisations, newest first, read in order (backwards).
+            models.Index(fields=["received_at", "id"], name="case_newest_first"),
             # The queue in due order without sorting the table's rows. For one organisation
             # SQLite reads the first page in order from the first index; for several it sorts
             # the entries of the third, which hold all it needs, and counts them there, also

@@ -59,10 +59,33 @@ def _words_condition(found: list[str], private_organisations: Collection[int]) -
         cursor.execute(f"SELECT case_id FROM ({sql}) AS found LIMIT %s", [*params, MATERIALISE + 1])
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) > MATERIALISE:
+        if connection.vendor == "postgresql":
+            return _each_case(found, private_organisations)
         return Q(pk__in=RawSQL(sql, params))
     if connection.vendor == "postgresql":  # one array, however many: no long list to plan
         return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
     return Q(pk__in=ids)
+
+
+def _each_case(found: list[str], private_organisations: Collection[int]) -> Q:
+    """A common word on PostgreSQL: each case, read in the list's order, is looked up in the
+    words table by its id until the page is full (a subquery of every match would first read
+    hundreds of thousands of them)."""
+    from django.apps import apps
+    from django.db.models import Exists, OuterRef
+
+    query = rules.postgres_query(found)
+    orgs = sorted(int(o) for o in private_organisations)
+    where = "public_tsv @@ to_tsquery('simple'::regconfig, %s)"
+    params: list[Any] = [query]
+    if orgs:
+        where += (
+            f" OR (organisation_id IN ({', '.join(['%s'] * len(orgs))}) AND "
+            "private_tsv @@ to_tsquery('simple'::regconfig, %s))"
+        )
+        params += [*orgs, query]
+    words = apps.get_model("search", "CaseText").objects.filter(case_id=OuterRef("pk"))
+    return Q(Exists(words.extra(where=[f"({where})"], params=params)))
 
 
 def search_condition(text: str, *, private_organisations: Collection[int]) -> Q | None:

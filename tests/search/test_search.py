@@ -172,3 +172,18 @@ def test_search_lists_in_the_queues_order_and_opens_a_reference(cases, handler, 
     opened = client.get(f"/search/?q={cases['zoe'].reference.lower()}")
     assert opened.status_code == 302
     assert opened.url == f"/cases/{cases['zoe'].reference}/"
+
+
+def test_common_words_match_the_same_when_read_case_by_case(cases, handler, panel, monkeypatch):
+    """Past MATERIALISE matches the query looks each case up instead of reading the ids first:
+    the same answers."""
+    from putright.cases.models import CaseMember
+    from putright.search import queries
+
+    CaseMember.objects.create(case=cases["zoe"], user=panel, role="panel")
+    monkeypatch.setattr(queries, "MATERIALISE", 0)
+    assert found(handler, "smith") == ["Pat Smith-Jones", "Sam Smithers"]
+    assert found(handler, "black bath") == ["Zoë O'Brien"]
+    assert found(handler, "eglise") == ["Zoë O'Brien"]
+    assert found(panel, "eglise") == []
+    assert found(panel, "zoe") == ["Zoë O'Brien"]
