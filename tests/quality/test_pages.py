@@ -145,3 +145,9 @@ def test_a_manager_sets_how_many_responses_are_chosen_and_how(users, org):
         "/quality/settings/", {"organisation": "north-homes", "size": "5", "selection": "random"}
     )
     assert board.status_code == 403
+
+
+def test_the_reports_page_leads_to_the_quality_summary(users):
+    page = _client(users[Role.BOARD_MEMBER]).get("/reports/")
+    assert page.status_code == 200
+    assert 'href="/quality/summary/"' in page.content.decode()
