@@ -89,3 +89,11 @@ def test_a_clock_still_running_is_neither_met_nor_missed(receive, org, clock):
     )
     tally = report.clocks[(org.slug, "phase-1", "investigate")]
     assert (tally.met, tally.missed, tally.running) == (0, 0, 1)
+
+
+def test_the_reports_page_offers_the_hazards_report(users):
+    board = Client()
+    board.force_login(users[Role.BOARD_MEMBER])
+    page = board.get("/reports/").content.decode()
+    assert 'formaction="/hazards/report/"' in page
+    assert "Hazards (Awaab&#x27;s Law)" in page or "Hazards (Awaab's Law)" in page
