@@ -246,3 +246,19 @@ def test_the_evidence_page_shows_the_bundles_index_and_records_the_sending(case,
     assert sent.status_code == 302
     contact.refresh_from_db()
     assert contact.covering_letter == "Dear Ombudsman"
+
+
+@pytest.mark.parametrize("document", ["annual", "board-pack"])
+def test_the_annual_report_and_board_pack_carry_the_ombudsman_section(case, users, document):
+    handler = client_for(users[Role.COMPLAINT_HANDLER])
+    handler.post(f"/cases/{case.reference}/ombudsman/", {**DETERMINATION, "version": case.version})
+    board = client_for(users[Role.BOARD_MEMBER])
+    page = board.get(
+        f"/reports/documents/{document}/",
+        {"organisation": "north-homes", "start": "2026-01-01", "end": "2026-03-31"},
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "findings and our compliance with its orders" in text
+    assert "Severe maladministration: 1" in text
+    assert case.reference not in text

@@ -164,3 +164,33 @@ def test_cases_with_the_ombudsman_now_are_counted_until_determined(org, case, us
     clock(2026, 3, 16, 11)
     _determine(case, users)
     assert now() == 0
+
+
+def test_putright_report_ombudsman_is_the_same_report(org, case, users, clock):
+    _determine(case, users)
+    out = StringIO()
+    call_command(
+        "report",
+        "ombudsman",
+        "--organisation",
+        org.slug,
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-06-30",
+        "--today",
+        "2026-04-20",
+        stdout=out,
+    )
+    assert "Determinations received: 1; appealed: 0" in out.getvalue()
+    with pytest.raises(CommandError, match="no organisation"):
+        call_command(
+            "report",
+            "ombudsman",
+            "--organisation",
+            "nope",
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-02-01",
+        )

@@ -45,7 +45,7 @@ class Command(PutRightCommand):
             dest="report",
             required=True,
             metavar="tsm|performance|equality|remedies|population|self-assessment|annual|"
-            "board-pack|bench",
+            "board-pack|ombudsman|bench",
         )
         for name, helptext in (
             ("tsm", "CH01 and CH02 against the Code, and TP09"),
@@ -121,6 +121,14 @@ class Command(PutRightCommand):
             doc.add_argument("--start", required=True)
             doc.add_argument("--end", required=True)
             doc.add_argument("--output", required=True, help="a file ending .html or .pdf")
+        from putright.ombudsman.management.commands.ombudsman import add_report_arguments
+
+        add_report_arguments(
+            which.add_parser(
+                "ombudsman",
+                help="Ombudsman casework: contacts, determinations, orders done on time, the sector",
+            )
+        )
         bench = which.add_parser(
             "bench",
             help="CH01/CH02 and the quarterly performance report against bare SQL, on PostgreSQL",
@@ -152,6 +160,11 @@ class Command(PutRightCommand):
         bench.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, report: str, **options: Any) -> None:
+        if report == "ombudsman":
+            from putright.ombudsman.management.commands.ombudsman import run_report
+
+            run_report(self, options)
+            return
         if report == "bench":
             self.bench(**options)
             return
