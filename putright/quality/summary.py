@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from putright.organisations.models import Organisation
 from putright.policies.registry import get_pack
 from putright.reports.charts import Chart, Series
+from putright.reports.measures import display_value
 
 from .checklist import CODE_CHECKLIST, STANDARDS
 from .models import ResponseReview
@@ -99,6 +101,21 @@ class Summary:
         )
 
 
+@dataclass
+class ScoreChart(Chart):
+    """A chart of the two halves of the score; its table adds the overall score, which the
+    summary line gives in words (two series keep the legend on one line)."""
+
+    overall: list[float | None] = field(default_factory=list)
+
+    def table(self) -> dict[str, Any]:
+        table = super().table()
+        table["columns"] = [*table["columns"], "Overall"]
+        for row, value in zip(table["rows"], self.overall, strict=True):
+            row["cells"] = [*row["cells"], display_value(value, self.unit)]
+        return table
+
+
 def _mean(values: Iterable[float | None]) -> float | None:
     known = [v for v in values if v is not None]
     return sum(known) / len(known) if known else None
@@ -137,7 +154,7 @@ def _chart(
             f"Highest: {best.label} ({_percent(best.overall)}, {_reviews(best)}); lowest: "
             f"{worst.label} ({_percent(worst.overall)}, {_reviews(worst)})."
         )
-    return Chart(
+    return ScoreChart(
         key=key,
         title=title,
         summary=summary,
@@ -145,11 +162,11 @@ def _chart(
         heading=heading,
         categories=[g.label for g in groups],
         series=[
-            Series("Code checklist", [g.code for g in groups]),
-            Series("Own standards", [g.standards for g in groups]),
-            Series("Overall", [g.overall for g in groups]),
+            Series("The Code's checklist", [g.code for g in groups]),
+            Series("Our own standards", [g.standards for g in groups]),
         ],
         horizontal=horizontal,
+        overall=[g.overall for g in groups],
     )
 
 
