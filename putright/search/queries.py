@@ -55,6 +55,10 @@ def _words_condition(found: list[str], private_organisations: Collection[int]) -
     how few a word matches, and reading every case in order looking for a rare one is slow),
     else as a subquery."""
     sql, params = _words_sql(found, private_organisations)
+    if connection.vendor == "postgresql" and _estimate(sql, params) > MATERIALISE:
+        # Clearly common (a postcode district, a common surname): reading the ids would
+        # build a bitmap of every match first.
+        return _each_case(found, private_organisations)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT case_id FROM ({sql}) AS found LIMIT %s", [*params, MATERIALISE + 1])
         ids = [row[0] for row in cursor.fetchall()]
@@ -65,6 +69,18 @@ def _words_condition(found: list[str], private_organisations: Collection[int]) -
     if connection.vendor == "postgresql":  # one array, however many: no long list to plan
         return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
     return Q(pk__in=ids)
+
+
+def _estimate(sql: str, params: list[Any]) -> float:
+    """The planner's estimate of how many cases match (from the indexes' statistics)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        import json
+
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _each_case(found: list[str], private_organisations: Collection[int]) -> Q:
