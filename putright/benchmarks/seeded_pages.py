@@ -55,14 +55,10 @@ def _samples(rng: random.Random) -> dict[str, list[str]]:
     references = list(Case.objects.filter(pk__gt=0).values_list("reference", flat=True)[::step])[
         :5000
     ]
-    people = list(
-        Person.objects.exclude(postcode="").values_list("name", "postcode")[:20000]
-    )
+    people = list(Person.objects.exclude(postcode="").values_list("name", "postcode")[:20000])
     surnames = Counter(name.split()[-1] for name, _ in people if name.split())
     postcodes = [p for _, p in people]
-    organisation = (
-        Organisation.objects.order_by("-pk").values_list("slug", flat=True).first() or ""
-    )
+    organisation = Organisation.objects.order_by("-pk").values_list("slug", flat=True).first() or ""
     return {
         "reference": references,
         "postcode": postcodes,
@@ -176,9 +172,7 @@ def measure(
             began = time.perf_counter()
             timings = [
                 t
-                for part in pool.map(
-                    _worker, [(i, rounds, token, samples) for i in range(clients)]
-                )
+                for part in pool.map(_worker, [(i, rounds, token, samples) for i in range(clients)])
                 for t in part
             ]
             seconds = time.perf_counter() - began
