@@ -42,7 +42,7 @@ from .schemas import errors
 router = Router(tags=["learning"])
 
 
-class DeadlineOut(Schema):
+class ActionDeadlineOut(Schema):
     step: str
     label: str
     due: datetime.date
@@ -82,7 +82,7 @@ class ImprovementOut(Schema):
     publication: str = Field("", description='"", "awaiting" or "published"')
     published_on: datetime.date | None = None
     version: int
-    deadlines: list[DeadlineOut] = Field(default_factory=list)
+    deadlines: list[ActionDeadlineOut] = Field(default_factory=list)
     history: list[HistoryOut] = Field(default_factory=list)
 
 

@@ -59,7 +59,7 @@ router = Router(tags=["ombudsman"])
 NO_RECORD = "There is no {what} {record_id} that you can see."
 
 
-class FindingOut(Schema):
+class DeterminationFindingOut(Schema):
     number: int
     point: str
     category: str
@@ -94,7 +94,7 @@ class DeterminationOut(Schema):
     received_on: datetime.date
     appeal_by: datetime.date | None = None
     appeal_decision: str = ""
-    findings: list[FindingOut]
+    findings: list[DeterminationFindingOut]
     orders: list[OrderOut]
 
 
@@ -228,7 +228,7 @@ def determinations(request: HttpRequest, filters: Query[LogFilter]) -> Any:
     return {"results": [determination_answer(row.determination, today) for row in rows]}
 
 
-class ReportQuery(In):
+class OmbudsmanReportQuery(In):
     organisation: str = Field(..., min_length=1, max_length=50, description="slug")
     start: datetime.date = Field(description="First day of the period.")
     end: datetime.date = Field(description="Last day of the period (included).")
@@ -239,7 +239,7 @@ class ReportQuery(In):
     response={200: dict[str, Any], **errors(403, 404)},
     operation_id="ombudsman_report",
 )
-def report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+def report(request: HttpRequest, query: Query[OmbudsmanReportQuery]) -> Any:
     """The Ombudsman report for the period (as ``putright report ombudsman --format json``):
     contacts, cases with the Ombudsman now, determinations and findings, orders done by their
     due date, overdue and told, and the sector's findings beside the landlord's. For report

@@ -40,7 +40,7 @@ class QualityQuery(In):
         return value
 
 
-class GroupOut(Schema):
+class QualityGroupOut(Schema):
     label: str
     reviewed: int
     code: float | None = Field(None, description="The Code's checklist met, from 0 to 1")
@@ -64,11 +64,11 @@ class QualitySummaryOut(Schema):
     last_quarter: datetime.date
     sampled: int
     reviewed: int
-    overall: GroupOut
-    by_quarter: list[GroupOut]
-    by_service_area: list[GroupOut]
-    by_stage: list[GroupOut]
-    by_handler: list[GroupOut] = Field(
+    overall: QualityGroupOut
+    by_quarter: list[QualityGroupOut]
+    by_service_area: list[QualityGroupOut]
+    by_stage: list[QualityGroupOut]
+    by_handler: list[QualityGroupOut] = Field(
         [], description="Only for those who review responses; empty for others"
     )
     checklist: list[ItemOut]
