@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "putright.benchmarks",
     "putright.ombudsman",
     "putright.quality",
+    "putright.imports",
     "axes",
 ]
 
