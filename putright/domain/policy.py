@@ -685,6 +685,107 @@ class OmbudsmanCasework(Strict):
         return problems
 
 
+class Petitions(Strict):
+    """What the policy says of petitions beyond their stage's steps: who decides whether a
+    petition some or all petitioners are unhappy with goes to the next stage, and whether
+    one unhappy petitioner is then nominated to represent the rest (and must agree)."""
+
+    escalation_decided_by: tuple[Identifier, ...] = ()  # pack roles; empty: not stated
+    representative: Flag = False
+    source: str = ""
+
+    def role_problems(self, role_ids: set[str]) -> list[str]:
+        """Each role named must be one of the pack's roles."""
+        return [
+            f"petitions.escalation_decided_by[{k}]: no role {role!r} in [[roles]]"
+            for k, role in enumerate(self.escalation_decided_by)
+            if role not in role_ids
+        ]
+
+
+MeetingKind = Literal[
+    "call",
+    "visit",
+    "panel_meeting",
+    "pre_meeting",
+    "compensation_review_call",
+    "petitioners_meeting",
+]
+
+
+class ReviewSeat(Strict):
+    """A seat on a review panel: the pack role that fills it and how many may sit in it."""
+
+    role: Identifier
+    label: str
+    min: int = Field(1, ge=0)
+    max: int = Field(1, ge=1)
+    source: str = ""
+
+
+class Review(Strict):
+    """A review the policy holds with a meeting or a call (a Senior Manager Review, a panel):
+    where it sits, which meetings it holds, which steps they complete, who sits on a panel and
+    what it decides. Interpreted by ``putright.meetings``; documented in docs/policy-packs.md.
+    """
+
+    id: Identifier
+    label: str
+    stage: Identifier
+    route: Identifier | None = None  # the stage 2 route it belongs to; any route when None
+    meeting_kinds: tuple[MeetingKind, ...] = ()  # what may be booked for it
+    customer_chooses: tuple[MeetingKind, ...] = ()  # the customer may ask for one of these
+    meeting_step: Identifier | None = None  # booking the meeting marks this step done
+    meeting_by_step: bool = False  # the meeting must fall on or before that step's due date
+    report_step: Identifier | None = None  # sending the review report marks this step done
+    report_to: Identifier | None = None  # the pack role the report is for
+    summary_step: Identifier | None = None  # the panel's summary sheet marks this step done
+    signed_by: Identifier | None = None  # the response goes out under this role's name
+    only_after: tuple[Outcome, ...] = ()  # the earlier stage's outcomes that allow it
+    seats: tuple[ReviewSeat, ...] = ()  # a panel's membership; none: not a panel
+    questions: tuple[str, ...] = ()  # what the panel decides
+    letter_agreed_by_panel: bool = False  # each member agrees the draft before it is sent
+    source: str = ""
+
+    @property
+    def is_panel(self) -> bool:
+        return bool(self.seats)
+
+    def seat(self, role: str) -> ReviewSeat | None:
+        return next((s for s in self.seats if s.role == role), None)
+
+    def problems(self, where: str, pack: Pack, role_ids: set[str]) -> list[str]:
+        """Its stage, route, steps and roles exist; each seat's bounds make sense."""
+        problems: list[str] = []
+        stage = next((s for s in pack.stages if s.id == self.stage), None)
+        if stage is None:
+            return [f"{where}.stage: no stage {self.stage!r}"]
+        if self.route is not None and stage.route(self.route) is None:
+            problems.append(f"{where}.route: no route {self.route!r} in stage {self.stage!r}")
+        steps = {s.id for s in stage.steps_for(self.route)}
+        for name in ("meeting_step", "report_step", "summary_step"):
+            step = getattr(self, name)
+            if step is not None and step not in steps:
+                problems.append(f"{where}.{name}: no step {step!r} in stage {self.stage!r}")
+        if self.meeting_by_step and self.meeting_step is None:
+            problems.append(f"{where}.meeting_by_step: set, but there is no meeting_step")
+        for name in ("report_to", "signed_by"):
+            role = getattr(self, name)
+            if role is not None and role not in role_ids:
+                problems.append(f"{where}.{name}: no role {role!r} in [[roles]]")
+        for k, kind in enumerate(self.customer_chooses):
+            if kind not in self.meeting_kinds:
+                problems.append(f"{where}.customer_chooses[{k}]: {kind!r} is not in meeting_kinds")
+        for k, seat in enumerate(self.seats):
+            if seat.role not in role_ids:
+                problems.append(f"{where}.seats[{k}].role: no role {seat.role!r} in [[roles]]")
+            if seat.min > seat.max:
+                problems.append(f"{where}.seats[{k}]: min {seat.min} is more than max {seat.max}")
+        if self.letter_agreed_by_panel and not self.seats:
+            problems.append(f"{where}.letter_agreed_by_panel: set, but the review has no seats")
+        return problems
+
+
 #: The parts of learning from complaints a policy may leave unsaid.
 LearningPart = Literal[
     "causes",
@@ -884,6 +985,8 @@ class Pack(Strict):
     anonymous: Anonymous | None = None
     restrictions: Restrictions | None = None
     ombudsman_casework: OmbudsmanCasework | None = None  # None: the policy says nothing of it
+    reviews: tuple[Review, ...] = ()  # the reviews held with a meeting or a call
+    petitions: Petitions | None = None  # None: the policy says nothing of petitions
     learning: Learning = Learning()
     governance: Governance = Governance()
     not_expressible: tuple[NotExpressible, ...] = ()
@@ -929,6 +1032,12 @@ class Pack(Strict):
         problems.extend(self.learning.role_problems(role_ids - {"customer"}))
         if self.ombudsman_casework is not None:
             problems.extend(self.ombudsman_casework.role_problems(role_ids - {"customer"}))
+        if len({r.id for r in self.reviews}) != len(self.reviews):
+            problems.append("reviews: two reviews share an id")
+        for j, review in enumerate(self.reviews):
+            problems.extend(review.problems(f"reviews[{j}]", self, role_ids - {"customer"}))
+        if self.petitions is not None:
+            problems.extend(self.petitions.role_problems(role_ids - {"customer"}))
         if self.compensation:
             for j, auth in enumerate(self.compensation.authority):
                 for named in (auth.role, auth.approval_by):
