@@ -95,6 +95,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "split": CASEWORKERS,
     "link": CASEWORKERS,
     "note": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
+    "flag": CASEWORKERS,
     "attach": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
     "contact": CASEWORKERS,
     "mark-step-done": CASEWORKERS,
@@ -149,7 +150,21 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "hazard-made-safe": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
     "hazard-works-started": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
     "hazard-resolved": CASEWORKERS,
+    # Petitions (putright/actions/petitions.py). Where the pack names who decides a
+    # petition's escalation (``petitions.escalation_decided_by``) and someone holds that role
+    # here, only they decide (the service).
+    "petition-record": CASEWORKERS,
+    "petition-signatory": CASEWORKERS,
+    "petition-clear": CASEWORKERS,
+    "petition-lead-contacted": CASEWORKERS,
+    "petition-write": CASEWORKERS,
+    "petition-respond": CASEWORKERS,
+    "petition-unhappy": CASEWORKERS,
+    "petition-escalate": MANAGERS,
 }
+
+#: The petition actions (``ACTION_ROLES`` keys): their own authorisation matrix.
+PETITION_ACTIONS = frozenset(key for key in ACTION_ROLES if key.startswith("petition-"))
 
 #: The actions on a case's hazards (``ACTION_ROLES`` keys): their own authorisation matrix,
 #: ``tests/hazards/test_authorization_matrix.py``.
