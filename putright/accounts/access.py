@@ -161,10 +161,29 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "petition-respond": CASEWORKERS,
     "petition-unhappy": CASEWORKERS,
     "petition-escalate": MANAGERS,
+    # Review meetings and panels (putright/actions/meetings.py; putright/meetings/services.py
+    # checks them). A panel member agrees the draft decision letter (the service: only one
+    # sitting on that panel); minutes are taken by the meeting's note-taker or a caseworker.
+    "meeting-wish": CASEWORKERS,
+    "meeting-book": CASEWORKERS,
+    "meeting-rebook": CASEWORKERS,
+    "meeting-cancel": CASEWORKERS,
+    "meeting-hold": CASEWORKERS,
+    "meeting-minutes": CASEWORKERS | {Role.PANEL_MEMBER},
+    "review-report-send": CASEWORKERS,
+    "panel-summary-send": CASEWORKERS,
+    "panel-letter-draft": CASEWORKERS,
+    "panel-letter-agree": MANAGERS | {Role.PANEL_MEMBER},
+    "panel-letter-send": CASEWORKERS,
 }
 
 #: The petition actions (``ACTION_ROLES`` keys): their own authorisation matrix.
 PETITION_ACTIONS = frozenset(key for key in ACTION_ROLES if key.startswith("petition-"))
+
+#: The review meeting and panel actions (``ACTION_ROLES`` keys): their own authorisation matrix.
+MEETING_ACTIONS = frozenset(
+    key for key in ACTION_ROLES if key.startswith(("meeting-", "review-", "panel-"))
+)
 
 #: The actions on a case's hazards (``ACTION_ROLES`` keys): their own authorisation matrix,
 #: ``tests/hazards/test_authorization_matrix.py``.
