@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "putright.ombudsman",
     "putright.quality",
     "putright.imports",
+    "putright.petitions",
     "axes",
 ]
 
