@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "putright.quality",
     "putright.imports",
     "putright.petitions",
+    "putright.meetings",
     "axes",
 ]
 
