@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0010_flag_events'),
+        ('cases', '0009_newest_first_index'),
         ('organisations', '0006_quality_sample'),
         ('people', '0004_restrictions_to_finish'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
