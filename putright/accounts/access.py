@@ -150,6 +150,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "hazard-made-safe": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
     "hazard-works-started": CASEWORKERS | {Role.INVESTIGATING_OFFICER},
     "hazard-resolved": CASEWORKERS,
+    # E-mail in (putright/actions/mailbox.py): a message to the complaints mailbox classified
+    # as a new case, added to a case (the case's "contact" is checked too) or not a complaint.
+    "mail-new-case": CASEWORKERS,
+    "mail-add-to-case": CASEWORKERS,
+    "mail-not-complaint": CASEWORKERS,
+    # Events out (putright/webhooks): subscriptions of an organisation's housing systems.
+    "webhooks-manage": frozenset({Role.ADMINISTRATOR}),
     # Petitions (putright/actions/petitions.py). Where the pack names who decides a
     # petition's escalation (``petitions.escalation_decided_by``) and someone holds that role
     # here, only they decide (the service).
