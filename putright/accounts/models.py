@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -133,3 +135,78 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+class UserEventKind(models.TextChoices):
+    """What happened to a member of staff's account."""
+
+    ADDED = "added", "Added"
+    CHANGED = "changed", "Details changed"
+    ROLE_GRANTED = "role_granted", "Role granted"
+    ROLE_REVOKED = "role_revoked", "Role revoked"
+    TEAM_JOINED = "team_joined", "Joined a team"
+    TEAM_LEFT = "team_left", "Left a team"
+    DEACTIVATED = "deactivated", "Deactivated"
+    REACTIVATED = "reactivated", "Reactivated"
+    SIGNED_IN_SSO = "signed_in_sso", "Signed in with single sign-on"
+    HANDED_OVER = "handed_over", "Work handed over"
+    SECOND_FACTOR_ADDED = "second_factor_added", "Authenticator app added"
+    SECOND_FACTOR_REMOVED = "second_factor_removed", "Authenticator app removed"
+
+
+class UserEventQuerySet(models.QuerySet["UserEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("a user's history is append-only; it cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("a user's history is append-only; it cannot be deleted")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[UserEvent]:
+        if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
+            raise TypeError("a user's history is append-only; it cannot be upserted")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class UserEvent(models.Model):
+    """One fact in a member of staff's history (added, role granted, deactivated ...).
+
+    Append-only, numbered per user like a record's timeline entries; the organisation is
+    set where the change belongs to one (a role, a team). Who made the change is ``actor``
+    (or ``actor_label`` for single sign-on or a command run with no user).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="history")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40, choices=UserEventKind.choices)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=100, blank=True)
+    occurred_at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = UserEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sequence"], name="user_event_sequence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.sequence} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("a user's history is append-only; it cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("a user's history is append-only; it cannot be deleted")

@@ -13,42 +13,50 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandParser
-from django.core.validators import validate_slug
 from django.db import transaction
 from rich.console import Console
 from rich.table import Table
 
-from putright.accounts.models import ApiToken, Membership, Role, Team, TeamMembership, User
+from putright.accounts.actors import Actor
+from putright.accounts.history import describe_event, user_history
+from putright.accounts.models import Role, Team, User
 from putright.accounts.selectors import StaffEntry, staff_entry, staff_list
-from putright.accounts.tokens import token_revoke
+from putright.accounts.services import (
+    COMMAND,
+    AccountError,
+    check_line_manager,
+    check_role,
+    check_team_slugs,
+    role_grant,
+    role_revoke,
+    team_join,
+    team_leave,
+    user_add,
+    user_deactivate,
+    user_set,
+)
 from putright.console import PutRightCommand
 from putright.organisations.models import Organisation
 
 NO_USER = "there is no user {username!r}; users are: {valid}"
 USERNAME_TAKEN = "there is already a user {username!r}"
 NO_ORGANISATION = "there is no organisation {slug!r}; organisations are: {valid}"
-UNKNOWN_ROLE = "unknown role {role!r}; roles are: {valid}"
 NEEDS_ORGANISATION = (
     "{option} needs --organisation SLUG: roles and teams belong to one organisation"
 )
 ORGANISATION_UNUSED = "--organisation SLUG is only for {options}"
-BAD_TEAM = "--team {slug!r} is not a slug: use lower-case letters, digits and hyphens"
-NO_TEAM = "{organisation} has no team {slug!r}; its teams are: {valid}"
-NOT_IN_TEAM = "{username} is not in the team {slug!r} of {organisation}"
 TEAM_ADDED_AND_REMOVED = "--team and --remove-team both name {slug!r}"
 OWN_LINE_MANAGER = "{username} cannot be their own line manager"
-LINE_MANAGER_LOOP = "{manager} cannot manage {username}: {username} is already above them"
-LINE_MANAGER_INACTIVE = "{manager} is deactivated and cannot be a line manager"
 NO_PASSWORD = "the environment variable {variable} is not set or is empty"
 ALREADY_HELD = "{username} already holds {role} at {organisation}"
-NOT_HELD = "{username} does not hold {role} at {organisation}"
 NOTHING_TO_SET = (
     "nothing to change: give --directorate, --line-manager, --no-line-manager, "
     "--team or --remove-team"
 )
+
+#: Who made a change from the command line, in the user's history.
+ACTOR = Actor.system(COMMAND)
 
 #: How many valid values an error names before pointing at ``putright ... list``.
 SHOWN = 12
@@ -86,7 +94,7 @@ class Command(PutRightCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(
-            dest="action", required=True, metavar="add|set|grant|revoke|list|deactivate"
+            dest="action", required=True, metavar="add|set|grant|revoke|list|deactivate|history"
         )
         roles = ", ".join(Role.values)
 
@@ -151,12 +159,19 @@ class Command(PutRightCommand):
         )
         deactivate.add_argument("username")
 
+        history = actions.add_parser(
+            "history", help="every change to a user: added, roles, teams, deactivated ..."
+        )
+        history.add_argument("username")
+        history.add_argument("--json", action="store_true")
+
     # Finding what the arguments name: each unknown value is refused with the valid ones.
 
     def role(self, role: str) -> str:
-        if role not in Role.values:
-            raise self.fail(UNKNOWN_ROLE.format(role=role, valid=", ".join(Role.values)))
-        return role
+        try:
+            return check_role(role)
+        except AccountError as error:
+            raise self.fail(error.message) from None
 
     def user(self, username: str) -> User:
         user = User.objects.filter(username=username).first()
@@ -179,39 +194,35 @@ class Command(PutRightCommand):
     def line_manager(self, username: str, *, of: str, user: User | None = None) -> User:
         if username == of:
             raise self.fail(OWN_LINE_MANAGER.format(username=of))
-        manager = self.user(username)
-        if not manager.is_active:
-            raise self.fail(LINE_MANAGER_INACTIVE.format(manager=username))
-        above: User | None = manager
-        seen: set[int] = set()
-        while user is not None and above is not None and above.pk not in seen:
-            if above.pk == user.pk:
-                raise self.fail(LINE_MANAGER_LOOP.format(manager=username, username=of))
-            seen.add(above.pk)
-            above = above.line_manager
-        return manager
+        try:
+            return check_line_manager(manager=self.user(username), username=of, user=user)
+        except AccountError as error:
+            raise self.fail(error.message) from None
 
     def team_slugs(self, slugs: list[str]) -> list[str]:
-        for slug in slugs:
-            try:
-                validate_slug(slug)
-            except ValidationError:
-                raise self.fail(BAD_TEAM.format(slug=slug)) from None
-        return list(dict.fromkeys(slugs))
+        try:
+            return check_team_slugs(slugs)
+        except AccountError as error:
+            raise self.fail(error.message) from None
 
-    # The subcommands.
+    # The subcommands: each change is made (and recorded) by a service of accounts.
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        if action == "add":
-            self.add(**options)
-        elif action == "set":
-            self.change(**options)
-        elif action in ("grant", "revoke"):
-            self.grant_or_revoke(grant=action == "grant", **options)
-        elif action == "list":
-            self.do_list(organisation=options["organisation"], as_json=options["json"])
-        else:
-            self.deactivate(options["username"])
+        try:
+            if action == "add":
+                self.add(**options)
+            elif action == "set":
+                self.change(**options)
+            elif action in ("grant", "revoke"):
+                self.grant_or_revoke(grant=action == "grant", **options)
+            elif action == "list":
+                self.do_list(organisation=options["organisation"], as_json=options["json"])
+            elif action == "history":
+                self.history(options["username"], as_json=options["json"])
+            else:
+                self.deactivate(**options)
+        except AccountError as error:
+            raise self.fail(error.message) from None
 
     def add(self, **options: Any) -> None:
         username = options["username"]
@@ -246,27 +257,23 @@ class Command(PutRightCommand):
                 line_manager=manager,
                 is_active=True,
             )
-            if password is None:
-                user.set_unusable_password()
-            else:
-                self.check_password(password, user)
-                user.set_password(password)
-            try:
-                user.full_clean()
-            except ValidationError as error:
-                raise self.fail(_messages(error)) from None
-            user.save()
-            if organisation is not None:
-                for role in roles:
-                    Membership.objects.create(user=user, organisation=organisation, role=role)
-                self.join(user, organisation, teams)
+            created = user_add(
+                user=user,
+                actor=ACTOR,
+                organisation=organisation,
+                roles=roles,
+                teams=teams,
+                password=password,
+            )
+        self.tell_created(created)
         self.stdout.write(f"Added {self.describe(user)}")
 
-    def check_password(self, password: str, user: User) -> None:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise self.fail(f"the password is refused: {_messages(error)}") from None
+    def tell_created(self, teams: list[Team]) -> None:
+        for team in teams:
+            self.stdout.write(
+                f"Created the team {team.name!r} ({team.slug}) at {team.organisation.slug}; "
+                "rename it in the admin."
+            )
 
     def change(self, **options: Any) -> None:
         teams = self.team_slugs(options["team"])
@@ -294,55 +301,20 @@ class Command(PutRightCommand):
             organisation = (
                 self.organisation(options["organisation"]) if options["organisation"] else None
             )
-            if options["directorate"] is not None:
-                user.directorate = options["directorate"].strip()
+            changes: dict[str, Any] = {"directorate": options["directorate"]}
             if options["no_line_manager"]:
-                user.line_manager = None
+                changes["line_manager"] = None
             elif options["line_manager"]:
-                user.line_manager = self.line_manager(
+                changes["line_manager"] = self.line_manager(
                     options["line_manager"], of=user.username, user=user
                 )
-            user.save(update_fields=["directorate", "line_manager"])
+            user_set(user=user, actor=ACTOR, **changes)
+            created: list[Team] = []
             if organisation is not None:
-                self.join(user, organisation, teams)
-                self.leave(user, organisation, leaving)
+                created = team_join(user=user, organisation=organisation, slugs=teams, actor=ACTOR)
+                team_leave(user=user, organisation=organisation, slugs=leaving, actor=ACTOR)
+        self.tell_created(created)
         self.stdout.write(f"Changed {self.describe(user)}")
-
-    def join(self, user: User, organisation: Organisation, slugs: list[str]) -> None:
-        for slug in slugs:
-            team, created = Team.objects.get_or_create(
-                organisation=organisation,
-                slug=slug,
-                defaults={"name": slug.replace("-", " ").replace("_", " ").title()},
-            )
-            if created:
-                self.stdout.write(
-                    f"Created the team {team.name!r} ({slug}) at {organisation.slug}; "
-                    "rename it in the admin."
-                )
-            TeamMembership.objects.get_or_create(user=user, team=team)
-
-    def leave(self, user: User, organisation: Organisation, slugs: list[str]) -> None:
-        for slug in slugs:
-            team = Team.objects.filter(organisation=organisation, slug=slug).first()
-            if team is None:
-                existing = Team.objects.filter(organisation=organisation).values_list(
-                    "slug", flat=True
-                )
-                raise self.fail(
-                    NO_TEAM.format(
-                        organisation=organisation.slug,
-                        slug=slug,
-                        valid=_names(existing, "the admin"),
-                    )
-                )
-            removed, _ = TeamMembership.objects.filter(user=user, team=team).delete()
-            if not removed:
-                raise self.fail(
-                    NOT_IN_TEAM.format(
-                        username=user.username, slug=slug, organisation=organisation.slug
-                    )
-                )
 
     def grant_or_revoke(self, *, grant: bool, **options: Any) -> None:
         role = self.role(options["role"])
@@ -351,43 +323,56 @@ class Command(PutRightCommand):
             organisation = self.organisation(options["organisation"])
             names = {"username": user.username, "role": role, "organisation": organisation.slug}
             if grant:
-                _, created = Membership.objects.get_or_create(
-                    user=user, organisation=organisation, role=role
-                )
-                if not created:
+                if not role_grant(user=user, organisation=organisation, role=role, actor=ACTOR):
                     self.stdout.write(ALREADY_HELD.format(**names))
                     return
             else:
-                removed, _ = Membership.objects.filter(
-                    user=user, organisation=organisation, role=role
-                ).delete()
-                if not removed:
-                    raise self.fail(NOT_HELD.format(**names))
+                role_revoke(user=user, organisation=organisation, role=role, actor=ACTOR)
         verb = "Granted" if grant else "Revoked"
         self.stdout.write(f"{verb} {role} at {organisation.slug}: {self.describe(user)}")
 
-    def deactivate(self, username: str) -> None:
+    def deactivate(self, **options: Any) -> None:
+        username = options["username"]
         with transaction.atomic():
             user = self.user(username)
-            was_active = user.is_active
-            if was_active:
-                user.is_active = False
-                user.save(update_fields=["is_active"])
-            tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
-            for token in tokens:
-                token_revoke(token=token)
+            was_active, tokens = user_deactivate(user=user, actor=ACTOR)
             reports = list(
                 User.objects.filter(line_manager=user, is_active=True)
                 .order_by("username")
                 .values_list("username", flat=True)
             )
         state = "Deactivated" if was_active else "Already deactivated:"
-        self.stdout.write(f"{state} {username}; revoked {len(tokens)} API token(s).")
+        self.stdout.write(f"{state} {username}; revoked {tokens} API token(s).")
         if reports:
             self.stdout.write(
                 f"They line-manage {', '.join(reports)}: give them another with "
                 "putright user set USERNAME --line-manager MANAGER."
             )
+
+    def history(self, username: str, *, as_json: bool) -> None:
+        user = self.user(username)
+        rows = [
+            {
+                "sequence": event.sequence,
+                "at": event.occurred_at.isoformat(),
+                "kind": event.kind,
+                "what": describe_event(event),
+                "organisation": event.organisation.slug if event.organisation else None,
+                "by": event.actor.username if event.actor else event.actor_label,
+                "data": event.data,
+            }
+            for event in user_history(user=user)
+        ]
+        if as_json:
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        if not rows:
+            self.stdout.write(f"Nothing is recorded about {username} yet.")
+            return
+        table = Table("#", "when", "what", "by", box=None)
+        for row in rows:
+            table.add_row(str(row["sequence"]), row["at"][:16], row["what"], row["by"] or "")
+        Console(file=self.stdout, width=160, highlight=False).print(table)  # type: ignore[arg-type]
 
     def do_list(self, *, organisation: str | None, as_json: bool) -> None:
         found = self.organisation(organisation) if organisation else None
@@ -434,7 +419,3 @@ def _row(entry: StaffEntry) -> dict[str, Any]:
 
 def _per_organisation(values: dict[str, list[str]]) -> str:
     return "; ".join(f"{slug}: {', '.join(names)}" for slug, names in values.items())
-
-
-def _messages(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
