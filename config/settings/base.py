@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "putright.imports",
     "putright.petitions",
     "putright.meetings",
+    "putright.mailbox",
+    "putright.webhooks",
     "axes",
 ]
 
@@ -291,6 +293,12 @@ EMAIL_USE_TLS = env_bool("PUTRIGHT_EMAIL_TLS", False)
 
 PUTRIGHT_POLICY_DIRS = [p for p in os.environ.get("PUTRIGHT_POLICY_DIRS", "").split(":") if p]
 PUTRIGHT_WORKER_INTERVAL = env_seconds("PUTRIGHT_WORKER_INTERVAL", 1.0)
+#: E-mail in: the complaints mailboxes the worker polls (putright/mailbox/config.py), and the
+#: secret the inbound e-mail webhook is signed with (blank: the webhook is off).
+PUTRIGHT_IMAP_MAILBOXES = os.environ.get("PUTRIGHT_IMAP_MAILBOXES", "")
+PUTRIGHT_MAIL_WEBHOOK_SECRET = os.environ.get("PUTRIGHT_MAIL_WEBHOOK_SECRET", "").strip()
+#: Events out: webhook subscriptions may name an http:// address (only for a test system).
+PUTRIGHT_WEBHOOKS_ALLOW_HTTP = env_bool("PUTRIGHT_WEBHOOKS_ALLOW_HTTP", False)
 #: Seconds a worker may be silent (it beats every 5) before the tasks it left running are
 #: queued again for another worker.
 PUTRIGHT_WORKER_LOST_AFTER = env_seconds("PUTRIGHT_WORKER_LOST_AFTER", 20.0)
