@@ -69,6 +69,24 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         description="Alert owners and handlers once about actions to put things right that slipped.",
     ),
     PeriodicJob(
+        name="mail-in",
+        task="putright.mailbox.tasks.poll_mailboxes",
+        every=timedelta(minutes=1),
+        description="Keep each unseen message of the complaints mailboxes, waiting for staff to classify.",
+    ),
+    PeriodicJob(
+        name="webhook-events",
+        task="putright.webhooks.tasks.collect_webhook_events",
+        every=timedelta(minutes=1),
+        description="Make a signed delivery of each new case event a webhook subscription wants.",
+    ),
+    PeriodicJob(
+        name="webhook-retries",
+        task="putright.webhooks.tasks.retry_webhooks",
+        every=timedelta(minutes=1),
+        description="Send again each webhook delivery whose next try (exponential back-off) is due.",
+    ),
+    PeriodicJob(
         name="abandoned-portal-uploads",
         task="putright.portal.tasks.remove_abandoned_uploads",
         every=timedelta(hours=6),
