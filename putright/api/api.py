@@ -195,6 +195,12 @@ def _register() -> None:
     from . import quality  # the quality review of responses
 
     api.add_router("/", quality.router)
+    from . import petitions  # a petition's signatories and letters
+
+    api.add_router("/", petitions.router)
+    from . import mailbox  # e-mail in: the inbound webhook and the messages to classify
+
+    api.add_router("/", mailbox.router)
 
 
 _register()
