@@ -7,6 +7,7 @@ half-way fetches the rest next time, and a message fetched twice is kept once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import imaplib
 import logging
@@ -20,7 +21,7 @@ from putright.organisations.models import Organisation
 
 from .config import Mailbox
 from .models import Source
-from .parsing import UnreadableMessage, parse_message
+from .parsing import UnreadableMessageError, parse_message
 from .services import message_receive
 
 log = logging.getLogger(__name__)
@@ -74,10 +75,8 @@ def poll_mailbox(mailbox: Mailbox, *, connect_with: Connect = connect) -> PollRe
     except (OSError, imaplib.IMAP4.error) as exc:
         report.errors.append(f"{mailbox.label}: {exc}")
     finally:
-        try:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
             client.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
     return report
 
 
@@ -90,7 +89,7 @@ def _fetch_one(client: imaplib.IMAP4, mailbox: Mailbox, uid: bytes, report: Poll
     report.fetched += 1
     try:
         recipients = parse_message(raw).recipients
-    except UnreadableMessage:
+    except UnreadableMessageError:
         recipients = ()
     slug = mailbox.organisation_for(recipients)
     organisation = Organisation.objects.filter(slug=slug).first()

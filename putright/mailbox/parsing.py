@@ -1,7 +1,7 @@
 """Reading a raw RFC 822 message: who sent it, the subject, the text and the files.
 
 Plain Python (the standard library's ``email`` package), no database. Anything that cannot be
-read raises ``UnreadableMessage`` naming why; the caller keeps the raw message all the same.
+read raises ``UnreadableMessageError`` naming why; the caller keeps the raw message all the same.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ MAX_MESSAGE_BYTES = 30 * 1024 * 1024
 REFERENCE = re.compile(r"\b([A-Z][A-Z0-9]{0,11}-\d{4}-\d{5,})\b", re.IGNORECASE)
 
 
-class UnreadableMessage(Exception):
+class UnreadableMessageError(Exception):
     """The message cannot be read; the text says why, in words staff understand."""
 
 
@@ -56,18 +56,18 @@ def message_key(raw: bytes) -> tuple[str, str]:
     try:
         header = email.message_from_bytes(raw[:65536], policy=email.policy.compat32)
         message_id = str(header.get("Message-ID", "") or "").strip()[:998]
-    except Exception:  # noqa: BLE001 - a key is needed even for a message that cannot be read
+    except Exception:
         message_id = ""
     basis = message_id.encode("utf-8", "replace") if message_id else raw
     return message_id, hashlib.sha256(basis).hexdigest()
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
-    """What can be read from a raw message; ``UnreadableMessage`` when too little can."""
+    """What can be read from a raw message; ``UnreadableMessageError`` when too little can."""
     if not raw.strip():
-        raise UnreadableMessage("The message is empty.")
+        raise UnreadableMessageError("The message is empty.")
     if len(raw) > MAX_MESSAGE_BYTES:
-        raise UnreadableMessage(
+        raise UnreadableMessageError(
             f"The message is larger than {MAX_MESSAGE_BYTES // (1024 * 1024)} MB."
         )
     try:
@@ -87,14 +87,14 @@ def parse_message(raw: bytes) -> ParsedMessage:
         sent_at = _date(str(message.get("Date", "") or ""))
         body = _body(message)
         files = tuple(_files(message))
-    except UnreadableMessage:
+    except UnreadableMessageError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any malformation: kept raw, listed with why
-        raise UnreadableMessage(f"The message is malformed ({type(exc).__name__}).") from exc
+    except Exception as exc:
+        raise UnreadableMessageError(f"The message is malformed ({type(exc).__name__}).") from exc
     if not sender_email or "@" not in sender_email:
-        raise UnreadableMessage("The message does not say who sent it (no From address).")
+        raise UnreadableMessageError("The message does not say who sent it (no From address).")
     if not message.keys():
-        raise UnreadableMessage("The message has no headers: it is not an e-mail.")
+        raise UnreadableMessageError("The message has no headers: it is not an e-mail.")
     return ParsedMessage(
         message_id=message_id,
         sender_email=sender_email.strip().lower()[:320],

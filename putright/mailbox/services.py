@@ -33,7 +33,7 @@ from putright.people.services import person_create
 from putright.timeline.services import record_event
 
 from .models import IncomingAttachment, IncomingMessage, MessageStatus, Source
-from .parsing import ParsedMessage, UnreadableMessage, message_key, parse_message
+from .parsing import ParsedMessage, UnreadableMessageError, message_key, parse_message
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def _keep(
     )
     try:
         parsed = parse_message(raw)
-    except UnreadableMessage as exc:
+    except UnreadableMessageError as exc:
         message.status = MessageStatus.UNREADABLE
         message.problem = str(exc)
         parsed = None

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 TOLERANCE_SECONDS = 5 * 60
 
 
-class BadSignature(ValueError):
+class BadSignatureError(ValueError):
     """The request is not signed as agreed; the text says how, without revealing the secret."""
 
 
@@ -55,19 +55,21 @@ def headers(secret: str, webhook_id: str, timestamp: int, body: bytes) -> dict[s
 
 
 def verify(secret: str, received: Mapping[str, str], body: bytes, *, now: int) -> str:
-    """The request's ``webhook-id`` if it is signed with ``secret`` recently; else ``BadSignature``."""
+    """The request's ``webhook-id`` if it is signed with ``secret`` recently; else ``BadSignatureError``."""
     webhook_id = received.get("webhook-id", "").strip()
     stamp = received.get("webhook-timestamp", "").strip()
     signatures = received.get("webhook-signature", "").split()
     if not webhook_id or not stamp or not signatures:
-        raise BadSignature("Sign the request: webhook-id, webhook-timestamp, webhook-signature.")
+        raise BadSignatureError(
+            "Sign the request: webhook-id, webhook-timestamp, webhook-signature."
+        )
     try:
         timestamp = int(stamp)
     except ValueError:
-        raise BadSignature("webhook-timestamp must be seconds since 1970.") from None
+        raise BadSignatureError("webhook-timestamp must be seconds since 1970.") from None
     if abs(now - timestamp) > TOLERANCE_SECONDS:
-        raise BadSignature("webhook-timestamp is more than five minutes from now.")
+        raise BadSignatureError("webhook-timestamp is more than five minutes from now.")
     expected = sign(secret, webhook_id, timestamp, body)
     if not any(hmac.compare_digest(expected, s) for s in signatures):
-        raise BadSignature("The signature does not match the body.")
+        raise BadSignatureError("The signature does not match the body.")
     return webhook_id
