@@ -1,9 +1,37 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+"""The admin's pages for staff: every change to a user is made by the services of
+``accounts.services``, so it is checked and recorded in the user's history exactly as
+``putright user`` and single sign-on record it."""
 
-from .models import AccessLog, Membership, Team, TeamMembership, User
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from .actors import Actor
+from .history import describe_event, user_history
+from .models import AccessLog, Membership, Team, TeamMembership, User, UserEvent
+from .services import (
+    AccountError,
+    check_line_manager,
+    role_grant,
+    role_revoke,
+    team_join,
+    team_leave,
+    user_add,
+    user_deactivate,
+    user_reactivate,
+    user_set,
+)
+
+#: The fields whose changes the services make and record (the rest the admin saves).
+_RECORDED = ("directorate", "display_name", "email", "line_manager", "is_staff", "is_superuser")
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -21,18 +49,151 @@ class UserTeamsInline(admin.TabularInline[TeamMembership, User]):
     verbose_name_plural = "teams"
 
 
+class PutRightUserChangeForm(UserChangeForm[User]):
+    """The admin's user form: a line manager is checked as ``putright user set`` checks it."""
+
+    def clean_line_manager(self) -> User | None:
+        manager: User | None = self.cleaned_data.get("line_manager")
+        if manager is not None and manager.pk != (self.instance.line_manager_id or None):
+            try:
+                check_line_manager(
+                    manager=manager, username=self.instance.username, user=self.instance
+                )
+            except AccountError as error:
+                raise ValidationError(error.message) from None
+        return manager
+
+
 @admin.register(User)
 class PutRightUserAdmin(UserAdmin[User]):
+    form = PutRightUserChangeForm
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         ("PutRight", {"fields": ("display_name", "directorate", "line_manager")}),
+        ("History", {"fields": ("history",)}),
     )
+    readonly_fields = ("history",)
     list_display = ("username", "display_name", "email", "directorate", "line_manager", "is_active")
     list_filter = (*UserAdmin.list_filter, "directorate")
     search_fields = (*UserAdmin.search_fields, "display_name", "directorate")
     list_select_related = ("line_manager",)
     autocomplete_fields = ("line_manager",)
     inlines = [MembershipInline, UserTeamsInline]
+
+    @admin.display(description="what happened to this account")
+    def history(self, user: User) -> str:
+        if not user.pk:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<li>{}: {} (by {})</li>",
+            (
+                (
+                    f"{event.occurred_at:%d %b %Y %H:%M}",
+                    describe_event(event),
+                    str(event.actor) if event.actor else event.actor_label,
+                )
+                for event in user_history(user=user)
+            ),
+        )
+        return format_html("<ol>{}</ol>", rows) if rows else "Nothing recorded yet."
+
+    @transaction.atomic
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
+        actor = Actor(request.user)  # type: ignore[arg-type]
+        if not change:
+            user_add(user=obj, actor=actor, keep_password=True, data={"source": "admin"})
+            return
+        before = User.objects.get(pk=obj.pk)
+        wanted = {field: getattr(obj, field) for field in _RECORDED}
+        active = obj.is_active
+        for field in (*_RECORDED, "is_active"):
+            setattr(obj, field, getattr(before, field))
+        super().save_model(request, obj, form, change)
+        try:
+            user_set(user=obj, actor=actor, **wanted)
+        except AccountError as error:
+            messages.error(request, error.message)
+            raise
+        if before.is_active and not active:
+            user_deactivate(user=obj, actor=actor, reason="in the admin")
+        elif active and not before.is_active:
+            user_reactivate(user=obj, actor=actor)
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: Any,
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        model = formset.model
+        if model not in (Membership, TeamMembership):
+            super().save_formset(request, form, formset, change)
+            return
+        actor = Actor(request.user)  # type: ignore[arg-type]
+        user: User = form.instance
+        # The admin's own change message reads these; the services record the real history.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline in formset.forms:
+            if not inline.has_changed() and not _deleted(formset, inline):
+                continue
+            was = inline.instance if inline.instance.pk else None
+            if was is not None:
+                old = model.objects.get(pk=was.pk)
+                _take_away(model, user, old, actor)
+            if not _deleted(formset, inline) and inline.cleaned_data:
+                _give(model, user, inline.cleaned_data, actor)
+
+
+def _deleted(formset: Any, inline: Any) -> bool:
+    return bool(formset.can_delete and formset._should_delete_form(inline))
+
+
+def _take_away(model: type, user: User, old: Any, actor: Actor) -> None:
+    if model is Membership:
+        role_revoke(user=user, organisation=old.organisation, role=old.role, actor=actor)
+    else:
+        team = old.team
+        team_leave(user=user, organisation=team.organisation, slugs=[team.slug], actor=actor)
+
+
+def _give(model: type, user: User, data: dict[str, Any], actor: Actor) -> None:
+    if model is Membership:
+        role_grant(user=user, organisation=data["organisation"], role=data["role"], actor=actor)
+    else:
+        team = data["team"]
+        team_join(user=user, organisation=team.organisation, slugs=[team.slug], actor=actor)
+
+
+@admin.register(UserEvent)
+class UserEventAdmin(admin.ModelAdmin[UserEvent]):
+    """A member of staff's history: to read, never to edit."""
+
+    list_display = ("occurred_at", "user", "what", "organisation", "by")
+    list_filter = ("kind", "organisation")
+    search_fields = ("user__username", "user__display_name")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("user", "organisation", "actor")
+
+    @admin.display(description="what happened")
+    def what(self, event: UserEvent) -> str:
+        return describe_event(event)
+
+    @admin.display(description="by")
+    def by(self, event: UserEvent) -> str:
+        return str(event.actor) if event.actor else event.actor_label
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: UserEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: UserEvent | None = None) -> bool:
+        return False
 
 
 class TeamMembersInline(admin.TabularInline[TeamMembership, Team]):

@@ -21,6 +21,9 @@ def _role(role: str) -> str:
 
 def _change(field: str, values: list[object]) -> str:
     before, after = values
+    if isinstance(after, bool):
+        words = {"is_staff": "may use the admin", "is_superuser": "superuser"}
+        return f"{words.get(field, field)}: {'yes' if after else 'no'}"
     names = {"display_name": "name", "line_manager": "line manager"}
     name = names.get(field, field)
     if not after:

@@ -191,6 +191,8 @@ def user_set(
     line_manager: User | None = _UNCHANGED,
     display_name: str | None = None,
     email: str | None = None,
+    is_staff: bool | None = None,
+    is_superuser: bool | None = None,
 ) -> dict[str, list[Any]]:
     """Change a user's details; record what changed, from and to (nothing if nothing did)."""
     locked = _lock(user)
@@ -214,10 +216,15 @@ def user_set(
         before = locked.line_manager.username if locked.line_manager else None
         changes["line_manager"] = [before, line_manager.username if line_manager else None]
         locked.line_manager = line_manager
+    for field, wanted in (("is_staff", is_staff), ("is_superuser", is_superuser)):
+        if wanted is not None and wanted != getattr(locked, field):
+            changes[field] = [getattr(locked, field), wanted]
+            setattr(locked, field, wanted)
+    fields = ["directorate", "display_name", "email", "line_manager", "is_staff", "is_superuser"]
     if changes:
-        locked.save(update_fields=["directorate", "display_name", "email", "line_manager"])
+        locked.save(update_fields=fields)
         _record(user=locked, kind=UserEventKind.CHANGED, actor=actor, data={"changes": changes})
-    for field in ("directorate", "display_name", "email", "line_manager"):
+    for field in fields:
         setattr(user, field, getattr(locked, field))
     return changes
 
