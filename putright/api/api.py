@@ -201,6 +201,9 @@ def _register() -> None:
     from . import mailbox  # e-mail in: the inbound webhook and the messages to classify
 
     api.add_router("/", mailbox.router)
+    from . import meetings  # review meetings, panels and their invitations
+
+    api.add_router("/", meetings.router)
 
 
 _register()
