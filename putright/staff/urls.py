@@ -9,6 +9,7 @@ from putright.quality import urls as quality_urls
 from .views import auth, cases, contacts, letters, organisations, queues, responses
 from .views import hazards as hazard_views
 from .views import learning as learning_views
+from .views import mailbox as mailbox_views
 from .views import ombudsman as ombudsman_views
 from .views import people as people_views
 from .views import remedies as remedy_views
@@ -59,6 +60,8 @@ urlpatterns = [
     path("cases/<str:reference>/respond/check/", responses.respond_check, name="respond-check"),
     # The quality review of responses: samples, reviews and the summary (putright/quality).
     *quality_urls.urlpatterns,
+    # E-mail in: the messages waiting to be classified and their actions (actions/mailbox.py).
+    *mailbox_views.urlpatterns,
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("approvals/", remedy_views.approvals, name="approvals"),
     path(
