@@ -15,7 +15,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from putright.actions.mailbox import (
     MAIL_BY_NAME,
@@ -105,7 +105,7 @@ def message_out(message: IncomingMessage) -> MailMessageOut:
     summary="Receive one raw e-mail (RFC 822) for an organisation, signed",
     openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}}},
 )
-def inbound(request: HttpRequest, organisation: str) -> tuple[int, MailReceivedOut] | HttpResponse:
+def inbound(request: HttpRequest, organisation: str) -> Status | HttpResponse:
     from .api import error
 
     secret = getattr(settings, "PUTRIGHT_MAIL_WEBHOOK_SECRET", "")
@@ -125,8 +125,11 @@ def inbound(request: HttpRequest, organisation: str) -> tuple[int, MailReceivedO
         message = "Send the raw message as the body."
         return error(request, 400, "invalid", message, {"body": message})
     received = message_receive(organisation=found, raw=body, source=Source.WEBHOOK)
-    return 202, MailReceivedOut(
-        id=received.message.pk, status=received.message.status, created=received.created
+    return Status(
+        202,
+        MailReceivedOut(
+            id=received.message.pk, status=received.message.status, created=received.created
+        ),
     )
 
 

@@ -42,7 +42,11 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
         client = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=TIMEOUT_SECONDS)
         if mailbox.starttls:
             client.starttls(ssl_context=context)
-    client.login(mailbox.user, mailbox.password)
+    try:
+        client.login(mailbox.user, mailbox.password)
+    except BaseException:
+        client.shutdown()
+        raise
     return client
 
 
