@@ -408,3 +408,35 @@ def reads_reports(user: User) -> bool:
 def may_approve_awards(user: User) -> bool:
     """Whether the user holds a role that may approve awards somewhere (the staff menu)."""
     return bool(organisations_with(user, AWARD_APPROVERS))
+
+
+#: Who reads the history of the staff of their organisations (added, roles, deactivated ...).
+STAFF_ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+#: Who deactivates a member of staff of their organisations and hands their work to others.
+HANDOVER_DECIDERS = MANAGERS | STAFF_ADMINISTRATORS
+
+
+def staff_visible_to(user: User, roles: Iterable[str] = HANDOVER_DECIDERS) -> QuerySet[User]:
+    """The staff holding a role in an organisation where the user holds one of ``roles``
+    (a superuser: everyone); the staff pages list only these, and 404 for anyone else."""
+    if user.is_superuser:
+        return User.objects.all()
+    organisations = organisations_with(user, roles)
+    return User.objects.filter(memberships__organisation_id__in=organisations).distinct()
+
+
+def may_read_staff_history(user: User, subject: User) -> bool:
+    """Administrators read the history of their organisations' staff; everyone their own."""
+    return subject.pk == user.pk or (
+        staff_visible_to(user, STAFF_ADMINISTRATORS).filter(pk=subject.pk).exists()
+    )
+
+
+def may_hand_over(user: User, subject: User) -> bool:
+    """Managers and administrators deactivate their organisations' staff (never themselves)."""
+    return subject.pk != user.pk and staff_visible_to(user).filter(pk=subject.pk).exists()
+
+
+def manages_staff(user: User) -> bool:
+    """Whether the user may open the staff pages (the staff menu's "Staff")."""
+    return user.is_superuser or bool(organisations_with(user, HANDOVER_DECIDERS))
