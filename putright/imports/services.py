@@ -504,6 +504,7 @@ def _build(
     if run is not None:
         imported.update(run=run.pk, file=run.file_name)
     events: list[Event] = []
+    by = f"{actor.label}, source reference {row.reference}"[:100]
 
     def add(
         kind: str, at: datetime.datetime, data: dict[str, Any], stage: str | None = None
@@ -514,7 +515,7 @@ def _build(
                 kind=kind,
                 stage=case.stage if stage is None else stage,
                 actor=actor.user,
-                actor_label=actor.label,
+                actor_label=by,
                 occurred_at=at,
                 recorded_at=now,
                 data={**data, "imported": imported},

@@ -91,7 +91,7 @@ def test_history_keeps_its_original_dates_marked_as_imported(today, org, mapping
     ]
     assert events[5].data["outcome"] == "partly_upheld"
     assert all(e.data["imported"]["source_reference"] == "A1" for e in events)
-    assert all(e.actor_label == "import" for e in events)
+    assert all(e.actor_label == "import, source reference A1" for e in events)
     assert timezone.localtime(case.received_at).hour == 10  # as logged, in London
 
 
