@@ -12,6 +12,7 @@ from .views import learning as learning_views
 from .views import mailbox as mailbox_views
 from .views import ombudsman as ombudsman_views
 from .views import people as people_views
+from .views import petitions as petition_views
 from .views import remedies as remedy_views
 
 app_name = "staff"
@@ -57,6 +58,8 @@ urlpatterns = [
     *hazard_views.urlpatterns,
     # Learning from complaints: lessons on a case, the action plan and its reviews.
     *learning_views.urlpatterns,
+    # Petitions: the signatories and each action's page at its API path.
+    *petition_views.urlpatterns,
     path("cases/<str:reference>/respond/check/", responses.respond_check, name="respond-check"),
     # The quality review of responses: samples, reviews and the summary (putright/quality).
     *quality_urls.urlpatterns,
