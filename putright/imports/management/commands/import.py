@@ -163,12 +163,13 @@ class Command(PutRightCommand):
 
 def describe(report: ImportReport, *, listing: bool = False) -> str:
     """The report in words for the operator."""
-    would = "would be" if report.dry_run else "were"
+    one = report.created == 1
+    would = "would be" if report.dry_run else ("was" if one else "were")
     lines = [
         f"{report.file} read with {report.mapping} for {report.organisation}"
         + (" (dry run: nothing written)" if report.dry_run else "")
         + f": {report.rows:,} rows.",
-        f"  {report.created:,} cases {would} created ({report.open_cases:,} open, "
+        f"  {report.created:,} case{'' if one else 's'} {would} created ({report.open_cases:,} open, "
         f"{report.closed_cases:,} closed) with {report.events:,} events in their history.",
     ]
     if report.customers:
