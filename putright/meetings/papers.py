@@ -80,7 +80,9 @@ def papers_for(case: Case, *, user: User | None, kind: str = "report") -> Papers
     personal = user is None or can_see_personal_data(user, case)
     events = list(case.events.order_by("sequence"))
     answer = next((e for e in reversed(events) if e.kind == EventKind.RESPONDED), None)
-    escalated = next((e for e in reversed(events) if e.kind == EventKind.ESCALATED), None)
+    escalated = next(
+        (e for e in reversed(events) if e.kind == EventKind.ESCALATION_REQUESTED), None
+    )
     actions = []
     for issue in case.issues.order_by("number"):
         for action in issue.actions or []:
@@ -117,9 +119,7 @@ def papers_for(case: Case, *, user: User | None, kind: str = "report") -> Papers
             else ""
         ),
         region=case.service_area or case.organisation.name,
-        handler=(case.handler.get_full_name() or case.handler.username)
-        if case.handler
-        else "None yet",
+        handler=str(case.handler) if case.handler else "None yet",
         background=case.details or case.summary,
         stage1_answer=str((answer.data or {}).get("text", "")) if answer else "",
         stage1_outcome=str((answer.data or {}).get("outcome", "")).replace("_", " ")

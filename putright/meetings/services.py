@@ -169,12 +169,14 @@ def _when(moment: datetime.datetime) -> str:
     return f"{describe(local.date())} at {local:%H:%M}"
 
 
-def _history(meeting: Meeting, kind: str, actor: Actor, at: datetime.datetime, **data: Any) -> None:
+def _history(
+    meeting: Meeting, entry: str, actor: Actor, at: datetime.datetime, **data: Any
+) -> None:
     record_event(
         record_type=RECORD_TYPE,
         record_id=meeting.pk,
         organisation=meeting.organisation,
-        kind=kind,
+        kind=entry,
         actor=actor,
         occurred_at=at,
         data={"case": meeting.case.reference, **data},
@@ -260,7 +262,7 @@ def _previous_outcome(case: Case) -> str:
     for event in case.events.order_by("sequence"):
         if event.kind == EventKind.RESPONDED:
             outcome = str((event.data or {}).get("outcome", ""))
-        elif event.kind == EventKind.ESCALATED:
+        elif event.kind == EventKind.ESCALATION_REQUESTED:
             escalated_from = outcome
     return escalated_from or outcome
 
@@ -290,7 +292,7 @@ def _resolve(case: Case, wanted: AttendeeIn, index: int) -> Attendee:
         if user is None or not user.memberships.filter(organisation=case.organisation).exists():
             message = UNKNOWN_STAFF.format(username=wanted.username)
             raise CaseInputError(message, fields={f"{where}.username": message})
-        name = user.get_full_name() or user.username
+        name = str(user)
         return Attendee(user=user, name=name, part=wanted.part, seat=wanted.seat)
     if wanted.person_id is not None:
         person = Person.objects.filter(pk=wanted.person_id, organisation=case.organisation).first()
@@ -644,7 +646,7 @@ def review_report_send(
         "before the call with the customer.",
         [reviewer.email],
     )
-    text = f"{review.label} report sent to {reviewer.get_full_name() or reviewer.username}."
+    text = f"{review.label} report sent to {reviewer}."
     case = _chronology(
         case, actor, text, {"review": {"id": review.id, "report_to": reviewer.pk}}, moment
     )
