@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_fallback.not_found),
+    path("", include("putright.accounts.urls")),
     path("", include("putright.staff.urls")),
     path("reports/", include("putright.reports.urls")),
     path("resident/", include("putright.portal.urls")),

@@ -33,6 +33,9 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from putright.accounts.sso import SsoConfigError as _SsoConfigError
+from putright.accounts.sso import sso_settings_from as _sso_settings_from
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     """Read a yes/no environment variable."""
@@ -103,6 +106,9 @@ INSTALLED_APPS = [
     "putright.mailbox",
     "putright.webhooks",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "putright.handover",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "putright.accounts.second_factor.EnrolFirstMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -122,7 +130,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # locks out after repeated failures
-    "django.contrib.auth.backends.ModelBackend",
+    "putright.accounts.backends.LocalPasswordBackend",  # refuses when passwords are off
+    "putright.accounts.oidc.PutRightOIDCBackend",  # single sign-on (OpenID Connect)
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
@@ -140,6 +149,21 @@ AXES_VERBOSE = False
 LOGIN_URL = "staff:sign-in"
 LOGIN_REDIRECT_URL = "staff:work"
 LOGOUT_REDIRECT_URL = "staff:sign-in"
+
+# Signing in (README "Signing in"): single sign-on with OpenID Connect from the
+# PUTRIGHT_OIDC_* variables, roles from the provider's groups by PUTRIGHT_OIDC_ROLE_MAP(_FILE),
+# local passwords off with PUTRIGHT_LOCAL_PASSWORDS=0 (putright/accounts/sso.py checks them);
+# a second factor (TOTP) for local passwords: off, offered or required.
+try:
+    PUTRIGHT_SSO = _sso_settings_from(os.environ)
+except _SsoConfigError as _error:
+    raise ImproperlyConfigured(str(_error)) from None
+PUTRIGHT_SECOND_FACTOR = os.environ.get("PUTRIGHT_SECOND_FACTOR", "offered").strip().lower()
+if PUTRIGHT_SECOND_FACTOR not in ("off", "offered", "required"):
+    raise ImproperlyConfigured(
+        f"PUTRIGHT_SECOND_FACTOR must be off, offered or required, not {PUTRIGHT_SECOND_FACTOR!r}"
+    )
+OTP_TOTP_ISSUER = os.environ.get("PUTRIGHT_OTP_ISSUER", "PutRight")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -54,7 +54,11 @@ class PutRightUserChangeForm(UserChangeForm[User]):
 
     def clean_line_manager(self) -> User | None:
         manager: User | None = self.cleaned_data.get("line_manager")
-        if manager is not None and manager.pk != (self.instance.line_manager_id or None):
+        if manager is not None and manager.pk not in (
+            self.instance.line_manager_id,
+            self.instance.pk,
+        ):
+            # (Oneself as line manager is refused by the model's constraint, in its words.)
             try:
                 check_line_manager(
                     manager=manager, username=self.instance.username, user=self.instance
@@ -243,3 +247,22 @@ class AccessLogAdmin(admin.ModelAdmin[AccessLog]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False
+
+
+_admin_sign_in = admin.site.login
+
+
+def _sign_in_or_single_sign_on(request: HttpRequest, extra_context: Any = None) -> Any:
+    """With local passwords off, the admin is reached through the staff sign-in page (single
+    sign-on) like every other page: its own password form is not offered."""
+    from django.conf import settings
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    if not settings.PUTRIGHT_SSO.local_passwords:
+        target = request.GET.get("next") or reverse("admin:index")
+        return redirect_to_login(target, reverse("staff:sign-in"))
+    return _admin_sign_in(request, extra_context)
+
+
+admin.site.login = _sign_in_or_single_sign_on  # type: ignore[method-assign]

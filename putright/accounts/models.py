@@ -210,3 +210,22 @@ class UserEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("a user's history is append-only; it cannot be deleted")
+
+
+class SignOnIdentity(models.Model):
+    """The identity provider's account a user signs in with: its issuer and subject (``sub``),
+    which stay the same when the person's name or e-mail address changes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_on_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField()
+    last_signed_in_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sign_on_identity_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

@@ -381,3 +381,30 @@ def user_record(
     with transaction.atomic(durable=False):
         _lock(user)
         return _record(user=user, kind=kind, actor=actor, organisation=organisation, data=data)
+
+
+@transaction.atomic(durable=False)
+def roles_sync(
+    *,
+    user: User,
+    wanted: Iterable[tuple[str, str]],
+    organisations: Iterable[str],
+    actor: Actor,
+    reason: str,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Make the user's roles in ``organisations`` (slugs) exactly ``wanted``; roles elsewhere
+    are left alone. Return what was granted and revoked, each recorded with the reason."""
+    managed = {o.slug: o for o in Organisation.objects.filter(slug__in=set(organisations))}
+    wanted_here = {(slug, role) for slug, role in wanted if slug in managed}
+    held = set(
+        Membership.objects.filter(user=user, organisation__slug__in=managed).values_list(
+            "organisation__slug", "role"
+        )
+    )
+    granted = sorted(wanted_here - held)
+    revoked = sorted(held - wanted_here)
+    for slug, role in revoked:
+        role_revoke(user=user, organisation=managed[slug], role=role, actor=actor, reason=reason)
+    for slug, role in granted:
+        role_grant(user=user, organisation=managed[slug], role=role, actor=actor, reason=reason)
+    return granted, revoked
