@@ -648,6 +648,7 @@ def tsm_report(
             "be given: record one with `putright org` or the admin."
         )
     report.notes.extend(_reading(timescales()))
+    report.notes.extend(petition_notes(loaded))
     return report
 
 
@@ -767,7 +768,31 @@ def performance_report(
     )
     report.breakdowns = refusal_breakdowns(loaded)
     report.notes.extend(_reading(timescales()))
+    report.notes.extend(petition_notes(loaded))
     return report
+
+
+def petition_notes(loaded: Loaded) -> list[str]:
+    """How many people the period's petitions represent: each petition is one complaint in
+    CH01 however many signed it. Read by app label, so reports do not import petitions."""
+    from django.apps import apps
+
+    from putright.cases.models import Case, Kind
+
+    cases = Case.objects.filter(
+        organisation__in=loaded.organisations,
+        kind=Kind.PETITION,
+        deemed_received_on__range=(loaded.start, loaded.end),
+    )
+    petitions = cases.count()
+    if not petitions:
+        return []
+    signatory = apps.get_model("petitions", "Signatory")
+    people = signatory.objects.filter(petition__case__in=cases).count()
+    return [
+        f"Petitions received: {petitions}, signed by {people} people in all; each petition "
+        "counts once in CH01."
+    ]
 
 
 def refusal_breakdowns(loaded: Loaded) -> list[Breakdown]:
