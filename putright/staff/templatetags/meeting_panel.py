@@ -1,0 +1,24 @@
+"""The case page's meetings: ``{% meetings_panel case request.user as panel %}``.
+
+The case page includes ``staff/meetings/panel.html``, which asks this tag for the case's
+meetings, the actions the viewer may take on each, and the review the case is at, so the case
+page's view needs no change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from putright.accounts.models import User
+from putright.cases.models import Case
+
+register = template.Library()
+
+
+@register.simple_tag
+def meetings_panel(case: Case, user: User) -> dict[str, Any]:
+    from putright.staff.views.meetings import panel_context
+
+    return panel_context(case, user)
