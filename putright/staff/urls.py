@@ -9,6 +9,7 @@ from putright.quality import urls as quality_urls
 from .views import auth, cases, contacts, letters, organisations, queues, responses
 from .views import hazards as hazard_views
 from .views import learning as learning_views
+from .views import meetings as meeting_views
 from .views import mailbox as mailbox_views
 from .views import ombudsman as ombudsman_views
 from .views import people as people_views
@@ -60,6 +61,8 @@ urlpatterns = [
     *learning_views.urlpatterns,
     # Petitions: the signatories and each action's page at its API path.
     *petition_views.urlpatterns,
+    # Review meetings and panels: each action's page at its API path, the review page.
+    *meeting_views.urlpatterns,
     path("cases/<str:reference>/respond/check/", responses.respond_check, name="respond-check"),
     # The quality review of responses: samples, reviews and the summary (putright/quality).
     *quality_urls.urlpatterns,
