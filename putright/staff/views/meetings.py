@@ -282,9 +282,7 @@ def meeting_action(
     attendee_errors = [v for k, v in errors.items() if k == "attendees"]
     summary = []
     for key, message in errors.items():
-        if key in known:
-            summary.append((key, message))
-        elif key.startswith("a") and key.endswith("_part"):
+        if key in known or (key.startswith("a") and key.endswith("_part")):
             summary.append((key, message))
         else:
             summary.append(("request", message))
