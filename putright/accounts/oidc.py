@@ -174,6 +174,14 @@ class PutRightOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     def get_or_create_user(
         self, access_token: str, id_token: str, payload: dict[str, Any]
     ) -> User | None:
+        # The library checks the signature, expiry and nonce, not who the token is for.
+        config = sso()
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if config.client_id not in audiences:
+            raise SuspiciousOperation("the ID token was not issued to this client")
+        if config.issuer and str(payload.get("iss", "")).rstrip("/") != config.issuer:
+            raise SuspiciousOperation("the ID token comes from another issuer")
         # Entra ID puts groups and app roles in the ID token, not in userinfo: use both.
         userinfo = self.get_userinfo(access_token, id_token, payload)
         claims = {**payload, **userinfo}
