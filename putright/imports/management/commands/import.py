@@ -197,8 +197,14 @@ def describe(report: ImportReport, *, listing: bool = False) -> str:
         lines.append(f"    ... and {len(report.problems) - SHOW:,} more (--json lists them all).")
     if report.notes:
         lines.append(f"  Notes ({len(report.notes):,}):")
-        for p in report.notes[:SHOW]:
-            lines.append(f"    {p}")
+        grouped: dict[tuple[str, str], list[int]] = {}
+        for p in report.notes:
+            grouped.setdefault((p.column, p.why), []).append(p.line)
+        for (column, why), at in list(grouped.items())[:SHOW]:
+            where = ", ".join(str(n) for n in at[:10]) + (
+                f" and {len(at) - 10:,} more" if len(at) > 10 else ""
+            )
+            lines.append(f"    column {column!r}: {why} (line{'s' if len(at) > 1 else ''} {where})")
     if listing:
         lines.append("  Rows:")
         for o in report.outcomes:
