@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from putright.accounts.actors import Actor
+from putright.accounts.handover import Holding, hand_over, holdings_of, kind_named, kinds
 from putright.accounts.history import describe_event, user_history
 from putright.accounts.models import Role, Team, User
 from putright.accounts.selectors import StaffEntry, staff_entry, staff_list
@@ -55,6 +56,12 @@ NOTHING_TO_SET = (
     "--team or --remove-team"
 )
 
+HOLDS_WORK = (
+    "{username} holds the open work above: hand it over with --hand-to USERNAME (or "
+    "--hand-KIND-to USERNAME per kind), or deactivate with --leave-work to hand nothing over"
+)
+HAND_AND_LEAVE = "--leave-work hands nothing over: do not give --hand-to as well"
+
 #: Who made a change from the command line, in the user's history.
 ACTOR = Actor.system(COMMAND)
 
@@ -89,7 +96,8 @@ class Command(PutRightCommand):
         "--remove-team repairs\n"
         "putright user grant rkhan --organisation harbourside --role complaints_manager\n"
         "putright user list --organisation harbourside --json\n"
-        "putright user deactivate rkhan"
+        "putright user deactivate rkhan --hand-to jbloggs --hand-case-investigator-to akhan\n"
+        "putright user history rkhan"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -158,6 +166,24 @@ class Command(PutRightCommand):
             "deactivate", help="stop a user signing in, and revoke their API tokens"
         )
         deactivate.add_argument("username")
+        deactivate.add_argument(
+            "--hand-to",
+            metavar="USERNAME",
+            help="hand all their open work (cases, actions, ...) to this person",
+        )
+        for kind in kinds():
+            if kind.moves:
+                deactivate.add_argument(
+                    f"--hand-{kind.name}-to",
+                    metavar="USERNAME",
+                    dest=f"hand_{kind.name.replace('-', '_')}_to",
+                    help=f"{kind.label.lower()}: to this person instead",
+                )
+        deactivate.add_argument(
+            "--leave-work",
+            action="store_true",
+            help="deactivate even though they hold open work, handing nothing over",
+        )
 
         history = actions.add_parser(
             "history", help="every change to a user: added, roles, teams, deactivated ..."
@@ -333,9 +359,38 @@ class Command(PutRightCommand):
 
     def deactivate(self, **options: Any) -> None:
         username = options["username"]
+        per_kind = {
+            kind.name: options.get(f"hand_{kind.name.replace('-', '_')}_to")
+            for kind in kinds()
+            if kind.moves
+        }
+        choosing = bool(options["hand_to"] or any(per_kind.values()))
+        if choosing and options["leave_work"]:
+            raise self.fail(HAND_AND_LEAVE)
         with transaction.atomic():
             user = self.user(username)
-            was_active, tokens = user_deactivate(user=user, actor=ACTOR)
+            held = holdings_of(user)
+            moving = {name: items for name, items in held.items() if kind_named(name).moves}
+            if moving and not choosing and not options["leave_work"] and user.is_active:
+                self.list_holdings(user, held)
+                raise self.fail(HOLDS_WORK.format(username=username))
+            if choosing:
+                self.list_holdings(user, held)
+                done = hand_over(
+                    user=user,
+                    to={
+                        name: self.user(chosen) if chosen else None
+                        for name, chosen in per_kind.items()
+                    },
+                    default=self.user(options["hand_to"]) if options["hand_to"] else None,
+                    actor=ACTOR,
+                )
+                was_active, tokens = done.deactivated, done.tokens_revoked
+                for moves in done.moved.values():
+                    for holding, receiver in moves:
+                        self.stdout.write(f"Handed to {receiver.username}: {holding.label}")
+            else:
+                was_active, tokens = user_deactivate(user=user, actor=ACTOR)
             reports = list(
                 User.objects.filter(line_manager=user, is_active=True)
                 .order_by("username")
@@ -348,6 +403,15 @@ class Command(PutRightCommand):
                 f"They line-manage {', '.join(reports)}: give them another with "
                 "putright user set USERNAME --line-manager MANAGER."
             )
+
+    def list_holdings(self, user: User, held: dict[str, list[Holding]]) -> None:
+        for name, items in held.items():
+            kind = kind_named(name)
+            self.stdout.write(f"{kind.label} ({len(items)}):")
+            for holding in items:
+                self.stdout.write(f"  {holding.label}")
+            if not kind.moves:
+                self.stdout.write("  (decided by role: they stay for whoever else holds it)")
 
     def history(self, username: str, *, as_json: bool) -> None:
         user = self.user(username)
