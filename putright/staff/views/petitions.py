@@ -195,15 +195,8 @@ def _fields(name: str, case: Case, signatory: Signatory | None) -> list[dict[str
             {"name": "reason", "label": "What they are unhappy about", "type": "textarea"},
         ]
     # petition-decide
-    later = next(
-        (
-            s
-            for s in pack.stages
-            if s.id
-            == (pack.stage(case.stage).escalation.to if pack.stage(case.stage).escalation else "")
-        ),
-        None,
-    )
+    escalation = pack.stage(case.stage).escalation
+    later = pack.stage(escalation.to) if escalation is not None else None
     handlers = staff_with_roles(
         organisation=case.organisation,
         roles=("complaint_handler", "manager", "senior_manager", "complaints_manager"),
