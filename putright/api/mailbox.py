@@ -100,6 +100,7 @@ def message_out(message: IncomingMessage) -> MailMessageOut:
 
 @router.post(
     "/mail/inbound/{organisation}",
+    operation_id="mail_inbound",
     auth=None,
     response={202: MailReceivedOut, **errors(400, 401, 403, 404)},
     summary="Receive one raw e-mail (RFC 822) for an organisation, signed",
@@ -134,14 +135,21 @@ def inbound(request: HttpRequest, organisation: str) -> Status | HttpResponse:
 
 
 @router.get(
-    "/mail/messages", response=list[MailMessageOut], summary="Messages waiting to be classified"
+    "/mail/messages",
+    operation_id="mail_messages_list",
+    response=list[MailMessageOut],
+    summary="Messages waiting to be classified",
 )
 def messages(request: HttpRequest, waiting: bool = True) -> list[MailMessageOut]:
     found = message_list(user=user_of(request), waiting=waiting).prefetch_related("attachments")
     return [message_out(m) for m in found[:500]]
 
 
-@router.get("/mail/messages/{message_id}", response={200: MailMessageOut, **errors(404)})
+@router.get(
+    "/mail/messages/{message_id}",
+    operation_id="mail_messages_get",
+    response={200: MailMessageOut, **errors(404)},
+)
 def message(request: HttpRequest, message_id: int) -> MailMessageOut:
     return message_out(message_for(user=user_of(request), message_id=message_id))
 
@@ -155,6 +163,7 @@ def _act(request: HttpRequest, name: str, message_id: int, payload: object) -> M
 
 @router.post(
     "/mail/messages/{message_id}/new-case",
+    operation_id="mail_new_case",
     response={200: MailMessageOut, **errors(400, 403, 404, 409, 422)},
     summary="Record the message as a new case",
 )
@@ -164,6 +173,7 @@ def new_case(request: HttpRequest, message_id: int, payload: NewCaseIn) -> MailM
 
 @router.post(
     "/mail/messages/{message_id}/add-to-case",
+    operation_id="mail_add_to_case",
     response={200: MailMessageOut, **errors(400, 403, 404, 409)},
     summary="Add the message to an open case as a contact",
 )
@@ -173,6 +183,7 @@ def add_to_case(request: HttpRequest, message_id: int, payload: AddToCaseIn) -> 
 
 @router.post(
     "/mail/messages/{message_id}/not-a-complaint",
+    operation_id="mail_not_a_complaint",
     response={200: MailMessageOut, **errors(400, 403, 404, 409)},
     summary="Mark the message as not a complaint",
 )
