@@ -55,6 +55,8 @@ def test_signatories_are_listed_with_what_each_is_missing(petition_case, users):
     assert 'People it represents</dt><dd class="govuk-summary-list__value">4' in page
     assert "address, postcode</strong>" in page  # Ben Bold
     assert "address, signature</strong>" in page  # Cat Calm
+    # An optional meeting with the petitioners is booked on the case's meetings (4.11.2).
+    assert f'href="/cases/{petition_case.reference}/meetings/"' in page
     note = Event.objects.filter(case=petition_case, kind="note").last()
     assert note.data["petition"]["action"] == "recorded"
     assert [g["number"] for g in note.data["petition"]["missing"]] == [3, 4]

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from pydantic import ValidationError
 
 from putright.accounts.access import AccessDeniedError, can_see_personal_data, may_act
@@ -429,8 +429,17 @@ def petition_page(request: HttpRequest, case: Case) -> HttpResponse:
             "steps": steps,
             "personal": can_see_personal_data(user, case),
             "may_change": may_act(user, case, "petition-signatory"),
+            "meeting_url": _meeting_url(case),
         },
     )
+
+
+def _meeting_url(case: Case) -> str:
+    """Where a meeting with the petitioners is booked (4.11.2), if the meetings pages exist."""
+    try:
+        return reverse("staff:meeting-book", args=[case.reference])
+    except NoReverseMatch:
+        return ""
 
 
 def _pages() -> list[Any]:
