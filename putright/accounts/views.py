@@ -7,6 +7,7 @@ import base64
 from typing import Any
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import login, user_logged_in
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
@@ -67,6 +68,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if pending is None or user is None or device is None:
         request.session.pop(PENDING, None)
         return redirect("staff:sign-in")
+    if AxesProxyHandler.is_locked(request, credentials={"username": user.username}):
+        del request.session[PENDING]
+        return render(request, "staff/locked_out.html", status=429)
     error = ""
     if request.method == "POST":
         code = _code(request)
