@@ -11,6 +11,7 @@ from .views import hazards as hazard_views
 from .views import learning as learning_views
 from .views import meetings as meeting_views
 from .views import mailbox as mailbox_views
+from .views import webhooks as webhook_views
 from .views import ombudsman as ombudsman_views
 from .views import people as people_views
 from .views import petitions as petition_views
@@ -68,6 +69,8 @@ urlpatterns = [
     *quality_urls.urlpatterns,
     # E-mail in: the messages waiting to be classified and their actions (actions/mailbox.py).
     *mailbox_views.urlpatterns,
+    # Events out: webhook subscriptions and their deliveries, for administrators.
+    *webhook_views.urlpatterns,
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("approvals/", remedy_views.approvals, name="approvals"),
     path(
