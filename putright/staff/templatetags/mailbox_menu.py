@@ -16,3 +16,10 @@ def reads_mail(context: template.Context) -> bool:
 
     user = context["request"].user
     return isinstance(user, User) and bool(organisations_with(user, MAIL_READERS))
+
+
+@register.simple_tag(takes_context=True)
+def manages_webhooks(context: template.Context) -> bool:
+    """The staff menu's "Webhooks" item: for an organisation's administrators."""
+    user = context["request"].user
+    return isinstance(user, User) and bool(organisations_with(user, {"administrator"}))
