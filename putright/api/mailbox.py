@@ -106,7 +106,7 @@ def message_out(message: IncomingMessage) -> MailMessageOut:
     summary="Receive one raw e-mail (RFC 822) for an organisation, signed",
     openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}}},
 )
-def inbound(request: HttpRequest, organisation: str) -> Status | HttpResponse:
+def inbound(request: HttpRequest, organisation: str) -> Status[MailReceivedOut] | HttpResponse:
     from .api import error
 
     secret = getattr(settings, "PUTRIGHT_MAIL_WEBHOOK_SECRET", "")

@@ -75,7 +75,7 @@ def poll_mailbox(mailbox: Mailbox, *, connect_with: Connect = connect) -> PollRe
         status, data = client.uid("SEARCH", "UNSEEN")
         uids = data[0].split() if status == "OK" and data and data[0] else []
         for uid in uids:
-            _fetch_one(client, mailbox, uid, report)
+            _fetch_one(client, mailbox, uid.decode(), report)
     except (OSError, imaplib.IMAP4.error) as exc:
         report.errors.append(f"{mailbox.label}: {exc}")
     finally:
@@ -84,11 +84,11 @@ def poll_mailbox(mailbox: Mailbox, *, connect_with: Connect = connect) -> PollRe
     return report
 
 
-def _fetch_one(client: imaplib.IMAP4, mailbox: Mailbox, uid: bytes, report: PollReport) -> None:
+def _fetch_one(client: imaplib.IMAP4, mailbox: Mailbox, uid: str, report: PollReport) -> None:
     status, data = client.uid("FETCH", uid, "(INTERNALDATE BODY.PEEK[])")
     raw, received_at = _raw_of(data)
     if status != "OK" or raw is None:
-        report.errors.append(f"{mailbox.label}: message {uid.decode()} could not be fetched.")
+        report.errors.append(f"{mailbox.label}: message {uid} could not be fetched.")
         return
     report.fetched += 1
     try:

@@ -73,8 +73,8 @@ RECORD_TYPE = "webhook_subscription"
 
 def backoff(attempts: int) -> datetime.timedelta:
     """How long to wait after the ``attempts``-th failed try."""
-    wait = FIRST_RETRY * (2 ** max(attempts - 1, 0))
-    return min(wait, MAX_WAIT)
+    wait: datetime.timedelta = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    return wait if wait < MAX_WAIT else MAX_WAIT
 
 
 # -- subscriptions ----------------------------------------------------------------------

@@ -51,12 +51,16 @@ class NewCaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         pack = get_pack(message.organisation.policy_pack)
         # The kinds this organisation's policy accepts, in its own words.
-        self.fields["kind"].choices = [(k.kind, k.label) for k in pack.kinds]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k.kind, k.label) for k in pack.kinds]
         self.fields["kind"].initial = Kind.COMPLAINT
         self.fields["summary"].initial = message.subject[:300]
         self.fields["name"].initial = message.sender_name
         areas = list(pack.service_areas)
-        self.fields["service_area"].choices = [("", "Not known yet"), *[(a, a) for a in areas]]
+        area = self.fields["service_area"]
+        assert isinstance(area, forms.ChoiceField)
+        area.choices = [("", "Not known yet"), *[(a, a) for a in areas]]
         if not areas:
             del self.fields["service_area"]
 
@@ -86,7 +90,7 @@ class NotComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-FORMS: dict[str, type[forms.Form]] = {
+FORMS: dict[str, type[NewCaseForm | AddToCaseForm | NotComplaintForm]] = {
     "mail-new-case": NewCaseForm,
     "mail-add-to-case": AddToCaseForm,
     "mail-not-complaint": NotComplaintForm,
