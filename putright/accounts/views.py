@@ -24,7 +24,7 @@ from .access import may_hand_over, may_read_staff_history, staff_visible_to
 from .actors import Actor
 from .handover import hand_over, holdings_of, kind_named, receivers_for
 from .history import describe_event, user_history
-from .models import User, UserEventKind
+from .models import Role, User, UserEventKind
 from .second_factor import MUST_ENROL, second_factor_mode
 from .selectors import staff_entry, staff_list
 from .services import AccountError, user_record
@@ -193,7 +193,16 @@ def staff_index(request: HttpRequest) -> HttpResponse:
         (entry for entry in staff_list(organisation=None) if entry.user.pk in visible),
         key=lambda entry: (not entry.user.is_active, entry.user.username),
     )
-    return render(request, "accounts/staff_list.html", {"rows": rows})
+    shown = [{"user": e.user, "roles": _role_words(e.roles), "teams": e.teams} for e in rows]
+    return render(request, "accounts/staff_list.html", {"rows": shown})
+
+
+def _role_words(roles: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Roles by organisation, each in words ("Complaint handler")."""
+    return {
+        slug: [str(Role(role).label) if role in Role.values else role for role in names]
+        for slug, names in roles.items()
+    }
 
 
 def _subject(request: HttpRequest, username: str) -> User:
@@ -228,7 +237,10 @@ def staff_member(request: HttpRequest, username: str) -> HttpResponse:
         "accounts/staff_member.html",
         {
             "subject": subject,
-            "entry": staff_entry(user=subject),
+            "entry": {
+                "roles": _role_words((entry := staff_entry(user=subject)).roles),
+                "teams": entry.teams,
+            },
             "history": history,
             "may_hand_over": may_hand_over(user, subject),
         },
