@@ -7,7 +7,7 @@ import datetime
 import functools
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -80,19 +80,20 @@ class SourceCase:
     def values(self) -> dict[str, Any]:
         """What the row says, as text: compared with a later file's row to find changes."""
         out: dict[str, Any] = {}
-        for key, value in asdict(self).items():
-            if key == "line":
+        for f in fields(self):
+            if f.name == "line":
                 continue
-            if key == "customer":
-                out.update({f"customer.{k}": v for k, v in value.items()})
+            value = getattr(self, f.name)
+            if f.name == "customer":
+                out.update({f"customer.{c.name}": getattr(value, c.name) for c in fields(value)})
             elif isinstance(value, datetime.datetime):
-                out[key] = value.astimezone(_zone()).isoformat(timespec="minutes")
+                out[f.name] = value.astimezone(_zone()).isoformat(timespec="minutes")
             else:
-                out[key] = value if value is not None else ""
+                out[f.name] = value if value is not None else ""
         return out
 
-    def row_hash(self) -> str:
-        text = json.dumps(self.values(), sort_keys=True, ensure_ascii=False)
+    def row_hash(self, values: dict[str, Any] | None = None) -> str:
+        text = json.dumps(values or self.values(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -263,7 +264,7 @@ def read_row(
     outcome = row.choice("outcome", fs.outcome, "")
     if responded and not outcome:
         row.problem(fs.outcome or fs.responded, "a response needs its outcome.")
-    if outcome and not responded and not row.problems:
+    if outcome and not row.text(fs.responded):
         row.problem(fs.outcome, "an outcome with no date of the response.")
     escalated = row.after(
         es.requested,
@@ -277,11 +278,12 @@ def read_row(
         [("escalation", escalated), ("escalation's acknowledgement", ack2)],
     )
     outcome2 = row.choice("outcome", es.outcome, "")
-    if (ack2 or responded2 or outcome2) and escalated is None and not row.problems:
+    later = (row.text(es.acknowledged), row.text(es.responded), outcome2)
+    if any(later) and not row.text(es.requested):
         row.problem(es.requested, "empty, but the row has dates or an outcome of the escalation.")
     if responded2 and not outcome2:
         row.problem(es.outcome or es.responded, "a response needs its outcome.")
-    if outcome2 and not responded2 and not row.problems:
+    if outcome2 and not row.text(es.responded):
         row.problem(es.outcome, "an outcome with no date of the response.")
     closed = row.after(
         c.closed,

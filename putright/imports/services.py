@@ -694,10 +694,11 @@ def _write_batch(
                     case=b.case,
                     run=run,
                     line=row.line,
-                    row_hash=row.row_hash(),
-                    values=row.values(),
+                    row_hash=row.row_hash(values),
+                    values=values,
                 )
                 for (row, _pack), b in zip(batch, built, strict=True)
+                for values in (row.values(),)
             ],
             batch_size=BATCH,
         )
