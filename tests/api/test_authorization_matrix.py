@@ -37,6 +37,7 @@ from putright.accounts.access import (
     LEARNING_ACTIONS,
     OMBUDSMAN_ACTIONS,
     PERSON_ACTIONS,
+    PETITION_ACTIONS,
 )
 from putright.accounts.models import AccessLog, Role, User
 from putright.actions.cases import CASE_ACTIONS
@@ -459,6 +460,7 @@ def person_operations() -> set[str]:
                 "/learning/",  # tests/learning/test_authorization_matrix.py
                 "/quality/",  # tests/quality/test_api_matrix.py
                 "/cases/{reference}/lessons",
+                "/cases/{reference}/petition",  # tests/petitions/test_authorization_matrix.py
             )
         )
     }
@@ -482,6 +484,7 @@ def test_every_case_action_in_access_rules_is_an_endpoint():
         - OMBUDSMAN_ACTIONS
         - HAZARD_ACTIONS
         - LEARNING_ACTIONS
+        - PETITION_ACTIONS
         - {"receive", "accept-late-escalation"}
         == set()
     )
