@@ -63,7 +63,7 @@ def wait_for_code(request: HttpRequest, user: User, next_url: str) -> HttpRespon
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     """The second step of signing in with a password: the code from the authenticator app."""
     pending: dict[str, Any] | None = request.session.get(PENDING)
-    user = User.objects.filter(pk=(pending or {}).get("user"), is_active=True).first()
+    user = User.objects.filter(pk=int(pending["user"]), is_active=True).first() if pending else None
     device = confirmed_device(user) if user is not None else None
     if pending is None or user is None or device is None:
         request.session.pop(PENDING, None)
@@ -256,7 +256,7 @@ def staff_deactivate(request: HttpRequest, username: str) -> HttpResponse:
     if not may_hand_over(user, subject):
         raise Http404
     held = holdings_of(subject)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for name, items in held.items():
         kind = kind_named(name)
         groups.append(

@@ -53,7 +53,10 @@ def _assign(field: str) -> Any:
     def move(holding: Holding, to: User, actor: Actor) -> None:
         case = Case.objects.get(pk=holding.record_id)
         try:
-            case_assign(case=case, actor=actor, **{field: to})
+            if field == "handler":
+                case_assign(case=case, actor=actor, handler=to)
+            else:
+                case_assign(case=case, actor=actor, investigator=to)
         except CaseError as error:
             raise AccountError(f"{holding.label}: {error}", field=f"case-{field}") from None
 
