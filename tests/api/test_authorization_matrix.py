@@ -35,6 +35,7 @@ from putright.accounts.access import (
     ACTION_ROLES,
     HAZARD_ACTIONS,
     LEARNING_ACTIONS,
+    MEETING_ACTIONS,
     OMBUDSMAN_ACTIONS,
     PERSON_ACTIONS,
     PETITION_ACTIONS,
@@ -461,6 +462,8 @@ def person_operations() -> set[str]:
                 "/quality/",  # tests/quality/test_api_matrix.py
                 "/cases/{reference}/lessons",
                 "/cases/{reference}/petition",  # tests/petitions/test_authorization_matrix.py
+                "/cases/{reference}/meetings",  # tests/meetings/test_authorization_matrix.py
+                "/cases/{reference}/review",
             )
         )
     }
@@ -485,6 +488,7 @@ def test_every_case_action_in_access_rules_is_an_endpoint():
         - HAZARD_ACTIONS
         - LEARNING_ACTIONS
         - PETITION_ACTIONS
+        - MEETING_ACTIONS
         - {"receive", "accept-late-escalation"}
         == set()
     )
