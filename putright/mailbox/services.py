@@ -114,7 +114,7 @@ def _keep(
         record_id=message.pk,
         organisation=organisation,
         kind="received",
-        actor=Actor.system(f"e-mail in ({message.get_source_display()})"),
+        actor=Actor.system(f"e-mail in, {message.get_source_display().lower()}"),
         occurred_at=message.received_at,
         data={
             "status": message.status,

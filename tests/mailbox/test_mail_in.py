@@ -214,7 +214,7 @@ def test_not_a_complaint_needs_a_reason_and_cannot_be_classified_twice(client, o
     url = f"/mail/messages/{message.pk}/not-a-complaint/"
     blank = client.post(url, {"reason": ""})
     assert blank.status_code == 400
-    assert "Say why it is not a complaint." in blank.text or "This field is required" in blank.text
+    assert "Say why it is not a complaint." in blank.text
     assert client.post(url, {"reason": "Spam"}).status_code == 302
     again = client.post(url, {"reason": "Spam"})
     assert again.status_code == 409

@@ -38,7 +38,11 @@ from .common import staff_user
 
 class NewCaseForm(forms.Form):
     kind = forms.ChoiceField(label="What is it?", widget=forms.RadioSelect)
-    summary = forms.CharField(label="Summary in a few words", max_length=300)
+    summary = forms.CharField(
+        label="Summary in a few words",
+        max_length=300,
+        error_messages={"required": "Say in a few words what the case is about."},
+    )
     name = forms.CharField(
         label="Customer's full name",
         required=False,
@@ -67,6 +71,7 @@ class NewCaseForm(forms.Form):
 
 class AddToCaseForm(forms.Form):
     reference = forms.CharField(
+        error_messages={"required": "Give the reference of the case to add it to."},
         label="The case's reference",
         max_length=30,
         help_text="An open case of this organisation, for example NH-2026-00012.",
@@ -80,6 +85,7 @@ class AddToCaseForm(forms.Form):
 
 class NotComplaintForm(forms.Form):
     reason = forms.CharField(
+        error_messages={"required": "Say why it is not a complaint."},
         label="Why is it not a complaint?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
