@@ -237,13 +237,7 @@ class _People:
                 ],
                 batch_size=BATCH,
             )
-        for source, key in list(self.by_source.items()):
-            if isinstance(key, Person):
-                self.by_source[source] = key.pk
-        for index_ in (self.by_email, self.by_name):
-            for k, v in list(index_.items()):
-                if isinstance(v, Person):
-                    index_[k] = v.pk
+        # The indexes keep the new people themselves: saved, each has its id (``_pk``).
         self.new_people, self.new_links = [], []
 
 
