@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pytest
 
+from putright.cases.models import Event
 from putright.people.models import Person
 from tests.api.conftest import api_for
 
@@ -80,6 +81,14 @@ def test_a_petition_of_thirty_is_acknowledged_answered_and_decided_at_stage_2(
     case = handler.get(f"/cases/{ref}").json()
     assert _due(case, "petition", "acknowledge") == ("2026-03-04", "met")
     # One event for the batch, listing all 30.
+    # One event for the batch, listing all 30 and how each went.
+    batches = [
+        e.data["petition"]
+        for e in Event.objects.filter(case=petition_case, kind="note")
+        if e.data["petition"]["action"] == "batch_acknowledgement"
+    ]
+    assert len(batches) == 1
+    assert len(batches[0]["letters"]) == 30
     again = handler.post(f"/cases/{ref}/petition/acknowledge", {})
     assert again.status_code == 409
 
