@@ -162,10 +162,33 @@ def _fields(name: str, case: Case, meeting: Meeting | None) -> list[dict[str, An
                 "type": "textarea",
             },
         ],
-        "panel-letter-agree": [],
+        "panel-letter-agree": _agree_fields(case, rule),
         "panel-letter-send": [],
     }
     return [dict(field) for field in forms[name]]
+
+
+def _agree_fields(case: Case, rule: Any) -> list[dict[str, Any]]:
+    """A caseworker records the agreement of a panel member who has no account."""
+    if rule is None or not rule.letter_agreed_by_panel:
+        return []
+    record = case.reviews.filter(review=rule.id).first()
+    panel = services.panel_meeting(case, rule)
+    if record is None or panel is None or not record.letter_draft:
+        return []
+    without = [m for m in services.waiting_for(record, panel) if not m.user_id]
+    if not without:
+        return []
+    return [
+        {
+            "name": "attendee",
+            "label": "Whose agreement is this?",
+            "hint": "Choose a panel member without an account whose agreement you are "
+            "recording. Leave unchosen to record your own.",
+            "type": "radios",
+            "choices": [(str(m.pk), m.name) for m in without],
+        }
+    ]
 
 
 def _attendee_rows(case: Case, data: Any | None) -> list[dict[str, Any]]:
@@ -218,8 +241,9 @@ def _payload(name: str, case: Case, data: Any) -> tuple[dict[str, Any], dict[str
         for required, message in (("kind", "Choose what it is."),):
             if required not in payload:
                 errors[required] = message
-    if name == "meeting-held" and "chair" in payload:
-        payload["chair"] = int(payload["chair"])
+    for number in ("chair", "attendee"):
+        if number in payload and payload[number].isdigit():
+            payload[number] = int(payload[number])
     return payload, errors
 
 
