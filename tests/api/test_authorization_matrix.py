@@ -211,6 +211,7 @@ ACTIONS: dict[str, tuple[Prepare, dict[str, Any]]] = {
     "split": (_same, {"summaries": ["One", "Two"]}),
     "link": (_same, {}),  # other: filled in below
     "note": (_same, {"text": "A note"}),
+    "flag": (_same, {"flag": "safeguarding", "raised": True, "reason": "Told by phone"}),
     "contact": (_same, {"summary": "Phoned", "direction": "outbound"}),
     "mark-step-done": (_milestone, {"step": "senior_manager_call"}),
     "attach": (_same, {}),
@@ -461,6 +462,7 @@ def person_operations() -> set[str]:
                 "/learning/",  # tests/learning/test_authorization_matrix.py
                 "/quality/",  # tests/quality/test_api_matrix.py
                 "/cases/{reference}/lessons",
+                "/mail/",  # tests/mailbox/test_authorization_matrix.py
                 "/cases/{reference}/petition",  # tests/petitions/test_authorization_matrix.py
                 "/cases/{reference}/meetings",  # tests/meetings/test_authorization_matrix.py
                 "/cases/{reference}/review",
@@ -490,6 +492,8 @@ def test_every_case_action_in_access_rules_is_an_endpoint():
         - PETITION_ACTIONS
         - MEETING_ACTIONS
         - {"receive", "accept-late-escalation"}
+        # E-mail in (tests/mailbox/test_authorization_matrix.py); webhooks are not about a case.
+        - {"mail-new-case", "mail-add-to-case", "mail-not-complaint", "webhooks-manage"}
         == set()
     )
 
@@ -1057,6 +1061,7 @@ STAFF_FORMS: dict[str, dict[str, Any]] = {
     "split": {"summaries": "One\nTwo"},
     "link": {"kind": "related"},
     "note": {"text": "A note"},
+    "flag": {"flag": "safeguarding", "raised": "true", "reason": "Told by phone"},
     "contact": {"summary": "Phoned", "direction": "outbound"},
     "mark-step-done": {"step": "senior_manager_call"},
     "attach": {},
