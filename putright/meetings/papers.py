@@ -79,10 +79,13 @@ def papers_for(case: Case, *, user: User | None, kind: str = "report") -> Papers
     review = review_rule(case, pack)
     personal = user is None or can_see_personal_data(user, case)
     events = list(case.events.order_by("sequence"))
-    answer = next((e for e in reversed(events) if e.kind == EventKind.RESPONDED), None)
     escalated = next(
         (e for e in reversed(events) if e.kind == EventKind.ESCALATION_REQUESTED), None
     )
+    # The answer the customer escalated from: the last before the escalation, never the
+    # review's own response once it is sent.
+    before = [e for e in events if escalated is None or e.sequence < escalated.sequence]
+    answer = next((e for e in reversed(before) if e.kind == EventKind.RESPONDED), None)
     actions = []
     for issue in case.issues.order_by("number"):
         for action in issue.actions or []:

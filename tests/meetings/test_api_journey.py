@@ -294,6 +294,11 @@ def test_a_panel_is_convened_met_minuted_and_its_agreed_letter_sent(
     responded = case.events.filter(kind=EventKind.RESPONDED).order_by("-sequence").first()
     assert responded.data["outcome"] == "upheld"
     assert responded.data["text"] == "The panel upholds your complaint."
+    # The papers still summarise the stage 1 answer the customer escalated from.
+    pdf = api[CRM].get(f"/cases/{ref}/review/report.pdf", {"kind": "summary"})
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Stage 1 outcome: partly upheld." in text
+    assert "gutter blocked" in text
 
 
 def test_the_panel_is_only_for_a_stage_one_not_or_partly_upheld(escalated, api, clock):
