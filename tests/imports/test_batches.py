@@ -1,0 +1,73 @@
+"""A batch is one transaction: a failure inside it leaves none of it, and running again
+carries on from where the file stopped."""
+
+from __future__ import annotations
+
+import pytest
+
+from putright.cases.models import Case, Event
+from putright.imports import services
+from putright.imports.models import ImportedCase
+from putright.imports.rows import read_row
+from putright.people.models import Person
+
+from .conftest import row
+
+
+def test_a_failure_rolls_back_its_batch_only_and_a_second_run_carries_on(
+    today, org, mapping, export, monkeypatch
+):
+    path = export(
+        [
+            row("B1", Date_Closed="30/06/2025"),
+            row("B2", Tenant_ID="T-other", Date_Closed="30/06/2025"),
+        ]
+    )
+    real_refresh = services.index.refresh
+    calls = []
+
+    def failing(ids):
+        calls.append(ids)
+        if len(calls) == 2:
+            raise RuntimeError("the disk is full")
+        return real_refresh(ids)
+
+    monkeypatch.setattr(services.index, "refresh", failing)
+    with pytest.raises(RuntimeError):
+        services.import_cases(
+            organisation=org, path=path, mapping=mapping, dry_run=False, batch_size=1
+        )
+    assert list(ImportedCase.objects.values_list("source_reference", flat=True)) == ["B1"]
+    assert Case.objects.count() == 1
+    assert Person.objects.count() == 1
+    assert Event.objects.count() == 2  # received and closed, of B1 only
+    monkeypatch.setattr(services.index, "refresh", real_refresh)
+    again = services.import_cases(organisation=org, path=path, mapping=mapping, dry_run=False)
+    assert (again.created, again.unchanged) == (1, 1)
+    assert Case.objects.count() == 2
+
+
+def test_a_row_reports_every_problem_not_only_the_first(today, mapping):
+    problems = read_row(
+        mapping,
+        7,
+        row(
+            "E1",
+            Date_Logged="yesterday",
+            Stage_1_Outcome="Upheld",
+            Stage_2_Outcome="Not Upheld",
+            Email="nobody@",
+        ),
+        now=today,
+    )
+    assert [(p.column, p.why) for p in problems] == [
+        (
+            "Date Logged",
+            "'yesterday' is not a date in the mapping's formats (%d/%m/%Y %H:%M, %d/%m/%Y).",
+        ),
+        ("Email", "'nobody@' is not an e-mail address."),
+        ("Stage 1 Outcome", "an outcome with no date of the response."),
+        ("Stage 2 Requested", "empty, but the row has dates or an outcome of the escalation."),
+        ("Stage 2 Outcome", "an outcome with no date of the response."),
+    ]
+    assert str(problems[1]) == "line 7, column 'Email': 'nobody@' is not an e-mail address."
