@@ -122,6 +122,13 @@ class PanelAgreeIn(MeetingStepIn):
     )
 
 
+def _at(moment: datetime.datetime, field: str) -> datetime.datetime:
+    """A time the input requires, placed in local time."""
+    placed = aware(moment, field)
+    assert placed is not None  # the schema requires it
+    return placed
+
+
 def _c(common: dict[str, Any]) -> dict[str, Any]:
     return {"occurred_at": common["occurred_at"], "expected_version": common["expected_version"]}
 
@@ -130,8 +137,8 @@ def _book(case: Case, _: Any, actor: Any, p: MeetingIn, c: dict[str, Any]) -> Me
     return services.meeting_book(
         case=case,
         kind=p.kind,
-        starts_at=aware(p.starts_at, "starts_at"),  # type: ignore[arg-type]
-        ends_at=aware(p.ends_at, "ends_at"),  # type: ignore[arg-type]
+        starts_at=_at(p.starts_at, "starts_at"),
+        ends_at=_at(p.ends_at, "ends_at"),
         location=p.location,
         attendees=[services.AttendeeIn(**a.model_dump()) for a in p.attendees],
         notes=p.notes,
@@ -168,8 +175,8 @@ MEETING_ACTIONS: tuple[NestedAction, ...] = (
         MeetingRebookIn,
         lambda case, m, actor, p, c: services.meeting_rebook(
             meeting=m,
-            starts_at=aware(p.starts_at, "starts_at"),
-            ends_at=aware(p.ends_at, "ends_at"),
+            starts_at=_at(p.starts_at, "starts_at"),
+            ends_at=_at(p.ends_at, "ends_at"),
             location=p.location,
             reason=p.reason,
             actor=actor,

@@ -60,7 +60,7 @@ class Papers:
 
 
 def _meeting_words(case: Case, review: ReviewRule) -> str:
-    kinds = [k for k in review.meeting_kinds if k != Kind.PRE_MEETING]
+    kinds = [str(k) for k in review.meeting_kinds if str(k) != Kind.PRE_MEETING.value]
     meeting = (
         Meeting.objects.filter(case=case, review=review.id, kind__in=kinds)
         .exclude(status=Status.CANCELLED)
