@@ -242,3 +242,49 @@ def test_who_may_open_the_staff_pages(world):
     assert "Deactivated; 0 API token(s) revoked" not in page.content.decode()
     outsider = User.objects.create_user("outsider")
     assert client.get(f"/staff/{outsider.username}/").status_code == 404
+
+
+def test_a_hazard_its_clocks_and_its_history_follow_the_new_owner(organisation_on, clock, handler):
+    from putright.cases.services import case_receive
+    from putright.hazards.models import Hazard
+    from putright.hazards.services import hazard_confirm, hazard_raise
+    from putright.people.models import Person
+    from putright.timeline.models import Clock
+
+    clock(2026, 3, 2, 9)
+    organisation = organisation_on(SOUTHERN)
+    case = case_receive(
+        organisation=organisation,
+        kind="complaint",
+        channel="phone",
+        received_at=at(2026, 3, 2, 9),
+        summary="Mould in the bedroom",
+        actor=Actor(handler),
+        customer=Person.objects.create(
+            organisation=organisation, name="Pat Resident", tenure="tenant"
+        ),
+    )
+    Membership.objects.create(user=handler, organisation=organisation, role=Role.COMPLAINT_HANDLER)
+    lee = staff("lee", organisation, Role.COMPLAINT_HANDLER)
+    ann = staff("ann", organisation, Role.COMPLAINT_HANDLER)
+    panel = staff("pat", organisation, Role.PANEL_MEMBER)
+    hazard = hazard_raise(
+        case=case,
+        kind="damp_mould",
+        severity="significant",
+        description="Black mould in the bedroom",
+        actor=Actor(lee),
+    )
+    hazard = hazard_confirm(hazard=hazard, actor=Actor(lee))
+    running = Clock.objects.filter(record_type="hazard", record_id=hazard.pk, completed_at=None)
+    assert {c.owner for c in running} == {lee}
+    assert [h.kind for h in holdings_of(lee)["hazard"]] == ["hazard"]
+    # A panel member may not own a hazard.
+    with pytest.raises(AccountError) as refused:
+        hand_over(user=lee, to={}, default=panel, actor=Actor(handler))
+    assert refused.value.field == "hazard"
+    hand_over(user=lee, to={}, default=ann, actor=Actor(handler))
+    assert Hazard.objects.get(pk=hazard.pk).owner == ann
+    assert {c.owner for c in running.all()} == {ann}
+    entry = Entry.objects.get(record_type="hazard", record_id=hazard.pk, kind="handed_over")
+    assert (entry.data, entry.actor) == ({"from": lee.pk, "to": ann.pk}, handler)
