@@ -31,6 +31,7 @@ from putright.cases.services import (
     case_decide_eligibility,
     case_escalate,
     case_extend,
+    case_flag,
     case_link,
     case_make_formal,
     case_mark_step_done,
@@ -400,6 +401,16 @@ CASE_ACTIONS: tuple[CaseAction, ...] = (
         inputs.NoteIn,
         lambda case, actor, p, c: case_add_note(case=case, actor=actor, text=p.text, **c),
         "Note added.",
+    ),
+    CaseAction(
+        "flag",
+        "Raise or clear a flag",
+        "Raise or clear the case's flag of vulnerability or of safeguarding, with the reason",
+        inputs.FlagIn,
+        lambda case, actor, p, c: case_flag(
+            case=case, actor=actor, flag=p.flag, raised=p.raised, reason=p.reason, **c
+        ),
+        "Flag changed.",
     ),
     CaseAction(
         "attach",

@@ -280,6 +280,12 @@ class NoteIn(ActionIn):
     text: str = Field(..., min_length=1, max_length=20000)
 
 
+class FlagIn(ActionIn):
+    flag: Literal["vulnerability", "safeguarding"]
+    raised: bool = Field(..., description="True to raise the flag, false to clear it")
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
 class ChooseRouteIn(ActionIn):
     route: str = Field(..., min_length=1, max_length=60)
     about: list[Annotated[str, Field(max_length=60)]] = Field(

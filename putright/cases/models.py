@@ -335,6 +335,8 @@ class EventKind(models.TextChoices):
     SPLIT = "split", "Split"
     LINKED = "linked", "Linked"
     NOTE = "note", "Note"
+    FLAG_RAISED = "flag_raised", "Flag raised"
+    FLAG_CLEARED = "flag_cleared", "Flag cleared"
     ATTACHMENT = "attachment", "Attachment"
     MEMBER_ADDED = "member_added", "Person named on the case"
     LETTER_SENT = "letter_sent", "Letter sent"

@@ -22,6 +22,7 @@ from putright.accounts.access import require_action
 from putright.accounts.actors import Actor
 from putright.accounts.models import User
 from putright.cases.models import Case
+from putright.cases.services import case_flag_from_screen
 from putright.domain.errors import PackError
 from putright.errors import CaseInputError, CaseStateError, ConflictError
 from putright.timeline.models import Clock
@@ -253,8 +254,9 @@ def screen_contact(*, case: Case, actor: Actor) -> list[Hazard]:
     """Screen a contact just received for possible hazards; each found is recorded as
     suspected, with the words that raised it, the signs of vulnerability or safeguarding in
     the same words, and its clocks from the moment of receipt. A case flagged "health and
-    safety" by hand with no hazard in its words becomes a suspected hazard too. The case
-    itself is not changed: the hazard sits alongside it."""
+    safety" by hand with no hazard in its words becomes a suspected hazard too. The hazard
+    sits alongside the case; a sign of vulnerability or of safeguarding, with or without a
+    hazard, raises the case's own flag of that name, with the words, as an event."""
     try:
         triage = triage_for(case.organisation)
     except PackError:
@@ -282,6 +284,16 @@ def screen_contact(*, case: Case, actor: Actor) -> list[Hazard]:
                 ],
                 signs=signs,
             )
+        )
+    # A sign of vulnerability or of safeguarding raises the case's own flag, with or
+    # without a hazard in the same words: it changes how the whole complaint is handled.
+    for flag in ("vulnerability", "safeguarding"):
+        case_flag_from_screen(
+            case=case,
+            actor=actor,
+            flag=flag,
+            signs=[s for s in signs if s["kind"] == flag],
+            source=f"triage {triage.id} {triage.version}",
         )
     if case.health_and_safety and not hazards:
         hazards.append(

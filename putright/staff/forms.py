@@ -679,6 +679,26 @@ class NoteForm(ActionForm):
     text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class FlagForm(ActionForm):
+    flag = forms.ChoiceField(
+        label="Which flag?",
+        choices=[("vulnerability", "Vulnerability"), ("safeguarding", "Safeguarding")],
+        widget=forms.RadioSelect,
+    )
+    raised = forms.TypedChoiceField(
+        label="Raise it or clear it?",
+        choices=[("true", "Raise the flag"), ("false", "Clear the flag")],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Why?",
+        help_text="For example what the customer told you, or why the screen's words were wrong.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class MakeFormalForm(ActionForm):
     reason = forms.CharField(
         label="Why does it become a formal complaint?", required=False, max_length=500
@@ -872,6 +892,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "add-member": AddMemberForm,
     "contact": ContactForm,
     "note": NoteForm,
+    "flag": FlagForm,
     "attach": AttachForm,
     "link": LinkForm,
     "split": SplitForm,

@@ -440,6 +440,12 @@ def _check_link(body, cases):
     assert CaseLink.objects.filter(from_case=cases["ordinary"], to_case=cases["named"]).exists()
 
 
+def _check_flag(body, cases):
+    assert "safeguarding" in body["flags"]
+    assert _last_event(body)["kind"] == "flag_raised"
+    assert _last_event(body)["data"]["reason"] == "Told by phone"
+
+
 def _check_note(body, cases):
     assert _last_event(body)["data"] == {"text": "Called the contractor"}
 
@@ -497,6 +503,11 @@ HAPPY: dict[str, tuple[Prepare, dict[str, Any], Check]] = {
     "withdraw": (_nothing, {"note": "Customer withdrew"}, _check_withdraw),
     "link": (_nothing, {"kind": "related"}, _check_link),  # other: the named case
     "note": (_nothing, {"text": "Called the contractor"}, _check_note),
+    "flag": (
+        _nothing,
+        {"flag": "safeguarding", "raised": True, "reason": "Told by phone"},
+        _check_flag,
+    ),
     "contact": (_nothing, {"summary": "Phoned Pat", "direction": "outbound"}, _check_contact),
     "mark-step-done": (_milestone, {"step": "senior_manager_call"}, _check_step_done),
 }

@@ -27,6 +27,7 @@ from .closing import case_close, case_reopen, case_withdraw
 from .deadline_sweep import SweepReport, refresh_cached_dates, sweep, sweep_case
 from .escalation import case_choose_route, case_escalate, case_refuse_escalation, route_allowed
 from .files import ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, case_attach, check_attachment
+from .flags import SCREENED_FLAGS, case_flag, case_flag_from_screen
 from .intake import FLAGS, case_classify, case_decide_eligibility, case_receive
 from .related import case_add_member, case_link, case_split
 from .responses import (
@@ -57,6 +58,7 @@ __all__ = [
     "ALLOWED_ATTACHMENT_TYPES",
     "FLAGS",
     "MAX_ATTACHMENT_BYTES",
+    "SCREENED_FLAGS",
     "SYSTEM",
     "ActionDue",
     "Actor",
@@ -79,6 +81,8 @@ __all__ = [
     "case_decide_eligibility",
     "case_escalate",
     "case_extend",
+    "case_flag",
+    "case_flag_from_screen",
     "case_link",
     "case_make_formal",
     "case_mark_step_done",
