@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from .actors import Actor
+from .handover import holdings_of
 from .history import describe_event, user_history
 from .models import AccessLog, Membership, Team, TeamMembership, User, UserEvent
 from .services import (
@@ -28,6 +29,11 @@ from .services import (
     user_deactivate,
     user_reactivate,
     user_set,
+)
+
+HOLDS_WORK_IN_ADMIN = (
+    "{name} still holds {count} open item(s): hand them over on the staff page "
+    "(/staff/{username}/deactivate/ lists them) or with putright user deactivate."
 )
 
 #: The fields whose changes the services make and record (the rest the admin saves).
@@ -123,6 +129,12 @@ class PutRightUserAdmin(UserAdmin[User]):
             raise
         if before.is_active and not active:
             user_deactivate(user=obj, actor=actor, reason="in the admin")
+            held = sum(len(items) for items in holdings_of(obj).values())
+            if held:
+                messages.warning(
+                    request,
+                    HOLDS_WORK_IN_ADMIN.format(name=obj, count=held, username=obj.username),
+                )
         elif active and not before.is_active:
             user_reactivate(user=obj, actor=actor)
 

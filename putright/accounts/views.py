@@ -243,6 +243,9 @@ def staff_member(request: HttpRequest, username: str) -> HttpResponse:
             },
             "history": history,
             "may_hand_over": may_hand_over(user, subject),
+            "still_holds": not subject.is_active
+            and may_hand_over(user, subject)
+            and bool(holdings_of(subject)),
         },
     )
 
@@ -269,7 +272,7 @@ def staff_deactivate(request: HttpRequest, username: str) -> HttpResponse:
             }
         )
     errors: dict[str, str] = {}
-    if request.method == "POST" and subject.is_active:
+    if request.method == "POST" and (subject.is_active or groups):
         chosen: dict[str, User | None] = {}
         for group in groups:
             if not group["kind"].moves:

@@ -288,3 +288,36 @@ def test_a_hazard_its_clocks_and_its_history_follow_the_new_owner(organisation_o
     assert {c.owner for c in running.all()} == {ann}
     entry = Entry.objects.get(record_type="hazard", record_id=hazard.pk, kind="handed_over")
     assert (entry.data, entry.actor) == ({"from": lee.pk, "to": ann.pk}, handler)
+
+
+def test_someone_deactivated_in_the_admin_still_has_their_work_handed_over(world):
+    root = User.objects.create_superuser("root", "root@example.org", "a-long-password-1")
+    client = Client()
+    client.force_login(root)
+    lee = world["lee"]
+    page = client.get(f"/admin/accounts/user/{lee.pk}/change/")
+    assert page.status_code == 200
+    from tests.accounts.test_user_admin import form
+
+    saved = client.post(
+        f"/admin/accounts/user/{lee.pk}/change/", form(lee, is_active=None), follow=True
+    )
+    assert (
+        "Lee still holds 4 open item(s): hand them over on the staff page" in saved.content.decode()
+    )
+    lee.refresh_from_db()
+    assert not lee.is_active
+    member = client.get("/staff/lee/").content.decode()
+    assert "Hand over the work they still hold" in member
+    done = client.post(
+        "/staff/lee/deactivate/",
+        {
+            "case-handler": "ann",
+            "case-investigator": "ivy",
+            "remedy-action": "ann",
+            "improvement-action": "mo",
+        },
+    )
+    assert done.status_code == 302
+    assert holdings_of(lee) == {}
+    assert [e.kind for e in user_history(user=lee)][-2:] == ["deactivated", "handed_over"]

@@ -305,3 +305,26 @@ def test_bad_settings_name_the_variable(tmp_path):
         "roles",
         False,
     )
+
+
+def test_roles_can_come_from_the_app_roles_claim_instead_of_groups(provider, orgs):
+    southern, _ = orgs
+    forget_discovery()
+    config = settings_for(
+        provider,
+        claim="roles",
+        role_map=RoleMap(groups={"Complaints.Manager": ((southern.slug, "complaints_manager"),)}),
+    )
+    provider.user = {
+        "sub": "s-8",
+        "preferred_username": "app-roles",
+        "roles": ["Complaints.Manager"],
+        "groups": ["complaints-team"],
+    }
+    with override_settings(PUTRIGHT_SSO=config):
+        answer = sign_in(Client())
+    forget_discovery()
+    assert answer["Location"] == "/work/"
+    assert roles_of(User.objects.get(username="app-roles")) == {
+        (southern.slug, "complaints_manager")
+    }

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.db import transaction
+from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
@@ -418,7 +419,7 @@ class Command(PutRightCommand):
         rows = [
             {
                 "sequence": event.sequence,
-                "at": event.occurred_at.isoformat(),
+                "at": timezone.localtime(event.occurred_at).isoformat(),
                 "kind": event.kind,
                 "what": describe_event(event),
                 "organisation": event.organisation.slug if event.organisation else None,
