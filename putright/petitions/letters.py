@@ -102,7 +102,7 @@ def write_all(
         try:
             how = delivery_for(addressed, response_spec or spec)
         except CaseStateError:
-            problems[f"signatory {signatory.number}"] = (
+            problems[f"signatories.{signatory.number}"] = (
                 f"{signatory.name} has no e-mail or postal address: record one first."
             )
             continue
@@ -115,7 +115,8 @@ def write_all(
         )
     if problems:
         raise CaseStateError(
-            "Some petitioners cannot be written to: " + "; ".join(problems.values())
+            "Some petitioners cannot be written to: " + "; ".join(problems.values()),
+            fields=problems,
         )
     return written
 
