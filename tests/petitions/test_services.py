@@ -136,3 +136,34 @@ def test_further_advice_keeps_the_petition_where_it_is(recorded, users, clock):
     assert notes(recorded)[-1]["decided_as"] == (
         "Area / Contracts Manager or Head of or equivalent Manager"
     )
+
+
+def test_where_someone_holds_the_deciding_role_only_they_decide(
+    recorded, users, clock, monkeypatch
+):
+    """Southern's Area Manager / Head of (4.11.3) is held by nobody in PutRight here, so a
+    manager decides; once someone holds it, only they do."""
+    handler = Actor(users["complaint_handler"])
+    services.petition_acknowledge(case=recorded, actor=handler)
+    clock(2026, 3, 10, 10)
+    services.petition_respond(case=recorded, actor=handler, outcome="upheld", text="Fixed.")
+    services.petition_record_unhappy(case=recorded, actor=handler, numbers=[2])
+    holder = users["second_manager"]
+    monkeypatch.setattr(
+        services,
+        "people_for_role",
+        lambda **kw: [holder] if kw["role_id"] == "head_of" else [],
+    )
+    with pytest.raises(
+        PolicyRuleError, match=r"decides whether a petition goes further \(4.11.3\)"
+    ):
+        services.petition_decide(
+            case=recorded,
+            actor=Actor(users["manager"]),
+            decision="further_advice",
+            reasons="Advice.",
+        )
+    services.petition_decide(
+        case=recorded, actor=Actor(holder), decision="further_advice", reasons="Advice."
+    )
+    assert notes(recorded)[-1]["action"] == "further_advice"
