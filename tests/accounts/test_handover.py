@@ -321,3 +321,37 @@ def test_someone_deactivated_in_the_admin_still_has_their_work_handed_over(world
     assert done.status_code == 302
     assert holdings_of(lee) == {}
     assert [e.kind for e in user_history(user=lee)][-2:] == ["deactivated", "handed_over"]
+
+
+def test_any_other_deadline_they_owe_goes_to_someone_who_can_see_its_record(organisation_on, clock):
+    from putright.timeline.models import Clock
+    from putright.timeline.services import clock_start
+    from tests.timeline_sample.models import SampleRecord
+
+    clock(2026, 3, 2, 9)
+    southern = organisation_on(SOUTHERN)
+    rooftop = organisation_on("rooftop-2023")
+    lee = staff("lee", southern, Role.COMPLAINT_HANDLER)
+    ann = staff("ann", southern, Role.COMPLAINT_HANDLER)
+    outsider = staff("otto", rooftop, Role.COMPLAINT_HANDLER)
+    record = SampleRecord.objects.create(organisation=southern, title="A review")
+    due = clock_start(
+        record_type="sample",
+        record_id=record.pk,
+        organisation=southern,
+        step="review",
+        label="Review the record",
+        unit="working_days",
+        amount=5,
+        started_at=at(2026, 3, 2, 9),
+        owner=lee,
+    )
+    [held] = holdings_of(lee)["clock"]
+    assert held.label == f"Review the record (Sample record {record.pk}, due 09 Mar 2026)"
+    with pytest.raises(AccountError) as refused:
+        hand_over(user=lee, to={"clock": outsider}, actor=Actor(ann))
+    assert refused.value.message.endswith("they cannot see the record the deadline is on.")
+    hand_over(user=lee, to={"clock": ann}, actor=Actor(ann))
+    assert Clock.objects.get(pk=due.pk).owner == ann
+    entry = Entry.objects.get(record_type="sample", record_id=record.pk, kind="handed_over")
+    assert entry.data == {"clock": "review", "from": lee.pk, "to": ann.pk}
