@@ -76,7 +76,11 @@ def invitation(meeting: Meeting, *, to: Recipient | None = None) -> bytes:
         attendee.params["role"] = vText("CHAIR" if to.part == "chair" else "REQ-PARTICIPANT")
         event.add("attendee", attendee)
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    # The zone's rules for the meeting's own years only: a calendar program needs no more.
+    year = meeting.starts_at.astimezone(LONDON).year
+    calendar.add_missing_timezones(
+        first_date=datetime.date(year - 1, 1, 1), last_date=datetime.date(year + 2, 1, 1)
+    )
     return bytes(calendar.to_ical())
 
 
