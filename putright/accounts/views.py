@@ -267,7 +267,7 @@ def staff_deactivate(request: HttpRequest, username: str) -> HttpResponse:
                 "name": name,
                 "kind": kind,
                 "items": items,
-                "receivers": receivers_for(kind, items, subject) if kind.moves else [],
+                "receivers": receivers_for(kind, items, subject),
                 "chosen": request.POST.get(name, ""),
             }
         )

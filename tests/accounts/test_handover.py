@@ -355,3 +355,44 @@ def test_any_other_deadline_they_owe_goes_to_someone_who_can_see_its_record(orga
     assert Clock.objects.get(pk=due.pk).owner == ann
     entry = Entry.objects.get(record_type="sample", record_id=record.pk, kind="handed_over")
     assert entry.data == {"clock": "review", "from": lee.pk, "to": ann.pk}
+
+
+def test_approvals_waiting_for_them_are_listed_with_who_else_may_decide(organisation_on, clock):
+    from putright.cases.services import case_receive
+    from putright.people.models import Person
+    from putright.remedies.services import ComponentIn, award_propose
+
+    clock(2026, 3, 9, 12)
+    slh = organisation_on("south-liverpool-homes-2021")
+    hana = staff("hana", slh, Role.COMPLAINT_HANDLER)
+    carla = staff("carla", slh, Role.COMPLAINTS_MANAGER)
+    mo = staff("mo", slh, Role.MANAGER)
+    case = case_receive(
+        organisation=slh,
+        kind="complaint",
+        channel="phone",
+        received_at=at(2026, 3, 9, 9),
+        summary="The bin was not collected",
+        actor=Actor(hana),
+        customer=Person.objects.create(organisation=slh, name="Pat Resident"),
+    )
+    award_propose(
+        case=case,
+        actor=Actor(hana),
+        components=[ComponentIn(kind="goodwill", amount_pence=30000)],
+        reasoning="We are sorry",
+    )
+    [waiting] = holdings_of(carla)["approval"]
+    assert waiting.label == f"Compensation on {case.reference} waiting for approval"
+    client = Client()
+    client.force_login(mo)
+    page = client.get("/staff/carla/deactivate/").content.decode()
+    assert "Nobody else active may decide these" in page
+    # Once a second complaints manager is there, they are named instead.
+    staff("cora", slh, Role.COMPLAINTS_MANAGER)
+    page = client.get("/staff/carla/deactivate/").content.decode()
+    assert "they stay waiting for Cora, who may also decide them" in page
+    # Nothing moves: deactivating needs no receiver for approvals.
+    done = client.post("/staff/carla/deactivate/", {})
+    assert done.status_code == 302
+    assert not User.objects.get(username="carla").is_active
