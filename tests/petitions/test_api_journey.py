@@ -173,6 +173,11 @@ def test_a_petition_of_thirty_is_acknowledged_answered_and_decided_at_stage_2(
     assert _due(case, "stage2", "acknowledge") == ("2026-03-18", "pending")
     assert _due(case, "stage2", "respond") == ("2026-04-16", "pending")
 
+    clock(2026, 3, 18, 9)
+    acknowledged = api["stage2_handler"].post(f"/cases/{ref}/acknowledge", {})
+    assert acknowledged.status_code in (200, 201), acknowledged.content
+    assert _due(acknowledged.json(), "stage2", "acknowledge") == ("2026-03-18", "met")
+
     clock(2026, 4, 14, 10)
     stage2 = api_for(users["stage2_handler"])  # a token of today's (tokens last 30 days)
     handler = api_for(users["complaint_handler"])
