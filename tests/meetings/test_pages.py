@@ -86,6 +86,8 @@ def test_booking_a_call_in_the_pages_marks_the_step_done_and_sends_invitations(
     assert len(mail.outbox) == 2
     shown = text(page.get(f"/cases/{case.reference}/"))
     assert "Tue 31 Mar 2026, 10:00" in shown
+    assert "History of this meeting" in shown
+    assert "Invitation sent by Complaint Handler. The invitation (sequence 0) to" in shown
     ics = page.get(f"/cases/{case.reference}/meetings/{meeting.pk}/invite.ics")
     assert b"BEGIN:VCALENDAR" in ics.content
     review = text(page.get(f"/cases/{case.reference}/review/"))

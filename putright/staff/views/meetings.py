@@ -36,6 +36,7 @@ from putright.meetings import services
 from putright.meetings.invitations import invitation
 from putright.meetings.models import Kind, Meeting, Part
 from putright.meetings.papers import papers_for, papers_html, papers_pdf
+from putright.timeline.selectors import record_history
 
 from .common import case_or_404, staff_user
 
@@ -439,6 +440,24 @@ def meeting_invitation(request: HttpRequest, reference: str, meeting_id: int) ->
     return response
 
 
+HISTORY_WORDS = {
+    services.BOOKED: "Booked",
+    services.REBOOKED: "Rebooked",
+    services.CANCELLED: "Cancelled",
+    services.HELD: "Held",
+    services.MINUTED: "Minutes recorded",
+    services.INVITED: "Invitation sent",
+}
+
+
+def _history_detail(data: dict[str, Any]) -> str:
+    if "to" in data:
+        method = "cancellation" if data.get("method") == "CANCEL" else "invitation"
+        who = ", ".join(data["to"]) or "nobody with an address"
+        return f"The {method} (sequence {data.get('sequence', 0)}) to {who}."
+    return str(data.get("reason", ""))
+
+
 def panel_context(case: Case, user: Any) -> dict[str, Any]:
     """What the case page's meetings panel shows (used by its template tag)."""
     personal = can_see_personal_data(user, case)
@@ -458,6 +477,17 @@ def panel_context(case: Case, user: Any) -> dict[str, Any]:
         meetings.append(
             {
                 "meeting": meeting,
+                "history": [
+                    {
+                        "when": entry.occurred_at,
+                        "what": HISTORY_WORDS.get(entry.kind, entry.kind),
+                        "who": entry.actor_label or str(entry.actor or ""),
+                        "detail": _history_detail(entry.data),
+                    }
+                    for entry in reversed(
+                        record_history(record_type="meeting", record_id=meeting.pk)
+                    )
+                ],
                 "steps": [
                     {"name": f"staff:{n}", "label": label}
                     for n, label in steps
