@@ -403,4 +403,10 @@ def subscription_test(*, subscription: Subscription, actor: Actor) -> Attempt:
         )
     attempt = delivery_attempt(delivery_id=delivery.pk, now=now)
     assert attempt is not None
+    if not attempt.succeeded:  # a test is not retried: its answer is the point
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, next_attempt_at=None
+        )
+        Attempt.objects.filter(pk=attempt.pk).update(next_retry_at=None)
+        attempt.next_retry_at = None
     return attempt

@@ -105,7 +105,7 @@ def test_the_command_adds_lists_tests_and_removes(org, receiver, capsys):
         call_command("webhooks", "test", str(made.pk))
     call_command("webhooks", "deliveries", str(made.pk))
     deliveries = capsys.readouterr().out
-    assert "webhook.test  failed" not in deliveries
+    assert "webhook.test  failed  tries: 1" in deliveries  # a test is not retried
     assert "HTTP 500" not in deliveries  # an attempt shows its code alone
     assert "  500  " in deliveries
     call_command("webhooks", "remove", str(made.pk))
