@@ -13,6 +13,7 @@ from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .actors import Actor
 from .handover import holdings_of
@@ -265,14 +266,18 @@ _admin_sign_in = admin.site.login
 
 
 def _sign_in_or_single_sign_on(request: HttpRequest, extra_context: Any = None) -> Any:
-    """With local passwords off, the admin is reached through the staff sign-in page (single
-    sign-on) like every other page: its own password form is not offered."""
+    """The admin is reached through the staff sign-in page like every other page, so single
+    sign-on, local passwords being off and the authenticator app's code apply to it too: its
+    own password form (which knows none of them) is offered only with all three off."""
     from django.conf import settings
     from django.contrib.auth.views import redirect_to_login
     from django.urls import reverse
 
-    if not settings.PUTRIGHT_SSO.local_passwords:
+    config = settings.PUTRIGHT_SSO
+    if config.enabled or not config.local_passwords or settings.PUTRIGHT_SECOND_FACTOR != "off":
         target = request.GET.get("next") or reverse("admin:index")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:index")
         return redirect_to_login(target, reverse("staff:sign-in"))
     return _admin_sign_in(request, extra_context)
 

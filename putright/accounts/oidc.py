@@ -239,8 +239,8 @@ class PutRightOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     def _match(self, claims: dict[str, Any]) -> User | None:
         """A user with the e-mail address and no identity yet (an account made before)."""
         email = str(claims.get("email") or "").strip()
-        if not email:
-            return None
+        if not email or claims.get("email_verified") is False:
+            return None  # an address the provider has not checked never reaches an account
         found: QuerySet[User] = User.objects.filter(
             email__iexact=email, sign_on_identities__isnull=True
         )

@@ -116,3 +116,13 @@ def test_without_an_app_a_password_signs_in_at_once_unless_it_is_required(rosa):
         device = TOTPDevice.objects.get(user=rosa)
         assert client.post("/account/two-factor/", {"code": code(device)}).status_code == 302
         assert client.get("/work/").status_code == 200
+
+
+def test_the_admin_sign_in_goes_through_the_staff_page_so_the_code_is_asked(rosa):
+    answer = Client().get("/admin/login/?next=/admin/")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/sign-in/?next=/admin/"
+    outside = Client().get("/admin/login/?next=https://evil.example/")
+    assert outside["Location"] == "/sign-in/?next=/admin/"
+    with override_settings(PUTRIGHT_SECOND_FACTOR="off"):
+        assert Client().get("/admin/login/").status_code == 200

@@ -328,3 +328,17 @@ def test_roles_can_come_from_the_app_roles_claim_instead_of_groups(provider, org
     assert roles_of(User.objects.get(username="app-roles")) == {
         (southern.slug, "complaints_manager")
     }
+
+
+def test_an_unverified_email_address_is_not_linked_to_an_existing_account(sso, orgs):
+    old = User.objects.create_user("rkhan", email="rosa@example.org")
+    sso.user = {
+        "sub": "s-9",
+        "preferred_username": "rosa-impostor",
+        "email": "rosa@example.org",
+        "email_verified": False,
+        "groups": ["complaints-team"],
+    }
+    sign_in(Client())
+    assert SignOnIdentity.objects.get(subject="s-9").user.username == "rosa-impostor"
+    assert not SignOnIdentity.objects.filter(user=old).exists()
