@@ -239,3 +239,78 @@ def reports_restrictions(request: HttpRequest, query: Query[RestrictionQuery]) -
         "in_force_at_end": c.in_force_at_end,
         "to_finish": c.to_finish,
     }
+
+
+class HazardClockOut(Schema):
+    organisation: str
+    phase: str = Field(description="The hazards pack's phase the hazard fell under.")
+    step: str = Field(description="The clock: investigate, summary, safety work ...")
+    met: int
+    missed: int
+    running: int
+
+
+class HazardMonthOut(Schema):
+    month: str = Field(description="YYYY-MM, by when the landlord became aware.")
+    recognised: int
+    confirmed: int
+    dismissed: int
+    emergency: int
+    significant: int
+    made_safe: int
+    without_statutory_clocks: int
+    clocks_met: int
+    clocks_missed: int
+    clocks_running: int
+
+
+class HazardReportOut(Schema):
+    report: str = Field(description="hazards")
+    organisation: OrganisationRef
+    organisations: list[str]
+    period: PeriodOut
+    recognised: int = Field(description="Hazards the landlord became aware of in the period.")
+    by_origin: dict[str, int] = Field(description="screen, hand or flag.")
+    confirmed: int
+    dismissed: int
+    suspected: int = Field(description="Neither confirmed nor dismissed yet.")
+    by_kind: dict[str, int]
+    statutory: int = Field(description="Under the statutory clocks (social rented tenancies).")
+    without_statutory_clocks: int
+    clocks: list[HazardClockOut] = Field(description="Each clock met, missed or running.")
+    made_safe: int
+    median_hours_to_safe: float | None
+    longest_hours_to_safe: float | None
+    months: list[HazardMonthOut] = Field(description="The board's monthly list: counts only.")
+
+
+@router.get(
+    "/reports/hazards",
+    response={200: HazardReportOut, **errors(403, 404)},
+    operation_id="reports_hazards",
+)
+def reports_hazards(request: HttpRequest, query: Query[RestrictionQuery]) -> Any:
+    """Hazards under Awaab's Law for the period (by when the landlord became aware):
+    recognised, confirmed and dismissed, each clock met, missed or running by phase, hours to
+    made safe, and the board's monthly list. Counts only: never a person or an address."""
+    from putright.hazards.reports import hazard_report
+    from putright.reports.service import check_period, organisation_and_members
+
+    user = user_of(request)
+    organisation = report_organisation(user, query.organisation)
+    try:
+        check_period(query.start, query.end)
+    except ReportInputError as error:
+        raise CaseInputError(
+            error.message, fields={error.field or "request": error.message}
+        ) from None
+    members = organisation_and_members(organisation)
+    figures = hazard_report(organisations=members, start=query.start, end=query.end).as_dict()
+    for name in ("start", "end"):
+        figures.pop(name)
+    return {
+        "report": "hazards",
+        "organisation": {"slug": organisation.slug, "name": organisation.name},
+        "period": {"start": query.start, "end": query.end},
+        **figures,
+    }

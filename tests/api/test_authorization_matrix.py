@@ -410,6 +410,7 @@ EXPECTATIONS: dict[str, tuple[bool, Expect]] = {
     "reports_tsm": (False, _report_reader),
     "reports_performance": (False, _report_reader),
     "reports_restrictions": (False, _report_reader),
+    "reports_hazards": (False, _report_reader),
     "cases_get": (True, _case_reader),
     **{f"case_{action.replace('-', '_')}": (True, _actor(action)) for action in ACTIONS},
     "remedies_create": (True, _actor("remedy", 201)),
@@ -563,7 +564,12 @@ def _call(
             "customer": {"name": "Nia New"},
         },
     }
-    if operation_id in ("reports_tsm", "reports_performance", "reports_restrictions"):
+    if operation_id in (
+        "reports_tsm",
+        "reports_performance",
+        "reports_restrictions",
+        "reports_hazards",
+    ):
         filled += "?organisation=north-homes&start=2026-01-01&end=2026-03-31"
     return Call(method, filled, bodies.get(operation_id))
 

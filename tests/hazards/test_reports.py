@@ -97,3 +97,25 @@ def test_the_reports_page_offers_the_hazards_report(users):
     page = board.get("/reports/").content.decode()
     assert 'formaction="/hazards/report/"' in page
     assert "Hazards (Awaab&#x27;s Law)" in page or "Hazards (Awaab's Law)" in page
+
+
+def test_the_api_gives_the_same_figures_to_report_readers_and_no_person(figures, users, org):
+    from tests.api.conftest import api_for
+
+    query = f"?organisation={org.slug}&start=2026-03-01&end=2026-03-31"
+    answer = api_for(users[Role.BOARD_MEMBER]).get("/reports/hazards" + query)
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["recognised"], body["confirmed"], body["dismissed"]) == (3, 1, 1)
+    investigate = next(c for c in body["clocks"] if c["step"] == "investigate")
+    assert (investigate["met"], investigate["missed"]) == (1, 1)
+    assert body["median_hours_to_safe"] == 48.0
+    assert body["months"][0]["month"] == "2026-03"
+    assert "Pat Resident" not in answer.content.decode()
+    assert figures["safe"].case.reference not in answer.content.decode()
+    refused = api_for(users[Role.COMPLAINT_HANDLER]).get("/reports/hazards" + query)
+    assert refused.status_code == 403
+    backwards = api_for(users[Role.BOARD_MEMBER]).get(
+        f"/reports/hazards?organisation={org.slug}&start=2026-03-31&end=2026-03-01"
+    )
+    assert backwards.status_code == 400
