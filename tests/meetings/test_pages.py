@@ -67,6 +67,20 @@ def test_booking_a_call_in_the_pages_marks_the_step_done_and_sends_invitations(
     )
     assert missing_part.status_code == 400
     assert "Choose what they do at the meeting." in text(missing_part)
+    unknown = page.post(
+        url,
+        {
+            "kind": "call",
+            "starts_at": "2026-03-31T10:00",
+            "ends_at": "2026-03-31T10:30",
+            "location": "Telephone",
+            "a3_username": "nobody",
+            "a3_part": "senior_manager",
+        },
+    )
+    assert unknown.status_code == 400
+    beside = text(unknown).split('id="a3"', 1)[1].split("</fieldset>", 1)[0]
+    assert "There is no member of staff &#x27;nobody&#x27; here." in beside
     with django_capture_on_commit_callbacks(execute=True):
         booked = page.post(
             url,

@@ -42,6 +42,7 @@ from .common import case_or_404, staff_user
 
 ROWS = 6  # attendee rows on the booking page
 ATTENDEE_KEY = re.compile(r"^a\d+_")
+ATTENDEE_ERROR = re.compile(r"^attendees[.\[](\d+)")
 MESSAGES = {"string_too_short": "This cannot be blank.", "missing": "This cannot be blank."}
 WHEN: dict[str, Any] = {
     "name": "occurred_at",
@@ -299,11 +300,17 @@ def meeting_action(
     rows = _attendee_rows(case, request.POST if request.method == "POST" else None)
     for row in rows:
         row["error"] = errors.get(f"a{row['n']}_part", "")
+    # The service numbers the people named from 0, skipping the empty rows.
+    filled = [
+        row["n"]
+        for row in rows
+        if request.POST.get(f"a{row['n']}_username", "").strip()
+        or request.POST.get(f"a{row['n']}_name", "").strip()
+    ]
     for key, message in errors.items():
-        if key.startswith("attendees."):
-            index = key.split(".")[1]
-            if index.isdigit() and int(index) < len(rows):
-                rows[int(index)]["error"] = message
+        found = ATTENDEE_ERROR.match(key)
+        if found and int(found[1]) < len(filled):
+            rows[filled[int(found[1])] - 1]["error"] = message
     attendee_errors = [v for k, v in errors.items() if k == "attendees"]
     summary = []
     for key, message in errors.items():
