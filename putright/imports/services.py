@@ -475,6 +475,10 @@ def _plan(row: SourceCase, pack: Pack) -> _Plan:
     if rule.redirect_to:
         return _Plan(2, True)
     dates = [row.closed]
+    if row.closure_reason == ClosureReason.WITHDRAWN or (
+        row.closure_reason == ClosureReason.REFUSED and rule.starts_at
+    ):
+        dates.append(row.closed)
     if rule.starts_at:
         dates += [row.acknowledged, row.responded, row.escalated]
         if row.escalated:
@@ -609,6 +613,17 @@ def _build(
                 if target.escalation is not None:
                     case.status = Status.AWAITING_ESCALATION
     if row.closed:
+        # As the services record them: a withdrawal is its own event before the closure,
+        # and a refusal is a decision on eligibility (the reports count both from these).
+        if row.closure_reason == ClosureReason.WITHDRAWN:
+            add(EventKind.WITHDRAWN, row.closed, {"note": ""})
+        elif row.closure_reason == ClosureReason.REFUSED and case.stage:
+            add(
+                EventKind.ELIGIBILITY_DECIDED,
+                row.closed,
+                {"accepted": False, "reason": "Not accepted under the policy (recorded elsewhere)"},
+            )
+            case.eligibility = Eligibility.REFUSED
         add(EventKind.CLOSED, row.closed, {"reason": row.closure_reason, "note": ""})
         _closed(case, row.closure_reason, row.closed)
     return _Built(case, events)

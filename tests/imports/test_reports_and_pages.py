@@ -198,3 +198,24 @@ def test_the_case_page_shows_the_imported_history_at_its_own_dates(
     assert text.count("by import, source reference PAGE1") == 4
     # The deadlines, met on the day, explained from the imported dates.
     assert "Counted from Wed 4 Jun 2025: acknowledged on Wed 4 Jun 2025." in text
+
+
+def test_withdrawn_and_refused_closures_count_as_the_reports_count_them(db, today, mapping, export):
+    org = organisation_create(slug="closures", name="Closures", reference_prefix="CL")
+    path = export(
+        [
+            row(
+                "W1",
+                Stage_1_Acknowledged="03/06/2025",
+                Date_Closed="10/06/2025",
+                Closure_Reason="withdrawn",
+            ),
+            row("R1", Date_Closed="05/06/2025", Closure_Reason="refused"),
+        ]
+    )
+    report = import_cases(organisation=org, path=path, mapping=mapping, dry_run=True)
+    assert report.events == 7  # W1: received, acknowledged, withdrawn, closed; R1: three
+    assert import_cases(organisation=org, path=path, mapping=mapping, dry_run=False).events == 7
+    perf = performance_report(org, START, END).total.figures
+    assert perf["stage1.withdrawn"].value == 1
+    assert perf["stage1.refused"].value == 1
