@@ -25,7 +25,7 @@ from putright.actions.mailbox import (
     perform_mail,
 )
 from putright.mailbox.models import IncomingMessage, Source
-from putright.mailbox.selectors import message_for, message_list
+from putright.mailbox.selectors import hide_unseen_cases, message_for, message_list
 from putright.mailbox.services import message_receive
 from putright.organisations.models import Organisation
 from putright.webhooks.signing import BadSignatureError, verify
@@ -141,8 +141,10 @@ def inbound(request: HttpRequest, organisation: str) -> Status[MailReceivedOut] 
     summary="Messages waiting to be classified",
 )
 def messages(request: HttpRequest, waiting: bool = True) -> list[MailMessageOut]:
-    found = message_list(user=user_of(request), waiting=waiting).prefetch_related("attachments")
-    return [message_out(m) for m in found[:500]]
+    user = user_of(request)
+    found = message_list(user=user, waiting=waiting).select_related("result_case")
+    shown = hide_unseen_cases(user, list(found.prefetch_related("attachments")[:500]))
+    return [message_out(m) for m in shown]
 
 
 @router.get(
@@ -151,14 +153,15 @@ def messages(request: HttpRequest, waiting: bool = True) -> list[MailMessageOut]
     response={200: MailMessageOut, **errors(404)},
 )
 def message(request: HttpRequest, message_id: int) -> MailMessageOut:
-    return message_out(message_for(user=user_of(request), message_id=message_id))
+    user = user_of(request)
+    return message_out(hide_unseen_cases(user, [message_for(user=user, message_id=message_id)])[0])
 
 
 def _act(request: HttpRequest, name: str, message_id: int, payload: object) -> MailMessageOut:
     user = user_of(request)
     found = message_for(user=user, message_id=message_id)
     perform_mail(MAIL_BY_NAME[name], user=user, message=found, payload=payload)  # type: ignore[arg-type]
-    return message_out(message_for(user=user, message_id=message_id))
+    return message_out(hide_unseen_cases(user, [message_for(user=user, message_id=message_id)])[0])
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from putright.accounts.access import ACTION_ROLES, NotVisibleError, organisations_with
+from putright.accounts.access import ACTION_ROLES, NotVisibleError, can_see_case, organisations_with
 from putright.accounts.models import User
 
 from .models import OPEN_STATUSES, IncomingMessage
@@ -45,3 +45,14 @@ def message_for(*, user: User, message_id: int) -> IncomingMessage:
     if found is None:
         raise NotVisibleError(NO_MESSAGE.format(message_id=message_id))
     return found
+
+
+def hide_unseen_cases(user: User, messages: list[IncomingMessage]) -> list[IncomingMessage]:
+    """The messages, each naming the case it was matched to only where the reader may see
+    that case (a restricted case is not revealed by a message that quotes its reference)."""
+    for message in messages:
+        if message.case is not None and not can_see_case(user, message.case):
+            message.case = None
+        if message.result_case is not None and not can_see_case(user, message.result_case):
+            message.result_case = None
+    return messages

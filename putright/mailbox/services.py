@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from putright.accounts.access import require_organisation_role
+from putright.accounts.access import can_see_case, require_action, require_organisation_role
 from putright.accounts.actors import Actor
 from putright.cases.errors import CaseError, CaseInputError, CaseStateError, ConflictError
 from putright.cases.models import Case, Channel, Status, clean_file_name
@@ -298,12 +298,12 @@ def message_add_to_case(
         .exclude(status=Status.CLOSED)
         .first()
     )
+    if actor.user is not None and case is not None and not can_see_case(actor.user, case):
+        case = None  # a case the classifier may not see is answered as one that is not there
     if case is None:
         text = NO_CASE.format(reference=reference or "(none)", organisation=message.organisation)
         raise CaseInputError(text, fields={"reference": text})
     if actor.user is not None:
-        from putright.accounts.access import require_action
-
         require_action(actor.user, case, "contact")
     case = case_record_contact(
         case=case,

@@ -15,6 +15,7 @@ from putright.mailbox.models import IncomingMessage, MessageStatus
 from putright.mailbox.tasks import poll_mailboxes
 from putright.timeline.models import Entry
 from putright.webhooks.signing import headers
+from tests.api.conftest import at
 
 from .conftest import PDF, make_message
 
@@ -241,3 +242,35 @@ def test_who_sees_and_classifies_messages(client, org, users):
         answer = client.post(f"/mail/messages/{message.pk}/not-a-complaint/", {"reason": "x"})
         assert answer.status_code == act_status, role
     assert IncomingMessage.objects.get().status == MessageStatus.WAITING
+
+
+@override_settings(PUTRIGHT_MAIL_WEBHOOK_SECRET=SECRET)
+def test_a_case_the_handler_may_not_see_is_answered_as_not_there(client, org, users, customer):
+    from putright.cases.services import Actor, case_receive
+
+    restricted = case_receive(
+        organisation=org,
+        kind="complaint",
+        channel="phone",
+        received_at=at(2026, 3, 16, 9),
+        summary="About a member of staff",
+        customer=customer,
+        flags=["conduct"],
+        actor=Actor(users["complaints_manager"]),
+    )
+    post_signed(client, make_message(subject=f"Re: {restricted.reference}"))
+    message = IncomingMessage.objects.get()
+    client.force_login(users["complaint_handler"])
+    assert IncomingMessage.objects.get().case == restricted  # matched, not shown
+    # The subject is the sender's words; PutRight adds no link to the case, nor says it matched.
+    page = client.get(f"/mail/{message.pk}/").text.replace(f"Re: {restricted.reference}", "")
+    assert restricted.reference not in page
+    assert restricted.reference not in client.get("/mail/").text.replace(
+        f"Re: {restricted.reference}", ""
+    )
+    answer = client.post(
+        f"/mail/messages/{message.pk}/add-to-case/", {"reference": restricted.reference}
+    )
+    assert answer.status_code == 400
+    assert f"There is no open case {restricted.reference} of North Homes." in answer.text
+    assert not restricted.events.filter(kind=EventKind.CONTACTED).exists()

@@ -30,7 +30,7 @@ from putright.actions.mailbox import MAIL_ACTIONS, MAIL_BY_NAME, perform_mail
 from putright.cases.errors import CaseError
 from putright.cases.models import Kind
 from putright.mailbox.models import IncomingMessage
-from putright.mailbox.selectors import message_for, message_list
+from putright.mailbox.selectors import hide_unseen_cases, message_for, message_list
 from putright.policies.registry import get_pack
 
 from .common import staff_user
@@ -116,7 +116,14 @@ def message_list_page(request: HttpRequest) -> HttpResponse:
     """The messages waiting to be classified (and those that could not be read), oldest first."""
     user = staff_user(request)
     done = request.GET.get("show") == "classified"
-    found = message_list(user=user, waiting=not done).prefetch_related("attachments")[:200]
+    found = hide_unseen_cases(
+        user,
+        list(
+            message_list(user=user, waiting=not done)
+            .select_related("result_case")
+            .prefetch_related("attachments")[:200]
+        ),
+    )
     return render(request, "staff/mailbox/list.html", {"found": found, "done": done})
 
 
@@ -126,6 +133,7 @@ def message_page(request: HttpRequest, message_id: int) -> HttpResponse:
     """One message: who sent it, what it says, its files, what it was matched to and its actions."""
     message = _message_or_404(request, message_id)
     user = staff_user(request)
+    hide_unseen_cases(user, [message])
     roles = roles_in(user, message.organisation_id)
     actions = [a for a in MAIL_ACTIONS if roles & ACTION_ROLES[a.permission]]
     from putright.timeline.selectors import record_history
