@@ -179,6 +179,17 @@ def test_a_petition_of_thirty_through_the_pages(chromium, live_server, time_mach
     assert sorted(told.letters.values_list("signatory__number", flat=True)) == [2, 3, 9]
     sign_out(who)
 
+    time_machine.move_to(at(2027, 2, 3, 10), tick=True)
+    sign_in(who, "sid")
+    who.go(f"/cases/{case.reference}/")
+    assert "Wed 3 Feb 2027" in deadline(who, "Acknowledge the Senior Manager Review")
+    who.action("Acknowledge")
+    page.get_by_label("Phone call").check()  # the call with the representative (4.7)
+    who.click("Acknowledge")
+    shot(who, "07-stage-2-acknowledged")
+    assert "Done 3 Feb" in deadline(who, "Acknowledge the Senior Manager Review")
+    sign_out(who)
+
     time_machine.move_to(at(2027, 2, 26, 10), tick=True)
     sign_in(who, "sid")
     who.go(f"/cases/{case.reference}/")
@@ -194,6 +205,6 @@ def test_a_petition_of_thirty_through_the_pages(chromium, live_server, time_mach
     who.go(f"/cases/{case.reference}/")
     final = deadline(who, "Send the Senior Manager Review response letter")
     assert "Done 26 Feb" in final
-    shot(who, "07-stage-2-answered")
+    shot(who, "08-stage-2-answered")
     assert Signatory.objects.get(representative=True).number == 3
     assert not who.failed, who.failed
