@@ -342,3 +342,32 @@ def test_an_unverified_email_address_is_not_linked_to_an_existing_account(sso, o
     sign_in(Client())
     assert SignOnIdentity.objects.get(subject="s-9").user.username == "rosa-impostor"
     assert not SignOnIdentity.objects.filter(user=old).exists()
+
+
+def test_a_bad_sign_in_setting_stops_putright_with_a_message_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PUTRIGHT_OIDC_CLIENT_ID": "x",
+        "PUTRIGHT_OIDC_CLIENT_SECRET": "y",
+        "PUTRIGHT_OIDC_ISSUER": "https://login.example",
+        "PUTRIGHT_OIDC_ROLE_MAP_FILE": str(tmp_path / "missing.toml"),
+    }
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "putright"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "putright: the configuration is not usable: PUTRIGHT_OIDC_ROLE_MAP_FILE "
+        f"{tmp_path / 'missing.toml'}: there is no such file\n"
+    )
