@@ -42,7 +42,7 @@ def action_paths() -> list[str]:
         and "post" in operations
         # Remedies and awards, the Ombudsman casework, hazards and lessons have their own
         # tests (test_remedies_api, tests/ombudsman, tests/hazards, tests/learning).
-        and not {"remedies", "ombudsman", "hazards", "learning", "petitions"}
+        and not {"remedies", "ombudsman", "hazards", "learning", "petitions", "meetings"}
         & set(operations["post"].get("tags", []))
     )
 
