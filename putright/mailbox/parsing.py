@@ -135,7 +135,11 @@ def _body(message: EmailMessage) -> str:
         text = _SCRIPT.sub(" ", text)
         text = re.sub(r"<br\s*/?>|</p>|</div>", "\n", text, flags=re.IGNORECASE)
         text = html.unescape(_TAGS.sub("", text))
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    html_part = part.get_content_type() == "text/html"
+    lines = [
+        line.strip() if html_part else line.rstrip()
+        for line in text.replace("\r\n", "\n").split("\n")
+    ]
     return "\n".join(lines).strip()[:100_000]
 
 

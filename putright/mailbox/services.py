@@ -337,7 +337,7 @@ def message_not_complaint(
 
 
 def _details(message: IncomingMessage) -> str:
-    heading = f"E-mail from {message.sender_email}"
+    heading = f"E-mail from {message.sender_email or 'an unknown sender'}"
     if message.subject:
         heading += f": {message.subject}"
     return f"{heading}\n\n{message.body}"[:50_000]

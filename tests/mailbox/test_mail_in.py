@@ -8,6 +8,7 @@ import time
 import pytest
 from django.test import override_settings
 
+from putright.cases.errors import CaseInputError
 from putright.cases.models import Attachment, Case, EventKind
 from putright.mailbox.config import parse_mailboxes
 from putright.mailbox.imap import poll_mailbox
@@ -274,3 +275,27 @@ def test_a_case_the_handler_may_not_see_is_answered_as_not_there(client, org, us
     assert answer.status_code == 400
     assert f"There is no open case {restricted.reference} of North Homes." in answer.text
     assert not restricted.events.filter(kind=EventKind.CONTACTED).exists()
+
+
+def test_an_unreadable_message_can_still_be_recorded_as_a_case_by_hand(org, users):
+    from putright.cases.services import Actor
+    from putright.mailbox.services import message_new_case, message_receive
+
+    message = message_receive(organisation=org, raw=b"garbled", source="imap").message
+    assert message.status == MessageStatus.UNREADABLE
+    with pytest.raises(CaseInputError) as refused:
+        message_new_case(
+            message=message, actor=Actor(users["complaint_handler"]), kind="complaint", summary="x"
+        )
+    assert refused.value.fields == {
+        "name": "Give the customer's name: nobody with this e-mail address is known."
+    }
+    case = message_new_case(
+        message=message,
+        actor=Actor(users["complaint_handler"]),
+        kind="complaint",
+        summary="Read from the raw message",
+        name="Sam Tenant",
+    )
+    assert case.customer.name == "Sam Tenant"
+    assert case.details.startswith("E-mail from an unknown sender")
