@@ -182,7 +182,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "panel-letter-draft": CASEWORKERS,
     "panel-letter-agree": MANAGERS | {Role.PANEL_MEMBER},
     "panel-letter-send": CASEWORKERS,
+    # Personal data over time (putright/privacy): the data protection officer records and
+    # decides erasure and subject access requests; a legal hold is placed or lifted by the
+    # officer or a manager (a claim is often known to managers first).
+    "privacy-request": frozenset({Role.DATA_PROTECTION_OFFICER}),
+    "privacy-decide": frozenset({Role.DATA_PROTECTION_OFFICER}),
+    "privacy-export": frozenset({Role.DATA_PROTECTION_OFFICER}),
+    "legal-hold": MANAGERS | {Role.DATA_PROTECTION_OFFICER},
 }
+
+#: The data protection actions (``ACTION_ROLES`` keys): their own authorisation matrix.
+PRIVACY_ACTIONS = frozenset({"privacy-request", "privacy-decide", "privacy-export", "legal-hold"})
 
 #: The petition actions (``ACTION_ROLES`` keys): their own authorisation matrix.
 PETITION_ACTIONS = frozenset(key for key in ACTION_ROLES if key.startswith("petition-"))
