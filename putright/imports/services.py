@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from putright.accounts.actors import Actor
@@ -65,6 +65,10 @@ BY_NAME_POSTCODE = "name and postcode"
 NEW = "new"
 
 Progress = Callable[[int, int], None]
+
+
+class ImportConflictError(Exception):
+    """Another import wrote the same source references while this one ran."""
 
 
 @dataclass
@@ -365,7 +369,16 @@ def import_cases(
             people.new_people, people.new_links = [], []
         else:
             assert run is not None
-            _write_batch(batch, organisation, calendar, people, handlers, actor, now, run, report)
+            try:
+                _write_batch(
+                    batch, organisation, calendar, people, handlers, actor, now, run, report
+                )
+            except IntegrityError:
+                raise ImportConflictError(
+                    f"Rows from line {batch[0][0].line} were imported by another run at the same "
+                    f"time; nothing of this batch was written ({report.created:,} cases were). "
+                    "Run the import again: what is already in is skipped."
+                ) from None
         if progress:
             progress(min(start + batch_size, total), total)
     report.seconds = time.monotonic() - began

@@ -71,3 +71,49 @@ def test_a_row_reports_every_problem_not_only_the_first(today, mapping):
         ("Stage 2 Outcome", "an outcome with no date of the response."),
     ]
     assert str(problems[1]) == "line 7, column 'Email': 'nobody@' is not an e-mail address."
+
+
+def test_two_runs_at_once_end_in_a_message_not_a_stack_trace(
+    today, org, mapping, export, monkeypatch
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from putright.cases.services import Actor, case_receive
+
+    other = case_receive(
+        organisation=org,
+        kind="complaint",
+        channel="phone",
+        received_at=today,
+        summary="Recorded by hand",
+        actor=Actor.system("test"),
+        flags=["anonymous"],
+    )
+    number = services._number
+
+    def meanwhile(organisation, cases):
+        # Another run takes K1 between this run's reading and its writing.
+        run = services.ImportRun.objects.create(
+            organisation=org, file_name="x", file_sha256="", mapping_name="x", started_at=today
+        )
+        ImportedCase.objects.create(
+            organisation=org, source_reference="K1", case=other, run=run, line=2, row_hash=""
+        )
+        return number(organisation, cases)
+
+    monkeypatch.setattr(services, "_number", meanwhile)
+    path = export([row("K1")])
+    with pytest.raises(CommandError) as caught:
+        call_command("import", "cases", str(path), "--mapping", str(mapping_file()))
+    assert caught.value.returncode == 2
+    assert str(caught.value).startswith(
+        "Rows from line 2 were imported by another run at the same time; nothing of this batch"
+    )
+    assert not ImportedCase.objects.filter(source_reference="K1").exists()
+
+
+def mapping_file():
+    from .conftest import SAMPLE_MAPPING
+
+    return SAMPLE_MAPPING

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from putright.console import PutRightCommand
 from putright.imports.mapping import MappingError, load_mapping
 from putright.imports.reading import ExportError
-from putright.imports.services import NEW, ImportReport, import_cases
+from putright.imports.services import NEW, ImportConflictError, ImportReport, import_cases
 from putright.organisations.models import Organisation
 
 #: Rows listed one by one (problems, changes); beyond this, counted.
@@ -102,7 +102,7 @@ class Command(PutRightCommand):
                     dry_run=options["dry_run"],
                     progress=progress,
                 )
-            except ExportError as error:
+            except (ExportError, ImportConflictError) as error:
                 raise self.fail(str(error)) from None
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
