@@ -54,7 +54,10 @@ def roles(username: str) -> set[str]:
     return set(Membership.objects.filter(user__username=username).values_list("role", flat=True))
 
 
-def test_signing_in_with_the_provider_then_handing_over_when_they_leave(chromium, live_server):
+def test_signing_in_with_the_provider_then_handing_over_when_they_leave(
+    chromium, live_server, monkeypatch
+):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     organisation = organisation_create(
         slug="harbourside", name="Harbourside Homes", policy_pack="southern-housing-2020"
     )
