@@ -81,6 +81,17 @@ def test_signatories_are_listed_with_what_each_is_missing(petition_case, users):
     assert fixed.status_code == 302, fixed.content.decode()
     sent = client.post(f"/cases/{petition_case.reference}/petition/acknowledge/", {})
     assert sent.status_code == 302, sent.content.decode()
+    # Each petitioner's letter can be read as PDF; the download is recorded.
+    from putright.accounts.models import AccessLog
+    from putright.petitions.models import Letter
+
+    letter = Letter.objects.get(signatory__name="Cat Calm")
+    page = client.get(f"/cases/{petition_case.reference}/petition/").content.decode()
+    assert f"/petition/letters/{letter.pk}.pdf" in page
+    pdf = client.get(f"/cases/{petition_case.reference}/petition/letters/{letter.pk}.pdf")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert AccessLog.objects.filter(detail=f"petition letter {letter.pk}").exists()
     assert ben.status_code == 200
 
 

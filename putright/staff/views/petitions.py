@@ -16,9 +16,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_safe
 from pydantic import ValidationError
 
-from putright.accounts.access import AccessDeniedError, can_see_personal_data, may_act
+from putright.accounts.access import (
+    AccessDeniedError,
+    can_see_personal_data,
+    may_act,
+    record_access,
+)
 from putright.accounts.selectors import staff_with_roles
 from putright.actions.petitions import (
     PETITION_ACTIONS,
@@ -32,7 +38,7 @@ from putright.errors import CaseError
 from putright.letters.services import delivery_for
 from putright.people.models import ContactMethod
 from putright.petitions.letters import KINDS, _addressed
-from putright.petitions.models import Signatory
+from putright.petitions.models import Letter, Signatory
 from putright.petitions.selectors import petition_for
 
 from .common import case_or_404, staff_user
@@ -442,12 +448,38 @@ def _meeting_url(case: Case) -> str:
         return ""
 
 
+@login_required
+@require_safe
+def petition_letter(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+    """One petitioner's letter as PDF, for those who may see contact details (recorded)."""
+    from putright.letters.rendering import render_pdf
+
+    user = staff_user(request)
+    case = case_or_404(request, reference)
+    letter = Letter.objects.filter(pk=letter_id, batch__petition__case=case).first()
+    if letter is None or not can_see_personal_data(user, case):
+        raise Http404("No such letter.")
+    record_access(user, "downloaded a letter", case.reference, f"petition letter {letter.pk}")
+    response = HttpResponse(render_pdf(letter.html), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.reference}-petition-letter-{letter.pk}.pdf"'
+    )
+    return response
+
+
 def _pages() -> list[Any]:
     from django.urls import path
 
     return [
-        path(action.staff_path, petition_action, {"name": action.name}, name=action.name)
-        for action in PETITION_ACTIONS
+        *[
+            path(action.staff_path, petition_action, {"name": action.name}, name=action.name)
+            for action in PETITION_ACTIONS
+        ],
+        path(
+            "cases/<str:reference>/petition/letters/<int:letter_id>.pdf",
+            petition_letter,
+            name="petition-letter",
+        ),
     ]
 
 
