@@ -170,3 +170,24 @@ def test_personal_details_are_hidden_from_those_without_a_need_to_know(
     hidden = petition_answer(petition_case, personal=False)["signatories"][1]
     assert (shown["address"], shown["postcode"]) == ("2 Oak Road", "NT1 1AB")
     assert (hidden["address"], hidden["postcode"], hidden["name"]) == (None, None, "Sam Existing")
+
+
+def test_a_petitioners_letter_is_for_those_who_see_contact_details(petition_case, users, clock):
+    from django.test import Client
+
+    from putright.petitions.models import Letter
+
+    actor = Actor(users["complaint_handler"])
+    services.petition_record(
+        case=petition_case,
+        actor=actor,
+        signatories=[services.SignatoryIn(name="Ann Able", address="3 Oak Road")],
+    )
+    services.petition_acknowledge(case=petition_case, actor=actor)
+    letter = Letter.objects.get(signatory__name="Ann Able")
+    path = f"/cases/{petition_case.reference}/petition/letters/{letter.pk}.pdf"
+    for user in USERS:
+        client = Client()
+        client.force_login(users[user])
+        status = client.get(path).status_code
+        assert status == (200 if user in READERS else 404), (user, status)
