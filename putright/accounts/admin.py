@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -100,7 +101,7 @@ class PutRightUserAdmin(UserAdmin[User]):
             "<li>{}: {} (by {})</li>",
             (
                 (
-                    f"{event.occurred_at:%d %b %Y %H:%M}",
+                    f"{timezone.localtime(event.occurred_at):%d %b %Y %H:%M}",
                     describe_event(event),
                     str(event.actor) if event.actor else event.actor_label,
                 )

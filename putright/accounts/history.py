@@ -58,10 +58,13 @@ def describe_event(event: UserEvent) -> str:
         tokens = data.get("tokens_revoked", 0)
         return f"Deactivated; {tokens} API token(s) revoked{reason}"
     if kind == UserEventKind.SIGNED_IN_SSO:
-        groups = data.get("groups") or []
-        return (
-            f"Signed in with single sign-on ({len(groups)} group(s) or role(s) from the provider)"
-        )
+        changed = [
+            f"{verb} {', '.join(data[key])}"
+            for key, verb in (("granted", "granted"), ("revoked", "revoked"))
+            if data.get(key)
+        ]
+        said = "; ".join(changed) or "name or e-mail address updated"
+        return f"Signed in with single sign-on: {said}"
     if kind == UserEventKind.HANDED_OVER:
         count = data.get("count", 0)
         return f"{count} open item(s) handed to {data.get('to', '')}{where}"

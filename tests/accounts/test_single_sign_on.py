@@ -373,3 +373,18 @@ def test_a_bad_sign_in_setting_stops_putright_with_a_message_not_a_traceback(tmp
         "putright: the configuration is not usable: PUTRIGHT_OIDC_ROLE_MAP_FILE "
         f"{tmp_path / 'missing.toml'}: there is no such file\n"
     )
+
+
+def test_the_history_says_in_words_what_a_sign_in_changed(sso, orgs):
+    from putright.accounts.history import describe_event
+
+    southern, _ = orgs
+    sso.user = {"sub": "s-10", "preferred_username": "kim", "groups": ["complaints-team"]}
+    sign_in(Client())
+    sso.user = {**sso.user, "groups": ["complaints-managers"]}
+    sign_in(Client())
+    last = list(user_history(user=User.objects.get(username="kim")))[-1]
+    assert describe_event(last) == (
+        f"Signed in with single sign-on: granted {southern.slug}:complaints_manager; "
+        f"revoked {southern.slug}:complaint_handler"
+    )
