@@ -465,11 +465,13 @@ def _history_detail(data: dict[str, Any]) -> str:
     return str(data.get("reason", ""))
 
 
-def panel_context(case: Case, user: Any) -> dict[str, Any]:
-    """What the case page's meetings panel shows (used by its template tag)."""
+def panel_context(case: Case, user: Any, *, with_meetings: bool = True) -> dict[str, Any]:
+    """What the case page's meetings panel shows (used by its template tag); the meetings are
+    read only ``with_meetings`` (the chronology shows one was booked)."""
     personal = can_see_personal_data(user, case)
     meetings = []
-    for meeting in case.meetings.prefetch_related("attendees"):
+    found = case.meetings.prefetch_related("attendees") if with_meetings else []
+    for meeting in found:
         steps = []
         if meeting.is_open:
             steps += [("meeting-rebook", "Rebook"), ("meeting-held", "Record it was held")]
