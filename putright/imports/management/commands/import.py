@@ -26,8 +26,9 @@ class Command(PutRightCommand):
     help = "Import cases from a housing or CRM system's export (CSV or XLSX), read with a mapping."
     example = (
         "putright import cases docs/import/sample-export.csv "
-        "--mapping docs/import/sample-mapping.toml --organisation demo --dry-run\n"
-        "putright import cases export.xlsx --mapping mapping.toml --organisation north-homes"
+        "--mapping docs/import/sample-mapping.toml --organisation meadowbank --dry-run\n"
+        "putright import cases export.xlsx --mapping mapping.toml --organisation north-homes\n"
+        "putright import sample big.csv --rows 100000 --years 5"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
