@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "putright.meetings",
     "putright.mailbox",
     "putright.webhooks",
+    "putright.privacy",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -337,6 +337,8 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Note"
     FLAG_RAISED = "flag_raised", "Flag raised"
     FLAG_CLEARED = "flag_cleared", "Flag cleared"
+    LEGAL_HOLD_PLACED = "legal_hold_placed", "Legal hold placed"
+    LEGAL_HOLD_LIFTED = "legal_hold_lifted", "Legal hold lifted"
     ATTACHMENT = "attachment", "Attachment"
     MEMBER_ADDED = "member_added", "Person named on the case"
     LETTER_SENT = "letter_sent", "Letter sent"

@@ -14,6 +14,7 @@ counted and skipped), so pages render both alike; a clock in hours says so in it
 
 from __future__ import annotations
 
+import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -34,6 +35,11 @@ class ClockUnit(StrEnum):
     #: Working days that skip weekends and bank holidays but not the organisation's own
     #: closure days: a statute's working days (Awaab's Law), which a landlord cannot pause.
     STATUTORY_WORKING_DAYS = "statutory_days"
+    #: Calendar months, as a statute counts them (a subject access request, UK GDPR Art.
+    #: 12(3)): from the day of the request to the corresponding date N months later (the
+    #: month's last day where it has none), moved to the next working day when that is a
+    #: weekend or a bank holiday; the organisation's closure days do not move it.
+    CALENDAR_MONTHS = "calendar_months"
 
 
 UNIT_WORDS: dict[ClockUnit, tuple[str, str]] = {
@@ -41,6 +47,7 @@ UNIT_WORDS: dict[ClockUnit, tuple[str, str]] = {
     ClockUnit.CALENDAR_DAYS: ("calendar day", "calendar days"),
     ClockUnit.HOURS: ("hour", "hours"),
     ClockUnit.STATUTORY_WORKING_DAYS: ("working day", "working days"),
+    ClockUnit.CALENDAR_MONTHS: ("calendar month", "calendar months"),
 }
 _COUNTING = {
     ClockUnit.WORKING_DAYS: Counting.WORKING,
@@ -71,6 +78,22 @@ class ClockExplanation(Explanation):
 
     def text(self) -> str:
         """The explanation as one paragraph of plain English."""
+        if self.unit is ClockUnit.CALENDAR_MONTHS:
+            parts = [f"{self.rule} ({self.source})." if self.source else f"{self.rule}."]
+            parts.append(f"Counted from {describe(self.start)}: {self.start_reason}.")
+            corresponding = self.counted[0] if self.counted else self.start
+            parts.append(
+                f"The corresponding date {self.days} "
+                f"{'month' if self.days == 1 else 'months'} later is {describe(corresponding)}."
+            )
+            if self.skipped:
+                due = self.counted[-1]
+                parts.append(
+                    "That is not a working day ("
+                    + "; ".join(f"{describe(d)}: {why}" for d, why in self.skipped)
+                    + f"), so it is due on the next working day, {describe(due)}."
+                )
+            return " ".join(parts)
         if self.unit is ClockUnit.STATUTORY_WORKING_DAYS:
             return f"{super().text()} {STATUTORY_NOTE}"
         if self.unit is not ClockUnit.HOURS or self.started_at is None or self.due_at is None:
@@ -125,7 +148,10 @@ def clock_due(
     if amount < 1:
         raise CalendarError(f"a clock runs for at least one unit, not {amount}")
     unit = ClockUnit(unit)
-    if unit is ClockUnit.STATUTORY_WORKING_DAYS and calendar.closure_days:
+    if (
+        unit in (ClockUnit.STATUTORY_WORKING_DAYS, ClockUnit.CALENDAR_MONTHS)
+        and calendar.closure_days
+    ):
         calendar = _without_closure_days(calendar.region, calendar.zone.key)
     local = started_at.astimezone(calendar.zone)
     since = f" of {counted_from}" if counted_from else ""
@@ -151,6 +177,8 @@ def clock_due(
                 due_at=due_at,
             ),
         )
+    if unit is ClockUnit.CALENDAR_MONTHS:
+        return _months_due(calendar, local, amount, rule=rule, source=source)
     start, start_reason = _start_day(calendar, local, receipt=receipt)
     due_on, counted, skipped = count_days(calendar, start, amount, _COUNTING[unit])
     due_at = datetime.combine(due_on + timedelta(days=1), time(0), tzinfo=calendar.zone)
@@ -167,6 +195,44 @@ def clock_due(
             counted=counted,
             skipped=skipped,
             unit=unit,
+            started_at=local,
+            due_at=due_at,
+        ),
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """The corresponding date ``months`` later: the month's last day where it has none
+    (31 January and one month is 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar_module.monthrange(year, month)[1]))
+
+
+def _months_due(
+    calendar: WorkingCalendar, local: datetime, amount: int, *, rule: str, source: str
+) -> ClockDue:
+    start = local.date()
+    corresponding = add_months(start, amount)
+    due_on = corresponding
+    skipped: list[tuple[date, str]] = []
+    while not calendar.is_working_day(due_on):
+        skipped.append((due_on, calendar.why_not_working(due_on) or "not a working day"))
+        due_on += timedelta(days=1)
+    due_at = datetime.combine(due_on + timedelta(days=1), time(0), tzinfo=calendar.zone)
+    return ClockDue(
+        due_on=due_on,
+        due_at=due_at,
+        explanation=ClockExplanation(
+            rule=rule,
+            source=source,
+            start=start,
+            start_reason="the day of the request, whether a working day or not",
+            days=amount,
+            counting=Counting.CALENDAR,
+            counted=(corresponding, due_on),
+            skipped=tuple(skipped),
+            unit=ClockUnit.CALENDAR_MONTHS,
             started_at=local,
             due_at=due_at,
         ),

@@ -94,6 +94,8 @@ class ClockUnit(models.TextChoices):
     WORKING_DAYS = "working_days", "Working days"
     CALENDAR_DAYS = "calendar_days", "Calendar days"
     HOURS = "hours", "Hours"
+    STATUTORY_WORKING_DAYS = "statutory_days", "Working days (statutory)"
+    CALENDAR_MONTHS = "calendar_months", "Calendar months"
 
 
 class Clock(models.Model):
