@@ -39,6 +39,7 @@ from putright.accounts.access import (
     OMBUDSMAN_ACTIONS,
     PERSON_ACTIONS,
     PETITION_ACTIONS,
+    PRIVACY_ACTIONS,
 )
 from putright.accounts.models import AccessLog, Role, User
 from putright.actions.cases import CASE_ACTIONS
@@ -492,6 +493,8 @@ def test_every_case_action_in_access_rules_is_an_endpoint():
         - LEARNING_ACTIONS
         - PETITION_ACTIONS
         - MEETING_ACTIONS
+        # Data protection requests and legal holds (tests/privacy).
+        - PRIVACY_ACTIONS
         - {"receive", "accept-late-escalation"}
         # E-mail in (tests/mailbox/test_authorization_matrix.py); webhooks are not about a case.
         - {"mail-new-case", "mail-add-to-case", "mail-not-complaint", "webhooks-manage"}
