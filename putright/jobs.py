@@ -87,6 +87,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         description="Send again each webhook delivery whose next try (exponential back-off) is due.",
     ),
     PeriodicJob(
+        name="retention",
+        task="putright.privacy.tasks.apply_retention_schedule",
+        every=timedelta(days=1),
+        description="Anonymise personal data past each record type's retention period (a legal hold stops it); report figures stay.",
+    ),
+    PeriodicJob(
         name="abandoned-portal-uploads",
         task="putright.portal.tasks.remove_abandoned_uploads",
         every=timedelta(hours=6),
