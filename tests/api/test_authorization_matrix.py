@@ -468,6 +468,8 @@ def person_operations() -> set[str]:
                 "/cases/{reference}/petition",  # tests/petitions/test_authorization_matrix.py
                 "/cases/{reference}/meetings",  # tests/meetings/test_authorization_matrix.py
                 "/cases/{reference}/review",
+                "/privacy/",  # tests/privacy/test_authorization_matrix.py
+                "/cases/{reference}/legal-hold",
             )
         )
     }
