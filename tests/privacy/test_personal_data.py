@@ -285,3 +285,26 @@ def test_every_field_that_can_hold_personal_data_is_registered_or_explained():
             if personal and f.name not in declared and not explained:
                 missing.append(f"{label}.{f.name}")
     assert not missing, f"say in putright/privacy/registry.py how these are let go: {missing}"
+
+
+def test_the_command_counts_runs_and_refuses_bad_input(org, handler, clock):
+    from django.core.management import CommandError, call_command
+
+    _, cases = three_cases(org, handler, clock)
+    out = io.StringIO()
+    call_command("privacy", "retention", "--today", "2033-03-01", "--dry-run", stdout=out)
+    assert f"{org.slug}: would anonymise 3 closed cases" in out.getvalue()
+    cases[0].refresh_from_db()
+    assert cases[0].summary.startswith("Pat's boiler")  # a dry run writes nothing
+    out = io.StringIO()
+    call_command(
+        "privacy", "retention", "--today", "2033-03-01", "--organisation", org.slug, stdout=out
+    )
+    assert "anonymised 3 closed cases, 1 people" in out.getvalue()
+    out = io.StringIO()
+    call_command("privacy", "schedule", "--organisation", org.slug, stdout=out)
+    assert "72 months" in out.getvalue()
+    with pytest.raises(CommandError, match="no organisation 'nope'"):
+        call_command("privacy", "schedule", "--organisation", "nope")
+    with pytest.raises(CommandError, match="as a date"):
+        call_command("privacy", "retention", "--today", "soon")
