@@ -204,6 +204,9 @@ def _register() -> None:
     from . import meetings  # review meetings, panels and their invitations
 
     api.add_router("/", meetings.router)
+    from . import privacy  # data protection requests, legal holds, the retention schedule
+
+    api.add_router("/", privacy.router)
 
 
 _register()
