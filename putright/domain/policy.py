@@ -745,6 +745,7 @@ class Review(Strict):
     seats: tuple[ReviewSeat, ...] = ()  # a panel's membership; none: not a panel
     questions: tuple[str, ...] = ()  # what the panel decides
     letter_agreed_by_panel: bool = False  # each member agrees the draft before it is sent
+    pre_meeting_minutes: int | None = Field(None, ge=5, le=240)  # the panel meets first
     source: str = ""
 
     @property
@@ -783,6 +784,10 @@ class Review(Strict):
                 problems.append(f"{where}.seats[{k}]: min {seat.min} is more than max {seat.max}")
         if self.letter_agreed_by_panel and not self.seats:
             problems.append(f"{where}.letter_agreed_by_panel: set, but the review has no seats")
+        if self.pre_meeting_minutes is not None and "pre_meeting" not in self.meeting_kinds:
+            problems.append(
+                f"{where}.pre_meeting_minutes: set, but pre_meeting is not a meeting_kind"
+            )
         return problems
 
 
