@@ -63,6 +63,14 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField()
     location = models.CharField(max_length=300, help_text="Where, or how (phone, video link).")
     notes = models.TextField(blank=True)
+    prepares = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pre_meetings",
+        help_text="The panel meeting this pre-meeting comes before.",
+    )
     uid = models.CharField(max_length=200, unique=True)
     sequence = models.PositiveIntegerField(default=0)
     held_at = models.DateTimeField(null=True, blank=True)

@@ -358,6 +358,81 @@ def _name_panel_members_on_case(case: Case, people: list[Attendee], actor: Actor
             case_add_member(case=case, actor=actor, user=user, role="panel_member")
 
 
+def _book_pre_meeting(
+    meeting: Meeting,
+    review: ReviewRule,
+    people: list[Attendee],
+    actor: Actor,
+    moment: datetime.datetime,
+) -> Meeting:
+    """The panel's own meeting just before the panel meeting, to go through the papers and
+    appoint a chair (the pack's ``pre_meeting_minutes``), with the panel's members only."""
+    assert review.pre_meeting_minutes is not None
+    minutes = review.pre_meeting_minutes
+    pre = Meeting.objects.create(
+        organisation=meeting.organisation,
+        case=meeting.case,
+        review=review.id,
+        kind=Kind.PRE_MEETING,
+        starts_at=meeting.starts_at - datetime.timedelta(minutes=minutes),
+        ends_at=meeting.starts_at,
+        location=meeting.location,
+        notes=f"The panel meets {minutes} minutes before the meeting to go through the papers "
+        f"and appoint a chair ({review.source}).",
+        prepares=meeting,
+        uid=f"{uuid.uuid4()}@putright",
+        created_by=actor.user,
+        created_at=moment,
+    )
+    for person in people:
+        if person.seat or person.part in PANEL_PARTS:
+            Attendee.objects.create(
+                meeting=pre,
+                user=person.user,
+                person=person.person,
+                name=person.name,
+                email=person.email,
+                part=person.part,
+                seat=person.seat,
+            )
+    _history(pre, BOOKED, actor, moment, **_summary(pre))
+    _invite(pre, actor, moment)
+    text = f"Panel pre-meeting booked for {_when(pre.starts_at)} ({pre.location})."
+    _chronology(meeting.case, actor, text, {"meeting": _summary(pre)}, moment)
+    return pre
+
+
+def _follow(
+    meeting: Meeting,
+    actor: Actor,
+    moment: datetime.datetime,
+    *,
+    reason: str,
+    cancel: bool = False,
+) -> None:
+    """A panel meeting's open pre-meetings move with it, or are cancelled with it."""
+    for pre in Meeting.objects.select_for_update().filter(prepares=meeting):
+        if not pre.is_open:
+            continue
+        if cancel:
+            pre.status, pre.cancelled_at, pre.cancel_reason = Status.CANCELLED, moment, reason
+            fields = ["status", "cancelled_at", "cancel_reason", "sequence"]
+        else:
+            length = pre.ends_at - pre.starts_at
+            pre.ends_at = meeting.starts_at
+            pre.starts_at = meeting.starts_at - length
+            pre.location = meeting.location
+            pre.status = Status.REBOOKED
+            fields = ["starts_at", "ends_at", "location", "status", "sequence"]
+        pre.sequence += 1
+        pre.case = meeting.case
+        _save(pre, *fields)
+        _history(
+            pre, CANCELLED if cancel else REBOOKED, actor, moment, reason=reason, **_summary(pre)
+        )
+        _invite(pre, actor, moment)
+
+
 # -- booking, rebooking, cancelling ----------------------------------------------------
 
 
@@ -428,6 +503,8 @@ def meeting_book(
     text = f"{meeting.get_kind_display()} booked for {_when(starts_at)} ({meeting.location})."
     case = _chronology(case, actor, text, {"meeting": _summary(meeting)}, moment)
     _name_panel_members_on_case(case, people, actor)
+    if review is not None and kind == Kind.PANEL_MEETING and review.pre_meeting_minutes:
+        _book_pre_meeting(meeting, review, people, actor, moment)
     if review is not None and review.meeting_step and kind != Kind.PRE_MEETING:
         deadline = step_deadline(case, review.meeting_step)
         if deadline is not None and deadline.completed_on is None:
@@ -468,6 +545,7 @@ def meeting_rebook(
     _save(meeting, "starts_at", "ends_at", "location", "status", "sequence")
     _history(meeting, REBOOKED, actor, moment, reason=reason, was=before, **_summary(meeting))
     _invite(meeting, actor, moment)
+    _follow(meeting, actor, moment, reason=reason)
     text = (
         f"{meeting.get_kind_display()} moved from {before} to {_when(starts_at)} "
         f"({meeting.location}): {reason}"
@@ -500,6 +578,7 @@ def meeting_cancel(
     _save(meeting, "status", "cancelled_at", "cancel_reason", "sequence")
     _history(meeting, CANCELLED, actor, moment, reason=reason, **_summary(meeting))
     _invite(meeting, actor, moment)
+    _follow(meeting, actor, moment, reason=reason, cancel=True)
     text = f"{meeting.get_kind_display()} of {_when(meeting.starts_at)} cancelled: {reason}"
     _chronology(case, actor, text, {"meeting": _summary(meeting)}, moment)
     return meeting
@@ -533,6 +612,11 @@ def meeting_hold(
             raise CaseInputError(NO_CHAIR, fields={"chair": NO_CHAIR})
         chosen.part = Part.CHAIR
         chosen.save(update_fields=["part"])
+        if meeting.prepares_id:
+            # The chair appointed at the pre-meeting chairs the panel meeting (4.8.4).
+            meeting.prepares.attendees.filter(  # type: ignore[union-attr]
+                user=chosen.user, person=chosen.person, name=chosen.name
+            ).update(part=Part.CHAIR)
     meeting.status = Status.HELD
     meeting.held_at = moment
     _save(meeting, "status", "held_at")

@@ -224,9 +224,15 @@ def test_a_panel_is_convened_met_minuted_and_its_agreed_letter_sent(
     # Now named on the case, the resident sees the meeting without anyone's address, and the
     # summary sheet without the customer's.
     seen = api["resident"].get(f"/cases/{ref}/meetings").json()
-    assert {a["email"] for a in seen[0]["attendees"]} == {""}
+    assert [m["kind"] for m in seen] == ["pre_meeting", "panel_meeting"]
+    assert {a["email"] for m in seen for a in m["attendees"]} == {""}
     mine = api[CRM].get(f"/cases/{ref}/meetings").json()
-    assert "pat@example.org" in {a["email"] for a in mine[0]["attendees"]}
+    assert "pat@example.org" in {a["email"] for a in mine[1]["attendees"]}
+    # 4.8.4: the panel meets 30 minutes before, without the customer or the note-taker.
+    pre = mine[0]
+    # 09:30 to 10:00 British Summer Time, in UTC:
+    assert (pre["starts_at"], pre["ends_at"]) == ("2026-04-02T08:30:00Z", "2026-04-02T09:00:00Z")
+    assert [a["name"] for a in pre["attendees"]] == ["Senior Manager", "Resident", "Sam Steering"]
     clock(2026, 3, 16, 12)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

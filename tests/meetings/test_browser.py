@@ -172,7 +172,7 @@ def test_a_panel_is_convened_met_minuted_and_its_agreed_letter_sent(
     assert "Summary sheet sent Mon 16 Mar 2026" in page.content()
 
     time_machine.move_to(at(2026, 4, 2, 12, 5), tick=True)
-    meeting = Meeting.objects.get(case=case)
+    meeting = Meeting.objects.get(case=case, kind="panel_meeting")
     who.go(f"/cases/{case.reference}/")
     who.page.locator(f"#meeting-{meeting.pk}").get_by_role(
         "link", name="Record it was held"

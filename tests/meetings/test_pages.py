@@ -146,7 +146,7 @@ def test_a_resident_panel_member_sees_the_papers_without_contact_details_and_agr
     case_page = text(resident.get(f"/cases/{case.reference}/"))
     assert "pat@example.org" not in case_page
     clock(2026, 3, 26, 12, 30)
-    meeting = Meeting.objects.get(case=case)
+    meeting = Meeting.objects.get(case=case, kind="panel_meeting")
     api[CRM].post(f"/cases/{case.reference}/meetings/{meeting.pk}/held", {})
     api[CRM].post(
         f"/cases/{case.reference}/review/letter",

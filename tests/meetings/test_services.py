@@ -139,3 +139,57 @@ def test_the_panel_extension_for_availability_moves_the_latest_meeting_date(
         _book(case, users, kind="panel_meeting", when=at(2026, 4, 21, 10), attendees=seats)
     meeting = _book(case, users, kind="panel_meeting", when=at(2026, 4, 20, 10), attendees=seats)
     assert meeting.review == "complaint_review_panel"
+
+
+def test_the_pre_meeting_moves_and_is_cancelled_with_the_panel_meeting_and_names_its_chair(
+    escalated, users, clock
+):
+    case = escalated("complaint_review_panel")
+    clock(2026, 3, 11, 9)
+    seats = [
+        AttendeeIn(part="senior_manager", username="senior_manager", seat="senior_manager"),
+        AttendeeIn(
+            part="resident_panel_member",
+            name="Sam",
+            email="s@example.org",
+            seat="involved_resident",
+        ),
+        AttendeeIn(part="customer", person_id=case.customer_id),
+    ]
+    panel = _book(case, users, kind="panel_meeting", when=at(2026, 3, 26, 14), attendees=seats)
+    (pre,) = panel.pre_meetings.all()
+    assert (pre.starts_at, pre.ends_at) == (at(2026, 3, 26, 13, 30), at(2026, 3, 26, 14))
+    services.meeting_rebook(
+        meeting=panel,
+        starts_at=at(2026, 3, 27, 10),
+        ends_at=at(2026, 3, 27, 12),
+        reason="Room not free",
+        actor=Actor(users[CRM]),
+    )
+    pre.refresh_from_db()
+    assert (pre.starts_at, pre.ends_at, pre.sequence) == (
+        at(2026, 3, 27, 9, 30),
+        at(2026, 3, 27, 10),
+        1,
+    )
+    clock(2026, 3, 27, 9, 45)
+    chair = pre.attendees.get(name="Sam")
+    services.meeting_hold(meeting=pre, chair=chair.pk, actor=Actor(users[CRM]))
+    assert panel.attendees.get(name="Sam").part == "chair"
+    services.meeting_cancel(meeting=panel, reason="Customer withdrew", actor=Actor(users[CRM]))
+    pre.refresh_from_db()
+    assert pre.status == Status.HELD  # held already: it stays as it was
+
+
+def test_cancelling_the_panel_meeting_cancels_its_pre_meeting(escalated, users, clock):
+    case = escalated("complaint_review_panel")
+    clock(2026, 3, 11, 9)
+    seats = [AttendeeIn(part="senior_manager", username="senior_manager", seat="senior_manager")]
+    panel = _book(case, users, kind="panel_meeting", when=at(2026, 3, 26, 14), attendees=seats)
+    services.meeting_cancel(meeting=panel, reason="Customer withdrew", actor=Actor(users[CRM]))
+    (pre,) = panel.pre_meetings.all()
+    assert (pre.status, pre.sequence, pre.cancel_reason) == (
+        Status.CANCELLED,
+        1,
+        "Customer withdrew",
+    )
