@@ -18,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.http import HttpResponse
 from ninja import Field
 
 from putright.accounts.access import (
     ACTION_ROLES,
     AccessDeniedError,
     NotVisibleError,
+    record_access,
     require_action,
     role_names,
     roles_in,
@@ -31,9 +33,11 @@ from putright.accounts.access import (
 from putright.accounts.models import Role, User
 from putright.cases.models import Case
 from putright.cases.services import Actor
+from putright.organisations.models import Organisation
 from putright.people.models import Person
 from putright.privacy import requests as services
-from putright.privacy.models import DataRequest, LegalHold
+from putright.privacy.models import DataRequest, LegalHold, RetentionRun
+from putright.privacy.schedule import periods_for
 
 from .catalogue import NestedAction, aware
 from .inputs import In
@@ -321,3 +325,38 @@ def request_history(request: DataRequest) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def export_response(user: Any, found: DataRequest) -> HttpResponse:
+    """The export's zip, recorded in the access log as a download (409 before the export)."""
+    from putright.cases.errors import CaseStateError
+
+    if not found.export or found.exported_at is None:
+        raise CaseStateError("There is no export yet: export the data first.")
+    with found.export.open("rb") as handle:
+        content = handle.read()
+    record_access(
+        user,
+        "subject access export downloaded",
+        detail=f"data protection request {found.pk}, person {found.person_id}",
+    )
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{found.pk}.zip"'
+    return response
+
+
+def retention_answer(organisation: Organisation) -> dict[str, Any]:
+    runs = RetentionRun.objects.filter(organisation=organisation).order_by("-started_at")[:5]
+    return {
+        "organisation": organisation.slug,
+        "periods": [vars(p) for p in periods_for(organisation.pk).values()],
+        "runs": [
+            {
+                "started_at": r.started_at,
+                "finished_at": r.finished_at,
+                "dry_run": r.dry_run,
+                "counts": r.counts or {},
+            }
+            for r in runs
+        ],
+    }

@@ -22,7 +22,6 @@ from putright.accounts.access import (
     AccessDeniedError,
     NotVisibleError,
     organisations_with,
-    record_access,
     roles_in,
 )
 from putright.actions.privacy import (
@@ -33,6 +32,7 @@ from putright.actions.privacy import (
     DataRequestIn,
     DataRequestStepIn,
     PrivacyLegalHoldIn,
+    export_response,
     hold_in_force,
     perform_legal_hold,
     perform_privacy,
@@ -41,11 +41,11 @@ from putright.actions.privacy import (
     request_for,
     request_history,
     require_officer,
+    retention_answer,
 )
 from putright.cases.access import access_case
 from putright.organisations.models import Organisation
-from putright.privacy.models import DataRequest, RetentionRun
-from putright.privacy.schedule import periods_for
+from putright.privacy.models import DataRequest
 
 from .reference import user_of
 from .schemas import errors
@@ -272,24 +272,6 @@ def request_release(request: HttpRequest, request_id: int, payload: DataRequestS
     return _step(request, request_id, "privacy-release", payload)
 
 
-def export_response(user: Any, found: DataRequest) -> HttpResponse:
-    """The export's zip, recorded in the access log as a download (409 before the export)."""
-    from putright.cases.errors import CaseStateError
-
-    if not found.export or found.exported_at is None:
-        raise CaseStateError("There is no export yet: export the data first.")
-    with found.export.open("rb") as handle:
-        content = handle.read()
-    record_access(
-        user,
-        "subject access export downloaded",
-        detail=f"data protection request {found.pk}, person {found.person_id}",
-    )
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="subject-access-{found.pk}.zip"'
-    return response
-
-
 @router.get(
     "/privacy/requests/{request_id}/export",
     response={200: None, **errors(403, 404, 409)},
@@ -300,23 +282,6 @@ def request_download(request: HttpRequest, request_id: int) -> HttpResponse:
     for the officer only, and every download is recorded."""
     user = user_of(request)
     return export_response(user, request_for(user, request_id))
-
-
-def retention_answer(organisation: Organisation) -> dict[str, Any]:
-    runs = RetentionRun.objects.filter(organisation=organisation).order_by("-started_at")[:5]
-    return {
-        "organisation": organisation.slug,
-        "periods": [vars(p) for p in periods_for(organisation.pk).values()],
-        "runs": [
-            {
-                "started_at": r.started_at,
-                "finished_at": r.finished_at,
-                "dry_run": r.dry_run,
-                "counts": r.counts or {},
-            }
-            for r in runs
-        ],
-    }
 
 
 @router.get(
