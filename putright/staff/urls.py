@@ -15,6 +15,7 @@ from .views import webhooks as webhook_views
 from .views import ombudsman as ombudsman_views
 from .views import people as people_views
 from .views import petitions as petition_views
+from .views import privacy as privacy_views
 from .views import remedies as remedy_views
 
 app_name = "staff"
@@ -71,6 +72,8 @@ urlpatterns = [
     *mailbox_views.urlpatterns,
     # Events out: webhook subscriptions and their deliveries, for administrators.
     *webhook_views.urlpatterns,
+    # Data protection: requests, their exports, the retention schedule, legal holds on cases.
+    *privacy_views.urlpatterns,
     path("cases/<str:reference>/<str:action>/", cases.case_action, name="case-action"),
     path("approvals/", remedy_views.approvals, name="approvals"),
     path(
