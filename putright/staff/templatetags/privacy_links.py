@@ -38,12 +38,29 @@ def data_protection_officer_of(context: template.Context, person: Any) -> dict[s
     return {"requests": list(DataRequest.objects.filter(person=person).order_by("-received_at"))}
 
 
+HOLD_EVENTS = ("legal_hold_placed", "legal_hold_lifted")
+
+
 @register.simple_tag(takes_context=True)
 def legal_hold_offer(context: template.Context, case: Any) -> dict[str, Any]:
-    """The hold in force, and whether the viewer may place or lift one."""
-    from putright.privacy.models import LegalHold
-
+    """The hold in force, and whether the viewer may place or lift one. The case page has
+    read the case's events already: the last hold event says whether one is in force."""
     user = _user(context)
-    hold = LegalHold.objects.filter(case=case, lifted_at__isnull=True).first()
+    events = context.get("events")
+    hold: dict[str, Any] | None = None
+    if events is not None:
+        last = max(
+            (e for e in events if e.kind in HOLD_EVENTS),
+            key=lambda e: e.sequence,
+            default=None,
+        )
+        if last is not None and last.kind == "legal_hold_placed":
+            hold = {"placed_at": last.occurred_at, "reason": (last.data or {}).get("reason", "")}
+    else:
+        from putright.privacy.models import LegalHold
+
+        found = LegalHold.objects.filter(case=case, lifted_at__isnull=True).first()
+        if found is not None:
+            hold = {"placed_at": found.placed_at, "reason": found.reason}
     may = bool(user and may_act(user, case, "legal-hold"))
     return {"hold": hold, "may": may, "shown": may or hold is not None}
