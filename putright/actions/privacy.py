@@ -112,6 +112,16 @@ def _decided(request: DataRequest) -> str:
     return "The request is refused; the reasons are recorded."
 
 
+def _exported(request: DataRequest) -> str:
+    count = len(request.redactions or [])
+    if not count:
+        return "Exported: nothing was redacted. Check the export before releasing it."
+    return (
+        f"Exported: review the {count} {'redaction' if count == 1 else 'redactions'} "
+        "of other people's details before releasing it."
+    )
+
+
 PRIVACY_ACTIONS: tuple[PrivacyAction, ...] = (
     PrivacyAction(
         "privacy-request",
@@ -154,7 +164,7 @@ PRIVACY_ACTIONS: tuple[PrivacyAction, ...] = (
         lambda request, actor, p: services.subject_access_export(
             request=request, actor=actor, expected_version=p.version
         ),
-        lambda r: f"Exported: review the {len(r.redactions)} redactions before releasing it.",
+        _exported,
         permission="privacy-export",
         button="Export the data",
     ),
