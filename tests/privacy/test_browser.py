@@ -1,7 +1,8 @@
 """Through the pages, in Debian's Chromium: the data protection officer records a subject
 access request for a person with three cases, reads its due date explained (one calendar
 month), exports, reviews the redactions, downloads the zip and releases it; then records an
-erasure request, is told beside the field that a decision needs reasons, erases with reasons,
+erasure request, which a legal hold on one case stops until it is lifted, is told beside the
+field that a decision needs reasons, erases with reasons,
 and the person's cases still show in the case list as "Anonymised person N". Every page is
 checked with axe-core (WCAG 2.2 AA) under the Content-Security-Policy. Screenshots are kept
 under /tmp/privacy-journey/."""
@@ -160,18 +161,42 @@ def test_the_officer_answers_a_subject_access_request_and_erases_a_person(chromi
     who.click("Record the request")
     erasure = DataRequest.objects.get(kind="erasure")
     assert who.heading() == f"Erasure request {erasure.pk}"
+    # A disrepair claim is expected on the second case: a legal hold keeps it.
+    held = cases[1].reference
+    who.go(f"/cases/{held}/")
+    who.click("Place a legal hold", role="link")
+    assert who.heading() == "Place a legal hold"
+    who.click("Place the hold")
+    assert "Say why the case is kept." in page.locator("#reason-error").inner_text()
+    page.get_by_label("Why the case is kept").fill("A disrepair claim is expected")
+    who.click("Place the hold")
+    assert "On a legal hold since" in page.locator("#legal-hold").inner_text()
+    shot(who, "05-case-on-hold")
+    who.go(f"/privacy/requests/{erasure.pk}/decide/")
+    page.get_by_label("Erase: anonymise the person; their cases still count").check()
+    page.get_by_label("The reasons").fill("Asked to be forgotten")
+    who.click("Record the decision")
+    assert f"Cases {held} are on a legal hold: lift it first" in who.errors()
+    assert Person.objects.get(pk=pat.pk).name == "Pat Example"
+    who.go(f"/cases/{held}/")
+    who.click("Lift the legal hold", role="link")
+    page.get_by_label("Why the hold ends").fill("The claim was settled")
+    who.click("Lift the hold")
+    assert "Place a legal hold" in page.locator("#legal-hold").inner_text()
+
+    who.go(f"/privacy/requests/{erasure.pk}/")
     who.click("Decide the erasure request", role="link")
     page.get_by_label("Refuse the request").check()
     who.click("Record the decision")
     assert "Give the reasons for the decision." in who.errors()
     assert "Give the reasons for the decision." in page.locator("#reasons-error").inner_text()
-    shot(who, "05-refuse-without-reasons")
+    shot(who, "06-refuse-without-reasons")
     page.get_by_label("Erase: anonymise the person; their cases still count").check()
     page.get_by_label("The reasons").fill("No claim or open case: nothing left to keep.")
     who.click("Record the decision")
     assert "The person is anonymised" in page.content()
     assert "Erased by anonymising" in page.locator(".govuk-summary-list").inner_text()
-    shot(who, "06-erased")
+    shot(who, "07-erased")
 
     who.nav("Cases")
     anonymised = f"Anonymised person {pat.pk}"
@@ -179,13 +204,13 @@ def test_the_officer_answers_a_subject_access_request_and_erases_a_person(chromi
         row = page.locator("tr", has_text=case.reference)
         assert anonymised in row.inner_text()
     assert "Pat Example" not in page.content()
-    shot(who, "07-queue-anonymised")
+    shot(who, "08-queue-anonymised")
 
     who.nav("Data protection")
     rows = page.locator("table tbody tr")
     assert rows.count() == 2
     who.go("/privacy/retention/")
     assert who.heading() == "Retention schedule"
-    shot(who, "08-retention")
+    shot(who, "09-retention")
     assert Case.objects.filter(customer=pat).count() == 3
     assert not who.failed, who.failed

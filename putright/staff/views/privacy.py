@@ -64,7 +64,7 @@ DECISION_CHOICES = [
     ("erase", "Erase: anonymise the person; their cases still count"),
     ("refuse", "Refuse the request"),
 ]
-STATUS_RAG = {
+STATUS_RAG: dict[str, str] = {
     RequestStatus.RECEIVED: "amber",
     RequestStatus.EXPORTED: "amber",
     RequestStatus.RELEASED: "green",
@@ -166,7 +166,7 @@ def requests_page(request: HttpRequest) -> HttpResponse:
     if slug and not chosen:
         raise Http404(f"There is no organisation {slug!r} whose requests you read.")
     today = timezone.localdate()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for found in (
         DataRequest.objects.filter(organisation__in=chosen)
         .select_related("person", "organisation")
@@ -182,7 +182,7 @@ def requests_page(request: HttpRequest) -> HttpResponse:
                 "rag": "red" if late else STATUS_RAG.get(found.status, "grey"),
             }
         )
-    rows.sort(key=lambda r: (r["due"] is None, r["due"].due_on if r["due"] else datetime.date.max))
+    rows.sort(key=lambda r: r["due"].due_on if r["due"] else datetime.date.max)
     return render(
         request,
         "staff/privacy/requests.html",
