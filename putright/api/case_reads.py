@@ -32,7 +32,15 @@ from django.db.models.expressions import Col
 from django.utils import timezone
 
 from putright.accounts.models import User
-from putright.cases.models import Case, CaseIssue, CaseLink, ComplaintPoint, Event
+from putright.cases.models import (
+    Case,
+    CaseIssue,
+    CaseLink,
+    ComplaintPoint,
+    Event,
+    PersonalText,
+)
+from putright.cases.personal_text import joined
 from putright.hazards.models import Hazard
 from putright.organisations.models import Organisation
 from putright.people.models import Person
@@ -111,6 +119,11 @@ class CaseRead:
             Event.actor.field.set_cached_value(event, actors.get(item["actor_id"]))
             Event.case.field.set_cached_value(event, case)
             events.append(event)
+        # The words the events refer to by id, read in the same query.
+        texts = {pk: body for pk, body in json.loads(self._aggregates[8] or "[]")}
+        for event in events:
+            if event.data:
+                event.data = joined(event.data, texts)
         issues = [
             {key: item[key] for key in ISSUE_ANSWER}
             for item in sorted(json.loads(issues_json or "[]"), key=lambda i: i["number"])
@@ -367,10 +380,15 @@ def _query(alias: str) -> _Query:
         f"{table(Hazard)} hz WHERE hz.{q('case_id')} = c.id UNION SELECT k.{q('owner_id')} "
         f"FROM {table(Clock)} k WHERE {hazard_clocks})",
     )
+    # The words the events refer to by id (putright/cases/personal_text.py).
+    texts = aggregate(
+        as_list([f"t.{column(PersonalText, 'id')}", f"t.{column(PersonalText, 'body')}"]),
+        f"{table(PersonalText)} t WHERE t.{column(PersonalText, 'case')} = c.id",
+    )
     columns = [f"{prefix}.{q(str(field.column))}" for prefix, field in selected]
     sql = (
         f"SELECT {', '.join(columns)}, {events}, {actors}, {issues}, {links}, {links_in}, "
-        f"{hazards}, {clocks}, {owners} "
+        f"{hazards}, {clocks}, {owners}, {texts} "
         f"FROM {table(Case)} c "
         f"INNER JOIN {table(Organisation)} o ON o.id = c.{column(Case, 'organisation')} "
         f"LEFT JOIN {table(Person)} p ON p.id = c.{column(Case, 'customer')} "

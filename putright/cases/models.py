@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.query import ModelIterable
 
 
 class Kind(models.TextChoices):
@@ -355,6 +356,17 @@ class EventKind(models.TextChoices):
     AWARD_PAID = "award_paid", "Compensation paid"
 
 
+class PersonalText(models.Model):
+    """Someone's words that an event refers to by id (``{"$text": id}`` in its data): kept
+    out of the append-only chronology so that erasure and retention can empty them."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Text {self.pk} of case {self.case_id}"
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def update(self, **kwargs: Any) -> int:
         raise TypeError("events are append-only; they cannot be updated")
@@ -365,7 +377,23 @@ class EventQuerySet(models.QuerySet["Event"]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Event]:
         if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
             raise TypeError("events are append-only; they cannot be upserted")
-        return super().bulk_create(objs, *args, **kwargs)
+        from .personal_text import store
+
+        objs = list(objs)
+        restore = store(objs)
+        try:
+            return super().bulk_create(objs, *args, **kwargs)
+        finally:
+            for event, data in restore:
+                event.data = data
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._iterable_class is ModelIterable and self._result_cache:
+            from .personal_text import resolve
+
+            resolve(self._result_cache)
 
 
 class Event(models.Model):
@@ -402,7 +430,13 @@ class Event(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("events are append-only; they cannot be updated")
-        super().save(*args, **kwargs)
+        from .personal_text import store
+
+        ((_, data),) = store([self])
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.data = data
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("events are append-only; they cannot be deleted")

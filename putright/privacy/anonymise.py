@@ -1,9 +1,11 @@
 """Anonymising: a person's name, contact details and the words about them are replaced; the
 dates, outcomes and figures stay, so every report gives the same figures afterwards.
 
-Histories are append-only. Events and entries written before personal words were kept
-apart hold free text (notes, response texts, reasons): removing it is the one audited
-exception (``redact_history``), each event's redaction recorded with who, when and why.
+Histories are append-only. A case event refers to the words in it by id
+(``putright/cases/personal_text.py``): anonymising empties those texts, never the event.
+Events written before that, and the histories of other records, hold their words in place:
+removing them is the one audited exception (``redact_history``), each event's redaction
+recorded with who, when and why.
 """
 
 from __future__ import annotations

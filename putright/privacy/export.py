@@ -94,7 +94,7 @@ def gather(request: DataRequest) -> dict[str, Any]:
             "address": person.address,
             "postcode": person.postcode,
             "tenure": person.get_tenure_display(),
-            "preferred_contact": person.preferred_contact,
+            "preferred_contact": person.get_preferred_contact_display(),
             "contact_times": person.contact_times,
             "accessibility_needs": person.accessibility_needs,
             "reasonable_adjustments": person.reasonable_adjustments,
@@ -174,6 +174,66 @@ def gather(request: DataRequest) -> dict[str, Any]:
     }
 
 
+DETAIL_LABELS = {
+    "name": "Name",
+    "email": "E-mail",
+    "phone": "Phone",
+    "address": "Address",
+    "postcode": "Postcode",
+    "tenure": "Tenancy",
+    "preferred_contact": "How you prefer us to contact you",
+    "contact_times": "When to contact you",
+    "accessibility_needs": "Accessibility needs",
+    "reasonable_adjustments": "Reasonable adjustments",
+}
+#: The words in an event shown in the index (the JSON has all of it).
+SHOWN_WORDS = ("text", "note", "summary", "reasons", "explanation", "description", "reason")
+
+
+def _in_words(value: Any, *, time: bool = False) -> str:
+    """A date (and time) as a resident reads it: ``Mon 7 Dec 2026 at 14:05``."""
+    import datetime
+
+    from putright.letters.words import date
+
+    if not value:
+        return ""
+    text = str(value)
+    words = date(text)
+    if time and len(text) > 10:
+        try:
+            moment = timezone.localtime(datetime.datetime.fromisoformat(text))
+        except ValueError:
+            return words
+        return f"{words} at {moment:%H:%M}"
+    return words
+
+
+def _detail_rows(person: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(label, str(person.get(key) or "Not recorded")) for key, label in DETAIL_LABELS.items()]
+
+
+def _case_view(case: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **case,
+        "received": _in_words(case["received_at"]),
+        "closed": _in_words(case["closed_at"]),
+        "history": [
+            {
+                "when": _in_words(item["when"], time=True),
+                "what": item["what"],
+                "words": [
+                    (key.replace("_", " ").capitalize(), value)
+                    for key, value in (item["data"] or {}).items()
+                    if key in SHOWN_WORDS and isinstance(value, str) and value.strip()
+                ],
+            }
+            for item in case["history"]
+        ],
+        "letters": [{**letter, "sent": _in_words(letter["sent_at"])} for letter in case["letters"]],
+    }
+
+
 def build_export(request: DataRequest) -> Bundle:
     from putright.cases.models import Attachment
     from putright.letters.models import Correspondence
@@ -208,6 +268,12 @@ def build_export(request: DataRequest) -> Bundle:
         "privacy/subject_access.html",
         {
             "data": data,
+            "details": _detail_rows(data["person"]),
+            "when": {
+                "exported": _in_words(data["request"]["exported_at"]),
+                "received": _in_words(data["request"]["received_at"]),
+            },
+            "cases": [_case_view(case) for case in data["cases"]],
             "files": [name for name, _ in bundle.files],
             "organisation": request.organisation,
         },

@@ -49,6 +49,8 @@ CASE_RECORDS: tuple[Personal, ...] = (
         json=("actions",),
         case="case",
     ),
+    # The words events refer to by id (putright/cases/personal_text.py).
+    Personal("cases.PersonalText", "closed_cases", texts=("body",), case="case"),
     Personal("cases.Attachment", "files", files=("file",), texts=("name",), case="case"),
     Personal(
         "letters.Correspondence",

@@ -133,10 +133,6 @@ def test_a_person_with_three_cases_is_erased_and_their_cases_still_count(org, dp
         assert case.closed_at is not None
         note = Event.objects.get(case=case, kind=EventKind.NOTE)
         assert note.data == {"text": "[removed]"}
-        audit = Redaction.objects.get(event_id=note.pk, source="case_event")
-        assert audit.keys == ["text"]
-        assert audit.redacted_by == dpo
-        assert "asked in writing" in audit.reason
     assert figures(org, datetime.date(2026, 3, 2)) == before
     assert Case.objects.filter(customer=pat).count() == 3
     request.refresh_from_db()
@@ -308,3 +304,49 @@ def test_the_command_counts_runs_and_refuses_bad_input(org, handler, clock):
         call_command("privacy", "schedule", "--organisation", "nope")
     with pytest.raises(CommandError, match="as a date"):
         call_command("privacy", "retention", "--today", "soon")
+
+
+def test_a_new_event_refers_to_its_words_by_id_and_erasure_empties_them_not_the_event(
+    org, dpo, handler, clock
+):
+    from putright.cases.models import PersonalText
+
+    pat, cases = three_cases(org, handler, clock)
+    note = Event.objects.get(case=cases[0], kind=EventKind.NOTE)
+    assert note.data == {"text": "Pat rang about the boiler."}  # read as before
+    (stored,) = Event.objects.filter(pk=note.pk).values_list("data", flat=True)
+    assert "Pat" not in json.dumps(stored)
+    text_id = stored["text"]["$text"]
+    assert PersonalText.objects.get(pk=text_id).body == "Pat rang about the boiler."
+
+    clock(2026, 3, 2, 10)
+    request = request_record(person=pat, kind=RequestKind.ERASURE, actor=Actor(dpo))
+    erasure_decide(request=request, erase=True, reasons="Asked", actor=Actor(dpo))
+
+    assert PersonalText.objects.get(pk=text_id).body == "[removed]"
+    (after,) = Event.objects.filter(pk=note.pk).values_list("data", flat=True)
+    assert after == stored  # the event itself is untouched
+    assert not Redaction.objects.filter(event_id=note.pk, source="case_event").exists()
+    assert Event.objects.get(pk=note.pk).data == {"text": "[removed]"}
+
+
+def test_words_held_in_an_older_event_are_redacted_in_place_and_the_redaction_recorded(
+    org, dpo, handler, clock
+):
+    pat, cases = three_cases(org, handler, clock)
+    note = Event.objects.get(case=cases[0], kind=EventKind.NOTE)
+    # An event written before words were kept apart: its words in its own data.
+    models.QuerySet.update(
+        Event.objects.filter(pk=note.pk), data={"text": "Pat rang, in the old way."}
+    )
+    clock(2026, 3, 2, 10)
+    request = request_record(person=pat, kind=RequestKind.ERASURE, actor=Actor(dpo))
+    erasure_decide(request=request, erase=True, reasons="Asked in writing", actor=Actor(dpo))
+
+    (stored,) = Event.objects.filter(pk=note.pk).values_list("data", flat=True)
+    assert stored == {"text": "[removed]"}
+    audit = Redaction.objects.get(event_id=note.pk, source="case_event")
+    assert audit.keys == ["text"]
+    assert audit.redacted_by == dpo
+    assert audit.request == request
+    assert "Asked in writing" in audit.reason
