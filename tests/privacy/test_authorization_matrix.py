@@ -16,8 +16,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from putright.accounts.access import CASE_READERS, MANAGERS
+from putright.accounts.access import CASE_READERS, MANAGERS, PRIVACY_ACTIONS
 from putright.accounts.models import Role
+from putright.actions.privacy import LEGAL_HOLD_ACTIONS
+from putright.actions.privacy import PRIVACY_ACTIONS as DECLARED
 from putright.api.api import api
 from putright.cases.services import Actor, case_close, case_receive
 from putright.people.models import Person
@@ -145,6 +147,14 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any] | None, Callable[[str], int]
         hold_takers(201),
     ),
 }
+
+
+def test_every_data_protection_permission_is_a_declared_action_at_its_path():
+    declared = [*DECLARED, *LEGAL_HOLD_ACTIONS]
+    assert {a.permission for a in declared} == set(PRIVACY_ACTIONS)
+    paths = set(api.get_openapi_schema()["paths"])
+    for action in declared:
+        assert f"/api/v1{action.path}" in paths, action.name
 
 
 def test_every_data_protection_endpoint_is_in_the_matrix():
