@@ -332,6 +332,8 @@ def download(request: HttpRequest, request_id: int) -> HttpResponse:
         found = _request_or_404(request, request_id)
     except AccessDeniedError:
         return _no_permission(request, "download subject access exports")
+    if request.method == "HEAD":  # headers only: nothing is downloaded, nothing recorded
+        return HttpResponse(content_type="application/zip")
     try:
         return export_response(staff_user(request), found)
     except CaseError:
