@@ -188,10 +188,13 @@ def redact_history(
     reason: str,
     actor: Actor,
     request: DataRequest | None = None,
+    person_ids: Iterable[int] = (),
 ) -> int:
-    """Remove the words from the events of these cases and the history entries of the records
-    hanging off them; each event's redaction recorded (the one audited rewrite of history)."""
-    from putright.cases.models import Event
+    """Remove the words from the events of these cases, the history entries of the cases and
+    of the records hanging off them, and of these people's own histories; each event's
+    redaction recorded (the one audited rewrite of history)."""
+    from putright.cases.models import Case, Event
+    from putright.people.models import Person
     from putright.timeline import registry as timeline_registry
     from putright.timeline.models import Entry
 
@@ -220,11 +223,19 @@ def redact_history(
             )
 
     rewrite(Redaction.Source.CASE_EVENT, Event.objects.filter(case_id__in=case_ids))
+    people = list(person_ids)
     for record_type in timeline_registry.registered():
         model = record_type.model
-        if not any(f.name == "case" for f in model._meta.get_fields()):
+        if model is Case:
+            ids = list(case_ids)
+        elif model is Person:
+            ids = people
+        elif any(f.name == "case" for f in model._meta.get_fields()):
+            ids = list(
+                model._default_manager.filter(case_id__in=case_ids).values_list("pk", flat=True)
+            )
+        else:
             continue
-        ids = list(model._default_manager.filter(case_id__in=case_ids).values_list("pk", flat=True))
         if ids:
             rewrite(
                 Redaction.Source.ENTRY,
@@ -286,9 +297,17 @@ def anonymise_cases(
 
 
 def anonymise_person_records(
-    person_ids: list[int], *, record_types: Iterable[str] | None = None, since_before: Any = None
+    person_ids: list[int],
+    *,
+    record_types: Iterable[str] | None = None,
+    since_before: Any = None,
+    basis: str = "retention",
+    reason: str = "Past the retention period.",
+    actor: Actor | None = None,
+    request: DataRequest | None = None,
 ) -> Done:
-    """Empty the person records (contact details, representatives, restrictions, letters)."""
+    """Empty the person records (contact details, representatives, restrictions, letters);
+    anonymising the person also redacts the words their own history holds."""
     from putright.people.models import Person
 
     done = Done()
@@ -311,6 +330,14 @@ def anonymise_person_records(
                 Person.objects.filter(pk=pk), name=f"Anonymised person {pk}", anonymised_at=now
             )
         done.people.extend(person_ids)
+        done.redactions += redact_history(
+            [],
+            person_ids=person_ids,
+            basis=basis,
+            reason=reason,
+            actor=actor or Actor.system("retention schedule"),
+            request=request,
+        )
         from putright.cases.models import Case
 
         _refresh_search(

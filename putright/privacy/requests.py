@@ -163,7 +163,11 @@ def erasure_decide(
             anonymise_cases(cases, basis="erasure", reason=reason, actor=actor, request=request)
         )
         _erase_elsewhere(request.person.pk, done)
-        done.add(anonymise_person_records([request.person.pk]))
+        done.add(
+            anonymise_person_records(
+                [request.person.pk], basis="erasure", reason=reason, actor=actor, request=request
+            )
+        )
     request.status = RequestStatus.ERASED if erase else RequestStatus.REFUSED
     request.decided_by = actor.user
     request.decided_at = timezone.now()

@@ -350,3 +350,38 @@ def test_words_held_in_an_older_event_are_redacted_in_place_and_the_redaction_re
     assert audit.redacted_by == dpo
     assert audit.request == request
     assert "Asked in writing" in audit.reason
+
+
+def test_erasing_a_person_redacts_their_own_history_and_counts_it(organisation_on, clock):
+    from putright.people.restrictions import restriction_impose, restriction_lift
+    from putright.timeline.models import Entry
+
+    org = organisation_on("rooftop-2023")
+    handler = make_user("hana", org, Role.COMPLAINT_HANDLER)
+    dpo = make_user("dora", org, Role.DATA_PROTECTION_OFFICER)
+    manager = make_user("mo", org, Role.MANAGER)
+    pat, _ = three_cases(org, handler, clock)
+    clock(2026, 2, 2, 10)
+    restriction = restriction_impose(
+        person=pat,
+        actor=Actor(manager),
+        categories=["unreasonable_demands"],
+        measures=["writing_only"],
+        channels=["letter"],
+        behaviour="Pat phoned forty times in a day.",
+        reasons="Considered by the managers.",
+    )
+    restriction_lift(restriction=restriction, actor=Actor(manager), reason="Calls stopped.")
+    clock(2026, 3, 2, 10)
+    request = request_record(person=pat, kind=RequestKind.ERASURE, actor=Actor(dpo))
+    done = erasure_decide(request=request, erase=True, reasons="Asked", actor=Actor(dpo))
+
+    history = list(
+        Entry.objects.filter(record_type="person", record_id=pat.pk).values_list("data", flat=True)
+    )
+    assert history
+    assert "forty times" not in json.dumps(history)
+    assert "Calls stopped" not in json.dumps(history)
+    assert done.redactions >= 1
+    restriction.refresh_from_db()
+    assert restriction.behaviour == "[removed]"
