@@ -385,3 +385,40 @@ def test_erasing_a_person_redacts_their_own_history_and_counts_it(organisation_o
     assert done.redactions >= 1
     restriction.refresh_from_db()
     assert restriction.behaviour == "[removed]"
+
+
+def test_retention_over_a_seeded_year_leaves_tsm_and_performance_as_they_were(db, time_machine):
+    """A year of a landlord's cases (``putright seed``), then retention run as on a day more
+    than six years after the last closed: every closed case is anonymised and CH01, CH02,
+    TP09 and the performance report give the same figures."""
+    from putright.organisations.models import Organisation
+    from putright.reports.seeding import seed
+
+    time_machine.move_to(at(2026, 4, 1, 12), tick=False)
+    seed(organisations=1, homes=800, years=1, seed=3, end=datetime.date(2026, 3, 31))
+    org = Organisation.objects.get(slug="seed-001")
+    later = datetime.date(2033, 6, 1)
+    closed = Case.objects.filter(organisation=org, closed_at__isnull=False).count()
+    assert closed > 100
+
+    def year(today):
+        out = {}
+        for build in (tsm_report, performance_report):
+            report = build(org, datetime.date(2025, 4, 1), datetime.date(2026, 3, 31), today=today)
+            out[report.kind] = {
+                key: (f.value, f.numerator, f.denominator)
+                for key in report.figure_keys
+                if (f := report.total.figures.get(key)) is not None
+            }
+        return out
+
+    before = year(later)
+    run = apply_retention(org, today=later)
+    assert run.counts["cases"] == closed
+    assert year(later) == before
+    assert (
+        not Case.objects.filter(organisation=org, closed_at__isnull=False)
+        .exclude(summary="[removed]")
+        .exclude(summary="")
+        .exists()
+    )
