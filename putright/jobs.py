@@ -117,6 +117,20 @@ CALENDAR_CHANGED_TASKS: tuple[str, ...] = (
 CONTACT_SCREENS: tuple[str, ...] = ("putright.hazards.services.screen_contact",)
 
 
+#: Who signs a letter about an event instead of the case's handler, where a policy says so:
+#: each a function taking ``case`` and ``event`` and giving a member of staff or None, asked in
+#: turn by the letters (Southern's Senior Manager Review is answered under the senior
+#: manager's name). Named here so that ``letters`` asks ``meetings`` without importing it.
+LETTER_SIGNERS: tuple[str, ...] = ("putright.meetings.signing.response_signer",)
+
+
+def letter_signers() -> list[Any]:
+    """The functions that may name who signs a letter."""
+    from django.utils.module_loading import import_string
+
+    return [import_string(path) for path in LETTER_SIGNERS]
+
+
 def contact_screens() -> list[Any]:
     """The functions that screen a contact just recorded."""
     from django.utils.module_loading import import_string

@@ -206,10 +206,22 @@ def letter_context(
         "escalation": escalation,
         "final": bool(stage and stage.final),
         "ombudsman": case_ombudsman(case),
-        "handler": case.handler,
+        "handler": _signer(case, event),
         "award": award,
         "compensation": pack.compensation,
     }
+
+
+def _signer(case: Case, event: Event) -> Any:
+    """Who signs the letter: the case's handler, unless the policy names someone else for
+    this response (``putright.jobs.LETTER_SIGNERS``)."""
+    from putright.jobs import letter_signers
+
+    for signer in letter_signers():
+        found = signer(case, event)
+        if found is not None:
+            return found
+    return case.handler
 
 
 def _body_template(case: Case, spec: LetterSpec) -> tuple[Template | None, str, str]:
