@@ -9,14 +9,14 @@ from putright.quality import urls as quality_urls
 from .views import auth, cases, contacts, letters, organisations, queues, responses
 from .views import hazards as hazard_views
 from .views import learning as learning_views
-from .views import meetings as meeting_views
 from .views import mailbox as mailbox_views
-from .views import webhooks as webhook_views
+from .views import meetings as meeting_views
 from .views import ombudsman as ombudsman_views
 from .views import people as people_views
 from .views import petitions as petition_views
 from .views import privacy as privacy_views
 from .views import remedies as remedy_views
+from .views import webhooks as webhook_views
 
 app_name = "staff"
 
