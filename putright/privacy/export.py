@@ -67,6 +67,30 @@ def _redact(value: Any, names: set[str], where: str, found: list[dict[str, str]]
     return value
 
 
+_INDEXED = re.compile(r"^data\.(\w+)\[(\d+)\](.*)$")
+_SECTIONS = {
+    "cases": "Case",
+    "restrictions": "Restriction",
+    "hazards": "Hazard",
+    "survey_answers": "Survey answer",
+    "representatives": "Representative",
+    "access_log": "Access log entry",
+}
+
+
+def _where_in_words(path: str, data: dict[str, Any]) -> str:
+    """``data.cases[0].history[2].data.text`` as ``Case NH-2026-00001: history, text``."""
+    found = _INDEXED.match(path)
+    if found is None:
+        return path.removeprefix("data.").replace("_", " ").replace(".", ", ")
+    section, index, rest = found[1], int(found[2]), found[3]
+    item = data.get(section, [])[index] if index < len(data.get(section, [])) else {}
+    name = _SECTIONS.get(section, section.replace("_", " ").capitalize())
+    label = f"{name} {item.get('reference') or item.get('case') or index + 1}"
+    parts = [p for p in re.split(r"[.\[\]]+", rest) if p and not p.isdigit() and p != "data"]
+    return f"{label}: {', '.join(p.replace('_', ' ') for p in parts)}" if parts else label
+
+
 def gather(request: DataRequest) -> dict[str, Any]:
     """Everything PutRight holds about the person, as plain data."""
     from putright.accounts.models import AccessLog
@@ -247,6 +271,8 @@ def build_export(request: DataRequest) -> Bundle:
     names = _third_parties(person, case_ids)
     redactions: list[dict[str, str]] = []
     data = _redact(data, names, "data", redactions)
+    for found in redactions:
+        found["where"] = _where_in_words(found["where"], data)
     bundle = Bundle(data=data, redactions=redactions)
     for letter in Correspondence.objects.filter(case_id__in=case_ids).select_related("case"):
         if letter.pdf:

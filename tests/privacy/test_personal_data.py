@@ -422,3 +422,33 @@ def test_retention_over_a_seeded_year_leaves_tsm_and_performance_as_they_were(db
         .exclude(summary="")
         .exists()
     )
+
+
+def test_the_export_replaces_other_residents_names_and_lists_where(organisation_on, clock):
+    from putright.petitions.models import Petition, Signatory
+
+    org = organisation_on(CODE)
+    handler = make_user("hana", org, Role.COMPLAINT_HANDLER)
+    dpo = make_user("dora", org, Role.DATA_PROTECTION_OFFICER)
+    pat, cases = three_cases(org, handler, clock)
+    sam = Person.objects.create(organisation=org, name="Sam Other")
+    petition = Petition.objects.create(case=cases[0], recorded_at=at(2026, 1, 5, 10))
+    Signatory.objects.create(
+        petition=petition,
+        person=sam,
+        number=1,
+        name="Sam Other",
+        signature="seen",
+        added_at=at(2026, 1, 5, 10),
+    )
+    clock(2026, 2, 2, 10)
+    request = request_record(person=pat, kind=RequestKind.SUBJECT_ACCESS, actor=Actor(dpo))
+    request = subject_access_export(request=request, actor=Actor(dpo))
+
+    with request.export.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as z:
+        data = z.read("data.json").decode()
+    assert "Sam Other" not in data
+    assert "[third party]" in data
+    assert {"where": f"Case {cases[0].reference}: details", "redacted": "Sam Other"} in (
+        request.redactions
+    )
