@@ -40,7 +40,7 @@ from putright.cases.models import (
     Event,
     PersonalText,
 )
-from putright.cases.personal_text import joined
+from putright.domain.personal_text import joined
 from putright.hazards.models import Hazard
 from putright.organisations.models import Organisation
 from putright.people.models import Person

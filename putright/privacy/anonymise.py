@@ -196,7 +196,7 @@ def redact_history(
     from putright.cases.models import Case, Event
     from putright.people.models import Person
     from putright.timeline import registry as timeline_registry
-    from putright.timeline.models import Entry
+    from putright.timeline.models import Entry, EntryText
 
     now = timezone.now()
     audits: list[Redaction] = []
@@ -241,6 +241,10 @@ def redact_history(
                 Redaction.Source.ENTRY,
                 Entry.objects.filter(record_type=record_type.name, record_id__in=ids),
             )
+            # The words newer entries refer to by id: emptied, the entries untouched.
+            EntryText.objects.filter(record_type=record_type.name, record_id__in=ids).exclude(
+                body=REMOVED
+            ).update(body=REMOVED)
     Redaction.objects.bulk_create(audits, batch_size=1000)
     return len(audits)
 

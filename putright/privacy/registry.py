@@ -220,6 +220,8 @@ NOT_PERSONAL: dict[str, str] = {
     "organisations.FloorChange": "a note on the Code's floor",
     "cases.Event": "redacted in place by the audited path (privacy.anonymise.redact_history)",
     "timeline.Entry": "redacted in place by the audited path (privacy.anonymise.redact_history)",
+    "timeline.EntryText": "the words entries refer to by id: emptied with the record's history "
+    "(privacy.anonymise.redact_history)",
     "search.CaseText": "derived from the case and person: rebuilt after anonymising",
     "letters.LetterTemplate": "the organisation's template, not a letter",
     "hazards.BreachAlert": "who was told, by staff id",

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.query import ModelIterable
 
 
 class EntryKind(models.TextChoices):
@@ -15,6 +16,22 @@ class EntryKind(models.TextChoices):
     CLOCK_STARTED = "clock_started", "Clock started"
     CLOCK_STOPPED = "clock_stopped", "Clock stopped"
     CHASED = "chased", "Chased"
+
+
+class EntryText(models.Model):
+    """Someone's words that an entry of a record's history refers to by id (``{"$text":
+    id}`` in its data): kept out of the append-only history so that erasure and retention
+    can empty them."""
+
+    record_type = models.CharField(max_length=40)
+    record_id = models.PositiveBigIntegerField()
+    body = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["record_type", "record_id"], name="entry_text_of_record")]
+
+    def __str__(self) -> str:
+        return f"Text {self.pk} of {self.record_type} {self.record_id}"
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
@@ -27,7 +44,23 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Entry]:
         if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
             raise TypeError("entries are append-only; they cannot be upserted")
-        return super().bulk_create(objs, *args, **kwargs)
+        from .personal_text import store
+
+        objs = list(objs)
+        restore = store(objs)
+        try:
+            return super().bulk_create(objs, *args, **kwargs)
+        finally:
+            for entry, data in restore:
+                entry.data = data
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._iterable_class is ModelIterable and self._result_cache:
+            from .personal_text import resolve
+
+            resolve(self._result_cache)
 
 
 class Entry(models.Model):
@@ -74,7 +107,13 @@ class Entry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("entries are append-only; they cannot be updated")
-        super().save(*args, **kwargs)
+        from .personal_text import store
+
+        ((_, data),) = store([self])
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.data = data
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("entries are append-only; they cannot be deleted")

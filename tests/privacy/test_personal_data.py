@@ -376,12 +376,20 @@ def test_erasing_a_person_redacts_their_own_history_and_counts_it(organisation_o
     request = request_record(person=pat, kind=RequestKind.ERASURE, actor=Actor(dpo))
     done = erasure_decide(request=request, erase=True, reasons="Asked", actor=Actor(dpo))
 
-    history = list(
-        Entry.objects.filter(record_type="person", record_id=pat.pk).values_list("data", flat=True)
-    )
+    history = list(Entry.objects.filter(record_type="person", record_id=pat.pk))
     assert history
-    assert "forty times" not in json.dumps(history)
-    assert "Calls stopped" not in json.dumps(history)
+    assert "forty times" not in json.dumps([e.data for e in history])
+    assert "Calls stopped" not in json.dumps([e.data for e in history])
+    # A hazard's history (the words that raised it) refers to them by id: emptied.
+    from putright.hazards.models import Hazard
+    from putright.timeline.models import EntryText
+
+    hazards = list(Hazard.objects.filter(case__customer=pat).values_list("pk", flat=True))
+    assert hazards
+    texts = EntryText.objects.filter(record_type="hazard", record_id__in=hazards)
+    assert set(texts.values_list("body", flat=True)) == {"[removed]"}
+    (raised,) = Entry.objects.filter(record_type="hazard", record_id=hazards[0])[:1]
+    assert raised.data["triggers"] == ["[removed]"]
     assert done.redactions >= 1
     restriction.refresh_from_db()
     assert restriction.behaviour == "[removed]"
