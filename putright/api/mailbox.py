@@ -104,7 +104,16 @@ def message_out(message: IncomingMessage) -> MailMessageOut:
     auth=None,
     response={202: MailReceivedOut, **errors(400, 401, 403, 404)},
     summary="Receive one raw e-mail (RFC 822) for an organisation, signed",
-    openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}}},
+    # The raw message (RFC 822) as the body, sent as bytes: whatever its Content-Type says.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The raw e-mail message (RFC 822), as bytes.",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
 )
 def inbound(request: HttpRequest, organisation: str) -> Status[MailReceivedOut] | HttpResponse:
     from .api import error
@@ -137,7 +146,7 @@ def inbound(request: HttpRequest, organisation: str) -> Status[MailReceivedOut] 
 @router.get(
     "/mail/messages",
     operation_id="mail_messages_list",
-    response=list[MailMessageOut],
+    response={200: list[MailMessageOut], **errors()},
     summary="Messages waiting to be classified",
 )
 def messages(request: HttpRequest, waiting: bool = True) -> list[MailMessageOut]:
