@@ -85,7 +85,7 @@ def taken() -> int:
     return SweepAction.objects.filter(case__organisation__slug=SLUG).count()
 
 
-def enqueue_and_watch(due: int, *, timeout: float = 90) -> None:
+def enqueue_and_watch(due: int, *, timeout: float = 180) -> None:
     """Queue the deadline sweep as the scheduler does, then return (saying the task's id) once
     a worker is running it and has taken some of the ``due`` actions but at most a third:
     the moment to kill that worker."""
