@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from putright.domain.personal_text import joined, markers, renumber, split
+from putright.timeline.personal_text import read_words, store_words
 
 
 def store(events: Iterable[Any]) -> list[tuple[Any, Any]]:
@@ -21,37 +21,11 @@ def store(events: Iterable[Any]) -> list[tuple[Any, Any]]:
     markers. Returns each event with the data to put back once written."""
     from .models import PersonalText
 
-    events = list(events)
-    plans = []
-    rows: list[PersonalText] = []
-    for event in events:
-        keep: list[str] = []
-        stored = split(event.data or {}, keep)
-        plans.append((event, event.data, stored, len(rows), len(keep)))
-        rows.extend(PersonalText(case_id=event.case_id, body=words) for words in keep)
-    if rows:
-        PersonalText.objects.bulk_create(rows)
-    restore = []
-    for event, original, stored, start, count in plans:
-        if count:
-            event.data = renumber(stored, [r.pk for r in rows[start : start + count]])
-        restore.append((event, original))
-    return restore
+    return store_words(events, lambda event, words: PersonalText(case_id=event.case_id, body=words))
 
 
 def resolve(events: list[Any]) -> None:
     """Put the words back into events just read (one query for them all)."""
     from .models import PersonalText
 
-    wanted: set[int] = set()
-    for event in events:
-        data = getattr(event, "data", None)
-        if data:
-            markers(data, wanted)
-    if not wanted:
-        return
-    texts = dict(PersonalText.objects.filter(pk__in=wanted).values_list("pk", "body"))
-    for event in events:
-        data = getattr(event, "data", None)
-        if data:
-            event.data = joined(data, texts)
+    read_words(events, PersonalText)
