@@ -375,7 +375,7 @@ def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """
     from django.db import connection
 
-    from putright.reports.runs import without_jit
+    from putright.database import without_jit
 
     with without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)

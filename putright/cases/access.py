@@ -47,6 +47,16 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return Case.objects.filter(Q(organisation_id__in=organisations) & condition)
 
 
+def organisations_read_whole(user: User) -> tuple[list[int], bool]:
+    """The organisations whose cases the user reads as a whole (every case, or every case
+    but those about staff conduct that do not name them), and whether there are others where
+    they see only the cases they are named on: a list can then be drawn from an organisation
+    column alone only when the second is false."""
+    readers = set(organisations_with(user, CASE_READERS))
+    named_only = set(organisations_with(user, NAMED_ONLY_READERS)) - readers
+    return sorted(readers), bool(named_only)
+
+
 def access_case(user: User, reference: str, *, record: bool = True) -> Case:
     """The case with this reference if the user may see it; reading a restricted case is logged."""
     case = (

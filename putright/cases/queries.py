@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from putright.accounts.access import personal_data_organisations
 from putright.accounts.models import User
-from putright.cases.access import cases_visible_to
+from putright.cases.access import cases_visible_to, organisations_read_whole
 from putright.organisations.models import Organisation
 from putright.search.queries import search
 
@@ -60,18 +60,27 @@ class CaseFilters:
     text: str = ""  # a reference, the customer's name or postcode, words of the summary
 
 
-def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(
+    *, user: User, filters: CaseFilters | None = None, in_due_order: bool = False
+) -> QuerySet[Case]:
     """The cases the user may see that match every filter, unordered (the caller orders).
 
     Today is the local date, as everywhere else. Text finds a case by its customer's
     postcode only where the user may see contact details: a search must not confirm a
-    postcode the reader is not shown.
+    postcode the reader is not shown. ``in_due_order``: the caller lists the cases in the
+    queue's order (``cases_in_due_order``), a search no further than its first thousand, so
+    that a word common in one landlord may be listed from the words table
+    (``search.queries.LISTED``).
     """
+    whole, named_only = organisations_read_whole(user)
+    if not in_due_order:
+        named_only = True  # the words table holds the queue's order only
     return _filtered(
         cases_visible_to(user),
         filters or CaseFilters(),
         today=timezone.localdate(),
         postcode_organisations=personal_data_organisations(user),
+        whole_organisations=None if named_only else whole,
     )
 
 
@@ -81,8 +90,10 @@ def _filtered(
     *,
     today: datetime.date,
     postcode_organisations: Collection[int],
+    whole_organisations: Collection[int] | None = None,
 ) -> QuerySet[Case]:
-    """The cases matching every given condition."""
+    """The cases matching every given condition. ``whole_organisations``: the organisations
+    whose every case ``cases`` holds (see ``search.queries.search_condition``)."""
     if filters.organisation:
         # Its id, not a join on the slug: the planner can then read the organisation's cases
         # from its indexes in the order asked for.
@@ -92,6 +103,8 @@ def _filtered(
             .first()
         )
         cases = cases.filter(organisation_id=organisation_id) if organisation_id else cases.none()
+        if whole_organisations is not None:
+            whole_organisations = [o for o in whole_organisations if o == organisation_id]
     for field in ("kind", "stage", "status", "service_area"):
         value = getattr(filters, field)
         if value:
@@ -124,7 +137,15 @@ def _filtered(
     if text:
         # The one search (putright/search/rules.py): a reference, a postcode where the reader
         # may see contact details, or words starting words of the name, summary or address.
-        cases = search(cases, text, private_organisations=postcode_organisations)
+        narrowed = any(
+            getattr(filters, f) for f in ("kind", "stage", "status", "handler", "service_area")
+        ) or any((filters.flags, filters.due, filters.due_before, filters.overdue is not None))
+        cases = search(
+            cases,
+            text,
+            private_organisations=postcode_organisations,
+            whole_organisations=None if narrowed else whole_organisations,
+        )
     return cases
 
 

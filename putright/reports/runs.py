@@ -28,21 +28,20 @@ from __future__ import annotations
 
 import datetime
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection, transaction
 from django.db.models import IntegerField, Max, Min, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from putright.cases.models import Case, EventKind, Status
+from putright.database import without_jit
 from putright.domain.calendar import WorkingCalendar
 from putright.domain.policy import Anchor, Counting
 
@@ -238,25 +237,6 @@ def load_case_rows(
     with without_jit():
         rows = list(queryset.values_list(*names))
     return case_rows_from(names, rows)
-
-
-@contextmanager
-def without_jit() -> Iterator[None]:
-    """On PostgreSQL, run the statements inside without JIT compilation; elsewhere, nothing.
-
-    Over many cases (a group of organisations) the aggregate is costed past
-    ``jit_above_cost`` and PostgreSQL compiles it, which costs more than it saves for a
-    query that reads each row once (docs/benchmarks.md). The setting is made local to the
-    transaction and put back as it was afterwards, so an enclosing transaction keeps its own.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-        row = cursor.fetchone()
-        yield
-        cursor.execute("SELECT set_config('jit', %s, true)", [row[0] if row else "on"])
 
 
 def case_rows_from(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> CaseRows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.apps import apps as global_apps
 from django.db import connection, transaction
 
 from . import rules
+from .models import NO_DUE_DATE
 
 BATCH = 5000
 
@@ -31,17 +33,34 @@ def _rows(case_model: Any, ids: Iterable[int] | None, after: int = 0) -> Iterato
         "customer__name",
         "customer__address",
         "customer__postcode",
+        "next_due_on",
     ).iterator(chunk_size=BATCH)
 
 
+def _has_due(text_model: Any) -> bool:
+    """Whether the words table keeps the queue's order (not yet in the migration that fills
+    it first)."""
+    return any(f.name == "due_or_last" for f in text_model._meta.concrete_fields)
+
+
 def _texts(rows: Iterable[tuple[Any, ...]], text_model: Any) -> Iterator[Any]:
-    for pk, organisation_id, summary, name, address, postcode in rows:
+    due = _has_due(text_model)
+    for pk, organisation_id, summary, name, address, postcode, next_due_on in rows:
         public, private = rules.documents(
             name=name or "", summary=summary or "", address=address or "", postcode=postcode or ""
         )
-        yield text_model(
+        text = text_model(
             case_id=pk, organisation_id=organisation_id, public=public, private=private
         )
+        if due:
+            text.due_or_last = next_due_on or NO_DUE_DATE
+        yield text
+
+
+def follow_due(case_id: int, next_due_on: datetime.date | None) -> None:
+    """Keep the case's place in the queue's order beside its words."""
+    _case_model, text_model = _models()
+    text_model.objects.filter(case_id=case_id).update(due_or_last=next_due_on or NO_DUE_DATE)
 
 
 def refresh(case_ids: Iterable[int], *, apps: Any = None) -> int:
@@ -67,7 +86,13 @@ def rebuild(
     a bulk load of new cases needs; how many were written. COPY on PostgreSQL."""
     case_model, text_model = _models(apps)
     if after is None:
-        text_model.objects.all().delete()
+        if connection.vendor == "postgresql":  # every row: no dead rows left behind
+            with connection.cursor() as cursor:  # deferred checks made first: TRUNCATE waits none
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {text_model._meta.db_table}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            text_model.objects.all().delete()
     todo = case_model.objects.filter(pk__gt=after or 0)
     total = todo.count()
     done = 0
@@ -92,8 +117,11 @@ def _write(text_model: Any, texts: list[Any]) -> int:
         text_model.objects.bulk_create(texts, batch_size=BATCH)
         return len(texts)
     table = text_model._meta.db_table
-    sql = f"COPY {table} (case_id, organisation_id, public, private) FROM STDIN"
+    columns = ["case_id", "organisation_id", "public", "private"]
+    if _has_due(text_model):
+        columns.append("due_or_last")
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for t in texts:
-            copy.write_row((t.case_id, t.organisation_id, t.public, t.private))
+            copy.write_row(tuple(getattr(t, c) for c in columns))
     return len(texts)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
+
+#: ``due_or_last`` of a case with nothing due: the constant ``cases.models.DueOrLast`` uses.
+NO_DUE_DATE = datetime.date(9999, 12, 31)
 
 
 class CaseText(models.Model):
@@ -13,6 +18,11 @@ class CaseText(models.Model):
     ``private_tsv``, generated columns the model does not name) with a GIN index; on SQLite
     the FTS5 table
     ``search_casetext_fts`` mirrors them (kept by triggers). Written by ``index.refresh``.
+
+    ``due_or_last`` is the case's place in the queue's order (its next due date, or
+    ``NO_DUE_DATE``), kept beside the words so that a word common in one organisation's
+    cases and rare elsewhere is listed in that order from this table alone
+    (``queries.py``); it follows the case's ``next_due_on`` (``signals.py``).
     """
 
     case = models.OneToOneField(
@@ -23,8 +33,10 @@ class CaseText(models.Model):
     organisation_id = models.BigIntegerField(db_index=False)
     public = models.TextField(blank=True)
     private = models.TextField(blank=True)
+    due_or_last = models.DateField(default=NO_DUE_DATE)
 
     class Meta:
+        indexes = [models.Index(fields=["due_or_last", "case"], name="search_casetext_due")]
         verbose_name = "case words"
         verbose_name_plural = "case words"
 

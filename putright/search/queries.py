@@ -10,14 +10,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from putright.database import without_jit
+
 from . import rules
 
-_POSTGRES = (
-    "SELECT case_id FROM search_casetext WHERE public_tsv @@ to_tsquery('simple'::regconfig, %s)"
-)
-_POSTGRES_PRIVATE = (
-    " OR (organisation_id IN ({orgs}) AND private_tsv @@ to_tsquery('simple'::regconfig, %s))"
-)
 _SQLITE = "SELECT rowid AS case_id FROM search_casetext_fts WHERE search_casetext_fts MATCH %s"
 _SQLITE_PRIVATE = (
     " UNION SELECT t.case_id FROM search_casetext_fts f "
@@ -32,43 +28,131 @@ _SQLITE_PRIVATE = (
 MATERIALISE = 10_000
 
 
-def _words_sql(found: list[str], private_organisations: Collection[int]) -> tuple[str, list[Any]]:
-    orgs: list[int] = sorted(int(o) for o in private_organisations)
-    placeholders = ", ".join(["%s"] * len(orgs))
-    params: list[Any]
+def _words_sql(
+    found: list[str],
+    private_organisations: Collection[int],
+    whole_organisations: Collection[int] | None,
+) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
-        query = rules.postgres_query(found)
-        sql, params = _POSTGRES, [query]
-        if orgs:
-            sql += _POSTGRES_PRIVATE.format(orgs=placeholders)
-            params += [*orgs, query]
-    else:
-        sql, params = _SQLITE, [rules.fts5_query(found, "public")]
-        if orgs:
-            sql += _SQLITE_PRIVATE.format(orgs=placeholders)
-            params += [rules.fts5_query(found, "private"), *orgs]
+        where, params = _match_sql(found, private_organisations, whole_organisations)
+        return f"SELECT case_id FROM search_casetext WHERE {where}", params
+    orgs: list[int] = sorted(int(o) for o in private_organisations)
+    sql, params = _SQLITE, [rules.fts5_query(found, "public")]
+    if orgs:
+        sql += _SQLITE_PRIVATE.format(orgs=", ".join(["%s"] * len(orgs)))
+        params += [rules.fts5_query(found, "private"), *orgs]
     return sql, params
 
 
-def _words_condition(found: list[str], private_organisations: Collection[int]) -> Q:
+def _words_condition(
+    found: list[str],
+    private_organisations: Collection[int],
+    whole_organisations: Collection[int] | None,
+) -> Q:
     """The cases whose words match: by their ids when there are few (the planner cannot tell
     how few a word matches, and reading every case in order looking for a rare one is slow),
     else as a subquery."""
-    sql, params = _words_sql(found, private_organisations)
-    if connection.vendor == "postgresql" and _estimate(sql, params) > MATERIALISE:
+    sql, params = _words_sql(found, private_organisations, whole_organisations)
+    estimate = _estimate(sql, params) if connection.vendor == "postgresql" else 0.0
+    if estimate > MATERIALISE:
         # Clearly common (a postcode district, a common surname): reading the ids would
         # build a bitmap of every match first.
-        return _each_case(found, private_organisations)
+        return _common(found, private_organisations, whole_organisations, estimate)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT case_id FROM ({sql}) AS found LIMIT %s", [*params, MATERIALISE + 1])
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) > MATERIALISE:
         if connection.vendor == "postgresql":
-            return _each_case(found, private_organisations)
+            return _common(found, private_organisations, whole_organisations, len(ids))
         return Q(pk__in=RawSQL(sql, params))
+    return _among(ids)
+
+
+def _among(ids: list[int]) -> Q:
     if connection.vendor == "postgresql":  # one array, however many: no long list to plan
         return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
     return Q(pk__in=ids)
+
+
+#: A word common somewhere is first looked for among this many cases at the head of the
+#: queue's order (``CaseText.due_or_last``), to tell whether reading the cases in that order
+#: soon fills a page.
+PROBE = 2_000
+#: Reading the cases in order costs about this many times more per case than reading one
+#: match from the words table (both measured at 2.5 million cases: 1.7 and 1.1 µs), and a page
+#: is about this many cases (``docs/benchmarks.md``).
+WALK_COST, PAGE = 1.5, 50
+#: Listed from the words table alone, a common word gives at most this many cases: more
+#: than a search page (50) or forty pages of the queue, which counts a search no further
+#: (``staff.views.queues.SEARCH_COUNT_CAP``).
+LISTED = 1_001
+
+
+def _common(
+    found: list[str],
+    private_organisations: Collection[int],
+    whole_organisations: Collection[int] | None,
+    matches: float,
+) -> Q:
+    """A word matching many cases (PostgreSQL). Where it is common near the head of the
+    queue's order (a surname, a word of many summaries), each case is read in that order and
+    looked up until the page is full. Where it is common only in some organisation whose
+    cases come late in that order (a postcode district: one landlord's), that would read
+    most cases first; its first ``LISTED`` matches in the queue's order are read from the
+    words table instead, each organisation's limited to what the reader may search there.
+
+    The second way only when the list is drawn from whole organisations
+    (``whole_organisations``): no other condition that could leave fewer cases than a page
+    among those matches."""
+    sql, params = _match_sql(found, private_organisations, whole_organisations)
+    if whole_organisations is None:
+        return _each_case(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT * FROM search_casetext"
+            f" ORDER BY due_or_last, case_id LIMIT %s) AS head WHERE {sql}",
+            [PROBE, *params],
+        )
+        head = cursor.fetchone()[0]
+    # Reading in order until a page is found costs about PAGE / (head / PROBE) cases.
+    if head and WALK_COST * PAGE * PROBE / head <= matches:
+        return _each_case(sql, params)
+    organisations = sorted(int(o) for o in whole_organisations)
+    if not organisations:
+        return Q(pk__in=[])
+    # Every match read through the words' index, then the first in order kept ("+ 0": not
+    # by walking the order's index, which is the slow way for such a word).
+    with without_jit(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT case_id FROM search_casetext WHERE {sql} AND organisation_id IN "
+            f"({', '.join(['%s'] * len(organisations))}) "
+            "ORDER BY due_or_last + 0, case_id + 0 LIMIT %s",
+            [*params, *organisations, LISTED],
+        )
+        return _among([row[0] for row in cursor.fetchall()])
+
+
+def _match_sql(
+    found: list[str],
+    private_organisations: Collection[int],
+    whole_organisations: Collection[int] | None = None,
+) -> tuple[str, list[Any]]:
+    """The condition on a row of the words table (PostgreSQL). Where the reader may see
+    contact details in every organisation listed, the one document holding every word is
+    enough (it holds the public words too)."""
+    query = rules.postgres_query(found)
+    orgs = sorted(int(o) for o in private_organisations)
+    if whole_organisations is not None and set(whole_organisations) <= set(orgs):
+        return "private_tsv @@ to_tsquery('simple'::regconfig, %s)", [query]
+    where = "public_tsv @@ to_tsquery('simple'::regconfig, %s)"
+    params: list[Any] = [query]
+    if orgs:
+        where += (
+            f" OR (organisation_id IN ({', '.join(['%s'] * len(orgs))}) AND "
+            "private_tsv @@ to_tsquery('simple'::regconfig, %s))"
+        )
+        params += [*orgs, query]
+    return f"({where})", params
 
 
 def _estimate(sql: str, params: list[Any]) -> float:
@@ -83,32 +167,31 @@ def _estimate(sql: str, params: list[Any]) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _each_case(found: list[str], private_organisations: Collection[int]) -> Q:
+def _each_case(where: str, params: list[Any]) -> Q:
     """A common word on PostgreSQL: each case, read in the list's order, is looked up in the
     words table by its id until the page is full (a subquery of every match would first read
     hundreds of thousands of them)."""
     from django.apps import apps
     from django.db.models import Exists, OuterRef
 
-    query = rules.postgres_query(found)
-    orgs = sorted(int(o) for o in private_organisations)
-    where = "public_tsv @@ to_tsquery('simple'::regconfig, %s)"
-    params: list[Any] = [query]
-    if orgs:
-        where += (
-            f" OR (organisation_id IN ({', '.join(['%s'] * len(orgs))}) AND "
-            "private_tsv @@ to_tsquery('simple'::regconfig, %s))"
-        )
-        params += [*orgs, query]
     words = apps.get_model("search", "CaseText").objects.filter(case_id=OuterRef("pk"))
-    return Q(Exists(words.extra(where=[f"({where})"], params=params)))
+    return Q(Exists(words.extra(where=[where], params=params)))
 
 
-def search_condition(text: str, *, private_organisations: Collection[int]) -> Q | None:
+def search_condition(
+    text: str,
+    *,
+    private_organisations: Collection[int],
+    whole_organisations: Collection[int] | None = None,
+) -> Q | None:
     """The condition a case meets to match ``text``; None when nothing can match.
 
     ``private_organisations``: where the reader may see contact details, so a postcode or
-    the words of an address find cases there and nowhere else.
+    the words of an address find cases there and nowhere else. ``whole_organisations``:
+    given when the list being searched is every case the reader may see in these
+    organisations and nothing narrower (no other filter; the reader sees every case there
+    but perhaps a few about staff conduct), so that a common word may be listed from the
+    words table alone.
     """
     text = text.strip()
     if not text:
@@ -126,10 +209,20 @@ def search_condition(text: str, *, private_organisations: Collection[int]) -> Q 
     found = rules.query_words(text)
     if not found:
         return None
-    return _words_condition(found, private_organisations)
+    return _words_condition(found, private_organisations, whole_organisations)
 
 
-def search(cases: QuerySet, text: str, *, private_organisations: Collection[int]) -> QuerySet:  # type: ignore[type-arg]
+def search(
+    cases: QuerySet,  # type: ignore[type-arg]
+    text: str,
+    *,
+    private_organisations: Collection[int],
+    whole_organisations: Collection[int] | None = None,
+) -> QuerySet:  # type: ignore[type-arg]
     """The cases among ``cases`` that match ``text`` (none when nothing can match)."""
-    condition = search_condition(text, private_organisations=private_organisations)
+    condition = search_condition(
+        text,
+        private_organisations=private_organisations,
+        whole_organisations=whole_organisations,
+    )
     return cases.none() if condition is None else cases.filter(condition)

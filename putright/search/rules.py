@@ -65,9 +65,14 @@ def document(*texts: str) -> str:
 
 def documents(*, name: str, summary: str, address: str, postcode: str) -> tuple[str, str]:
     """The two documents of a case: what anyone who sees it may search (name, summary), and
-    that with the address and postcode for those who may see contact details."""
+    that with the address and postcode for those who may see contact details.
+
+    A postcode is kept as its two halves ("m1", "1ae"): typed whole, with or without its
+    space, it is looked for exactly (``as_postcode``), so its halves are all the words need.
+    Kept run together as well, every postcode of a district would be one more word that a
+    search for the district ("m1") reads through."""
     public = document(name, summary)
-    return public, document(public, address, postcode, postcode.replace(" ", ""))
+    return public, document(public, address, postcode)
 
 
 def query_words(text: str) -> list[str]:

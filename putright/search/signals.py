@@ -1,5 +1,8 @@
 """The words of a case follow its summary and its customer: a case saved, or a person saved,
-writes the words of the cases concerned again, in the same transaction as the change."""
+writes the words of the cases concerned again, in the same transaction as the change. Its
+place in the queue's order follows its next due date (a case saved with ``next_due_on``;
+``cases.services.deadline_sweep.refresh_cached_dates`` updates without saving and calls
+``index.follow_due`` itself)."""
 
 from __future__ import annotations
 
@@ -19,8 +22,13 @@ def _concerns(fields: Any, watched: frozenset[str]) -> bool:
 
 
 def _after_case(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and _concerns(kwargs.get("update_fields"), CASE_FIELDS):
+    if raw:
+        return
+    fields = kwargs.get("update_fields")
+    if _concerns(fields, CASE_FIELDS):
         index.refresh([instance.pk])
+    elif fields is not None and "next_due_on" in fields:
+        index.follow_due(instance.pk, instance.next_due_on)
 
 
 def _after_person(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from putright.reports.runs import load_case_rows, without_jit
+from putright.database import without_jit
+from putright.reports.runs import load_case_rows
 from putright.reports.service import levels
 
 from .conftest import d

@@ -87,9 +87,9 @@ def cases(org, other, handler):
     }
 
 
-def found(reader, text) -> list[str]:
-    listed = cases_in_due_order(case_list(user=reader, filters=CaseFilters(text=text)))
-    return list(listed.values_list("customer__name", flat=True))
+def found(reader, text, *, in_due_order=True) -> list[str]:
+    listed = case_list(user=reader, filters=CaseFilters(text=text), in_due_order=in_due_order)
+    return list(cases_in_due_order(listed).values_list("customer__name", flat=True))
 
 
 def test_words_start_words_of_the_name_or_summary_ignoring_case_and_accents(cases, handler):
@@ -163,6 +163,10 @@ def test_a_long_queue_is_counted_up_to_its_cap(cases, handler, client, monkeypat
     monkeypatch.setattr(queues, "COUNT_CAP", 2)
     page = client.get("/cases/?all=1").text
     assert "More than 2 cases" in page
+    # A search is counted to its own, lower cap (a common word is listed that far).
+    assert "2 cases" in client.get("/cases/?text=smith").text
+    monkeypatch.setattr(queues, "SEARCH_COUNT_CAP", 1)
+    assert "More than 1 cases" in client.get("/cases/?text=smith").text
 
 
 def test_search_lists_in_the_queues_order_and_opens_a_reference(cases, handler, client):
@@ -187,3 +191,73 @@ def test_common_words_match_the_same_when_read_case_by_case(cases, handler, pane
     assert found(handler, "eglise") == ["Zoë O'Brien"]
     assert found(panel, "eglise") == []
     assert found(panel, "zoe") == ["Zoë O'Brien"]
+
+
+@pytest.mark.parametrize("way", ["in order", "from the words"])
+def test_a_common_word_lists_the_same_cases_either_way(cases, handler, panel, monkeypatch, way):
+    """A word common somewhere (past MATERIALISE) is read case by case in the queue's order,
+    or its first matches are listed from the words table by their due dates: the same answers,
+    in the same order, for every reader and with other filters too (PostgreSQL; SQLite reads
+    its FTS5 index either way)."""
+    from putright.cases.models import CaseMember
+    from putright.search import queries
+
+    CaseMember.objects.create(case=cases["zoe"], user=panel, role="panel")
+    monkeypatch.setattr(queries, "MATERIALISE", 0)
+    # A probe that finds a match at the head always reads in order; one of no cases never.
+    if way == "in order":
+        monkeypatch.setattr(queries, "WALK_COST", 0)
+    else:
+        monkeypatch.setattr(queries, "PROBE", 0)
+    assert found(handler, "smith") == ["Pat Smith-Jones", "Sam Smithers"]
+    assert found(handler, "black bath") == ["Zoë O'Brien"]
+    assert found(handler, "eglise") == ["Zoë O'Brien"]
+    assert found(handler, "m1") == ["Zoë O'Brien"]  # not the other landlord's M1 1AE
+    assert found(panel, "eglise") == []  # contact details not shown to a panel member
+    assert found(panel, "zoe") == ["Zoë O'Brien"]  # named on it: that case only
+    assert found(panel, "smith") == []
+    narrowed = case_list(user=handler, filters=CaseFilters(text="smith", status="open"))
+    assert list(cases_in_due_order(narrowed).values_list("customer__name", flat=True)) == [
+        "Pat Smith-Jones",
+        "Sam Smithers",
+    ]
+    if way == "from the words":
+        # Listed from the words table up to LISTED: the first in the queue's order are kept.
+        monkeypatch.setattr(queries, "LISTED", 1)
+        expected = ["Pat Smith-Jones", "Sam Smithers"]
+        assert found(handler, "smith") == (expected[:1] if _on_postgres() else expected)
+        # A list in another order (the API's, newest first) is never cut short so.
+        assert found(handler, "smith", in_due_order=False) == expected
+
+
+def _on_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def test_the_words_keep_the_cases_place_in_the_queues_order(cases, handler):
+    """``CaseText.due_or_last`` follows the case's next due date through every change, so that
+    a common word listed from the words table comes in the queue's order."""
+    from putright.cases.models import Case
+    from putright.cases.services import case_acknowledge
+    from putright.cases.services.deadline_sweep import refresh_cached_dates
+    from putright.search.models import NO_DUE_DATE
+
+    def kept(case) -> tuple:
+        case = Case.objects.get(pk=case.pk)
+        return CaseText.objects.get(case_id=case.pk).due_or_last, case.next_due_on
+
+    case = cases["smith"]
+    due, next_due = kept(case)
+    assert next_due is not None
+    assert due == next_due
+    case_acknowledge(case=Case.objects.get(pk=case.pk), actor=Actor(handler))
+    due, next_due = kept(case)
+    assert due == next_due  # the next deadline is now the response's
+    Case.objects.filter(pk=case.pk).update(next_due_on=None)  # as after a pack changes
+    refresh_cached_dates([Case.objects.get(pk=case.pk)])
+    assert kept(case)[0] == kept(case)[1] != NO_DUE_DATE
+    CaseText.objects.all().delete()
+    rebuild()
+    assert kept(case)[0] == kept(case)[1]

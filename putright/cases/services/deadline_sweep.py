@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from putright.accounts.actors import Actor
 from putright.domain.actions import ActionKind, DueAction
+from putright.search.index import follow_due
 
 from ..models import (
     Case,
@@ -141,5 +142,6 @@ def refresh_cached_dates(cases: Iterable[Case]) -> int:
                 next_due_step=case.next_due_step,
                 next_action_on=case.next_action_on,
             )
+            follow_due(case.pk, case.next_due_on)
             changed += 1
     return changed

@@ -63,24 +63,31 @@ SORTS: dict[str, tuple[Any, ...]] = {
 PAGE_SIZE = 25
 #: Past this many cases the queue says "more than 10,000" instead of counting every one.
 COUNT_CAP = 10_000
+#: A search in the queue is counted no further than this (a word common in one landlord is
+#: listed up to its first thousand matches: ``search.queries.LISTED``).
+SEARCH_COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
-    """Counts the cases up to ``COUNT_CAP`` and no further: the count of a long list costs as
+    """Counts the cases up to ``cap`` and no further: the count of a long list costs as
     much as reading it, and nobody pages through ten thousand cases."""
+
+    def __init__(self, *args: Any, cap: int = COUNT_CAP, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap
 
     @property
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
             listed: Any = self.object_list
-            self._capped_count = listed.order_by()[: COUNT_CAP + 1].count()
+            self._capped_count = listed.order_by()[: self.cap + 1].count()
         return int(self._capped_count)
 
     @property
     def label(self) -> str:
         """ "1 case", "240 cases" or "More than 10,000 cases"."""
-        if self.count > COUNT_CAP:
-            return f"More than {COUNT_CAP:,} cases"
+        if self.count > self.cap:
+            return f"More than {self.cap:,} cases"
         return f"{self.count:,} case{'' if self.count == 1 else 's'}"
 
 
@@ -208,15 +215,17 @@ def queue(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}?{saved.query}")
     form = QueueFilterForm(request.GET or None, user=user)
     today = timezone.localdate()
-    cases = case_list(user=user, filters=form.filters())
     sort = request.GET.get("sort", "due")
     if sort not in SORTS:
         sort = "due"
+    filters = form.filters()
+    cases = case_list(user=user, filters=filters, in_due_order=sort == "due")
     # The page's ids first, from the case table alone, in an order an index can give; then
     # those 25 cases with what the table shows. Joined in the first query, the other tables
     # would lead SQLite to sort every visible case to find 25.
     ordered = cases.order_by(*SORTS[sort]).values_list("pk", flat=True)
-    page = CappedPaginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    cap = SEARCH_COUNT_CAP if filters.text.strip() else COUNT_CAP
+    page = CappedPaginator(ordered, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     found = Case.objects.select_related("organisation", "handler", "customer").in_bulk(ids)
     base = {k: v for k, v in request.GET.items() if k not in {"page", "sort"}}
@@ -356,7 +365,7 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:SEARCH_LENGTH]
     rows: list[dict[str, Any]] = []
     if text:
-        found = case_list(user=user, filters=CaseFilters(text=text))
+        found = case_list(user=user, filters=CaseFilters(text=text), in_due_order=True)
         # The page's ids in the queue's order first, then those cases (as the queue does).
         ids = list(cases_in_due_order(found).values_list("pk", flat=True)[:SEARCH_ROWS])
         cases = Case.objects.select_related("organisation", "customer", "handler").in_bulk(ids)

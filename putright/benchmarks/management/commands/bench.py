@@ -16,6 +16,19 @@ from putright.benchmarks.databases import DEFAULT_POSTGRES
 from putright.console import PutRightCommand
 
 
+def _differences(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The searches whose answers differ between the databases measured."""
+    if len(results) < 2:
+        return []
+    first = results[0].get("answers", {})
+    different = []
+    for text, listed in first.items():
+        others = [r.get("answers", {}).get(text) for r in results[1:]]
+        if any(other != listed for other in others):
+            different.append({"text": text, "listed": [listed, *others]})
+    return different
+
+
 def describe_machine() -> str:
     """CPU model, cores and Python version, for the record beside the figures."""
     cpu = platform.processor() or platform.machine()
@@ -133,11 +146,14 @@ class Command(PutRightCommand):
         pages.add_argument(
             "--database",
             metavar="URL",
+            action="append",
             default=None,
             help=(
                 "measure on this database, already seeded with `putright seed` (e.g. "
                 "postgres://postgres@127.0.0.1:5432/putright_big): search, the queue, a case, "
-                "My work and the API's list, at one client and at --clients at once"
+                "My work and the API's list, at one client and at --clients at once; given "
+                "twice (e.g. a SQLite file and a PostgreSQL database seeded alike), each is "
+                "measured and their search results compared"
             ),
         )
         pages.add_argument(
@@ -249,15 +265,40 @@ class Command(PutRightCommand):
             return
         if options["database"]:
             args = ["pages", "--seeded", "--requests", str(options["requests"])]
-            result = run_child(options["database"], [*args, "--clients", str(options["clients"])])
+            results = [
+                run_child(url, [*args, "--clients", str(options["clients"])])
+                for url in options["database"]
+            ]
         else:
             with sqlite_database() as url:
                 args = ["pages", "--cases", str(options["cases"])]
-                result = run_child(url, [*args, "--requests", str(options["requests"])])
+                results = [run_child(url, [*args, "--requests", str(options["requests"])])]
         machine = describe_machine()
+        differences = _differences(results)
         if options["json"]:
-            self.stdout.write(json.dumps({"machine": machine, **result}, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {"machine": machine, "results": results, "different_answers": differences},
+                    indent=2,
+                )
+            )
             return
+        for result in results:
+            self.print_pages(machine, result)
+        if len(results) > 1:
+            compared = len(results[0].get("answers", {}))
+            if differences:
+                first = differences[0]
+                raise self.fail(
+                    f"Search results differ between the databases for {len(differences)} of "
+                    f"{compared} searches, e.g. {first['text']!r}: {first['listed']}"
+                )
+            self.stdout.write(
+                f"Search results: the same on every database for all {compared} searches "
+                "(the first 50 references of each, in the queue's order)."
+            )
+
+    def print_pages(self, machine: str, result: dict[str, Any]) -> None:
         table = Table("page", "p50", "p95", "max", "target", "met", box=None)
         for name, row in result["pages"].items():
             table.add_row(
@@ -269,7 +310,10 @@ class Command(PutRightCommand):
                 "yes" if row["met"] else "NO",
             )
         console = Console(file=self.stdout, width=120, highlight=False)  # type: ignore[arg-type]
-        console.print(f"Staff pages, server time, {result['cases']:,} cases, on {machine}")
+        database = result.get("database", "sqlite")
+        console.print(
+            f"Staff pages, server time, {result['cases']:,} cases on {database}, on {machine}"
+        )
         console.print(table)
         many = result.get("many_clients")
         if many:
