@@ -59,8 +59,12 @@ def _home(case: Case) -> str:
     customer = case.customer
     if customer is None:
         return ""
-    address = utils.default_process(customer.address or "")
-    postcode = (customer.postcode or "").replace(" ", "").upper()
+    return _home_of(customer.address, customer.postcode)
+
+
+def _home_of(address: str | None, postcode: str | None) -> str:
+    address = utils.default_process(address or "")
+    postcode = (postcode or "").replace(" ", "").upper()
     return f"{address}|{postcode}" if address or postcode else ""
 
 
@@ -111,6 +115,8 @@ def repeat_suggestions(case: Case, *, limit: int = SUGGESTIONS) -> list[Suggesti
     text = _text(case)
     if not text.strip():
         return []
+    # The earlier cases' words and homes only (not whole cases: up to MAX_CANDIDATES of them
+    # on every case page), then the few alike enough read whole.
     earlier = list(
         Case.objects.filter(
             organisation_id=case.organisation_id,
@@ -118,32 +124,46 @@ def repeat_suggestions(case: Case, *, limit: int = SUGGESTIONS) -> list[Suggesti
             received_at__gte=case.received_at - LOOK_BACK,
         )
         .exclude(pk=case.pk)
-        .select_related("customer")
-        .order_by("-received_at")[:MAX_CANDIDATES]
+        .order_by("-received_at")
+        .values_list(
+            "pk",
+            "summary",
+            "details",
+            "desired_outcome",
+            "customer_id",
+            "customer__address",
+            "customer__postcode",
+        )[:MAX_CANDIDATES]
     )
     if not earlier:
         return []
+    texts = [" ".join(part for part in row[1:4] if part) for row in earlier]
     scores = process.cdist(
-        [text],
-        [_text(c) for c in earlier],
-        scorer=fuzz.token_set_ratio,
-        processor=utils.default_process,
+        [text], texts, scorer=fuzz.token_set_ratio, processor=utils.default_process
     )[0]
+    home = _home(case)
+    mine = _words(text)
+    alike = []
+    for row, other_text, raw in zip(earlier, texts, scores, strict=True):
+        score = round(float(raw))
+        same_customer = bool(case.customer_id and row[4] == case.customer_id)
+        same_home = bool(home and _home_of(row[5], row[6]) == home)
+        needed = SIMILAR_SAME_PERSON if (same_customer or same_home) else SIMILAR
+        if score < needed:
+            continue
+        shared = sorted(mine & _words(other_text))
+        if len(shared) >= 2:
+            alike.append((row[0], score, same_customer, same_home, shared))
+    if not alike:
+        return []
+    whole = Case.objects.select_related("customer").in_bulk([pk for pk, *_ in alike])
     linked = set(
         CaseLink.objects.filter(from_case=case).values_list("to_case_id", flat=True)
     ) | set(CaseLink.objects.filter(to_case=case).values_list("from_case_id", flat=True))
     pack = case_pack(case)
-    home = _home(case)
-    mine = _words(text)
     found = []
-    for other, raw in zip(earlier, scores, strict=True):
-        score = round(float(raw))
-        same_customer = bool(case.customer_id and other.customer_id == case.customer_id)
-        same_home = bool(home and _home(other) == home)
-        needed = SIMILAR_SAME_PERSON if (same_customer or same_home) else SIMILAR
-        shared = sorted(mine & _words(_text(other)))
-        if score < needed or len(shared) < 2:
-            continue
+    for pk, score, same_customer, same_home, shared in alike:
+        other = whole[pk]
         reasons = [f"{score}% of the wording matches ({', '.join(shared[:6])})"]
         if same_customer:
             reasons.append("the same customer")
