@@ -146,11 +146,12 @@ def _summary(timings: list[float], target: float) -> dict[str, Any]:
     }
 
 
-def _worker(args: tuple[int, int, str, dict[str, list[str]]]) -> list[float]:
-    """One of many clients: its own connection, every page in turn, ``rounds`` times."""
+def _worker(args: tuple[int, int, str, dict[str, list[str]], float]) -> list[float]:
+    """One of many clients: its own connection, every page in turn, ``rounds`` times, with
+    ``pause`` seconds between requests (a person reading the page; none by default)."""
     from django.db import connections
 
-    seed, rounds, token, samples = args
+    seed, rounds, token, samples, pause = args
     connections.close_all()  # a fresh connection in this process
     from putright.accounts.models import User
 
@@ -161,6 +162,8 @@ def _worker(args: tuple[int, int, str, dict[str, list[str]]]) -> list[float]:
     for _ in range(rounds):
         for url in urls:
             timings.append(_time(client, url(rng)))
+            if pause:
+                time.sleep(pause * rng.uniform(0.5, 1.5))
     return timings
 
 
@@ -168,6 +171,7 @@ def measure(
     *,
     requests: int = 20,
     clients: int = 20,
+    pause: float = 0.0,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """p50/p95 of each page at one client (``requests`` each after a warm-up), then of every
@@ -211,12 +215,15 @@ def measure(
             began = time.perf_counter()
             timings = [
                 t
-                for part in pool.map(_worker, [(i, rounds, token, samples) for i in range(clients)])
+                for part in pool.map(
+                    _worker, [(i, rounds, token, samples, pause) for i in range(clients)]
+                )
                 for t in part
             ]
             seconds = time.perf_counter() - began
         many = {
             "clients": clients,
+            "pause_seconds": pause,
             **_summary(timings, MANY_CLIENTS_MS),
             "requests_per_second": round(len(timings) / seconds, 1),
         }

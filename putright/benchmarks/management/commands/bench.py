@@ -159,6 +159,15 @@ class Command(PutRightCommand):
         pages.add_argument(
             "--clients", type=int, default=20, help="clients at once, with --database"
         )
+        pages.add_argument(
+            "--pause",
+            type=float,
+            default=0.0,
+            help=(
+                "seconds each of the --clients waits between its requests, on average (a "
+                "person reading the page; default none: every client asks again at once)"
+            ),
+        )
         pages.add_argument("--seeded", action="store_true", help=argparse.SUPPRESS)
         pages.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
         pages.add_argument("--json", action="store_true")
@@ -247,11 +256,16 @@ class Command(PutRightCommand):
                 raise self.fail(f"--{name} must be at least 1")
         if options["clients"] < 1:
             raise self.fail("--clients must be at least 1")
+        if not 0 <= options["pause"] <= 60:
+            raise self.fail("--pause must be between 0 and 60 seconds")
         if options["here"] and options["seeded"]:
             from putright.benchmarks import seeded_pages
 
             result = seeded_pages.measure(
-                requests=options["requests"], clients=options["clients"], progress=self.progress
+                requests=options["requests"],
+                clients=options["clients"],
+                pause=options["pause"],
+                progress=self.progress,
             )
             self.stdout.write(json.dumps(result))
             return
@@ -266,7 +280,10 @@ class Command(PutRightCommand):
         if options["database"]:
             args = ["pages", "--seeded", "--requests", str(options["requests"])]
             results = [
-                run_child(url, [*args, "--clients", str(options["clients"])])
+                run_child(
+                    url,
+                    [*args, "--clients", str(options["clients"]), "--pause", str(options["pause"])],
+                )
                 for url in options["database"]
             ]
         else:
@@ -317,8 +334,11 @@ class Command(PutRightCommand):
         console.print(table)
         many = result.get("many_clients")
         if many:
+            paused = many.get("pause_seconds") or 0
+            waits = f", each pausing {paused:g} s on average" if paused else ""
             console.print(
-                f"{many['clients']} clients at once, every page in turn: {many['requests']:,} "
+                f"{many['clients']} clients at once{waits}, every page in turn: "
+                f"{many['requests']:,} "
                 f"requests, {many['requests_per_second']} a second, p50 {many['p50_ms']} ms, "
                 f"p95 {many['p95_ms']} ms (target < {many['target_ms']:g} ms: "
                 f"{'met' if many['met'] else 'MISSED'})"
