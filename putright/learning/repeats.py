@@ -156,6 +156,10 @@ def repeat_suggestions(case: Case, *, limit: int = SUGGESTIONS) -> list[Suggesti
             alike.append((row[0], score, same_customer, same_home, shared))
     if not alike:
         return []
+    # Most alike first (the same customer or home before others), in the order received
+    # among equals; only those shown are read whole.
+    alike.sort(key=lambda a: (-(a[2] or a[3]), -a[1]))
+    alike = alike[:limit]
     whole = Case.objects.select_related("customer").in_bulk([pk for pk, *_ in alike])
     linked = set(
         CaseLink.objects.filter(from_case=case).values_list("to_case_id", flat=True)
@@ -192,8 +196,7 @@ def repeat_suggestions(case: Case, *, limit: int = SUGGESTIONS) -> list[Suggesti
                 linked=other.pk in linked,
             )
         )
-    found.sort(key=lambda s: (-(s.same_customer or s.same_home), -s.score))
-    return found[:limit]
+    return found
 
 
 # -- themes over a period ----------------------------------------------------------------------
