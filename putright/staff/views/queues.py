@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -190,12 +191,18 @@ def _restricted(cases: Sequence[Case], today: datetime.date) -> dict[int, str]:
 def _rows(
     cases: Sequence[Case], today: datetime.date, restricted: dict[int, str] | None = None
 ) -> list[dict[str, Any]]:
-    """Each case with its colour and any restriction in force on its customer."""
+    """Each case with its link, its colour and any restriction in force on its customer."""
     if restricted is None:
         restricted = _restricted(cases, today)
+    # The case page's address reversed once, not once a row (a list of 50 spent a fifth of
+    # its time there).
+    marker = "0"
+    address = reverse("staff:case", args=[marker])
+    before, after = address[: address.rindex(marker)], address[address.rindex(marker) + 1 :]
     return [
         {
             "case": c,
+            "url": f"{before}{quote(c.reference, safe='')}{after}",
             "rag": rag_for(c, today),
             "restriction": RestrictionLevel(restricted[c.customer_id]).label
             if c.customer_id in restricted
