@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
 from django.db.models import Count, Q, QuerySet
@@ -73,14 +73,13 @@ def case_list(
     (``search.queries.LISTED``).
     """
     whole, named_only = organisations_read_whole(user)
-    if not in_due_order:
-        named_only = True  # the words table holds the queue's order only
     return _filtered(
         cases_visible_to(user),
         filters or CaseFilters(),
         today=timezone.localdate(),
         postcode_organisations=personal_data_organisations(user),
-        whole_organisations=None if named_only else whole,
+        # The words table holds the queue's order only, and whole organisations only.
+        whole_organisations=whole if in_due_order and not named_only else None,
     )
 
 
@@ -137,9 +136,12 @@ def _filtered(
     if text:
         # The one search (putright/search/rules.py): a reference, a postcode where the reader
         # may see contact details, or words starting words of the name, summary or address.
+        # Any condition but the text and the organisation narrows the list within them.
         narrowed = any(
-            getattr(filters, f) for f in ("kind", "stage", "status", "handler", "service_area")
-        ) or any((filters.flags, filters.due, filters.due_before, filters.overdue is not None))
+            getattr(filters, f.name) not in ("", (), None)
+            for f in fields(filters)
+            if f.name not in {"text", "organisation"}
+        )
         cases = search(
             cases,
             text,

@@ -28,16 +28,10 @@ _SQLITE_PRIVATE = (
 MATERIALISE = 10_000
 
 
-def _words_sql(
-    found: list[str],
-    private_organisations: Collection[int],
-    whole_organisations: Collection[int] | None,
-) -> tuple[str, list[Any]]:
-    if connection.vendor == "postgresql":
-        where, params = _match_sql(found, private_organisations, whole_organisations)
-        return f"SELECT case_id FROM search_casetext WHERE {where}", params
+def _sqlite_sql(found: list[str], private_organisations: Collection[int]) -> tuple[str, list[Any]]:
     orgs: list[int] = sorted(int(o) for o in private_organisations)
-    sql, params = _SQLITE, [rules.fts5_query(found, "public")]
+    sql = _SQLITE
+    params: list[Any] = [rules.fts5_query(found, "public")]
     if orgs:
         sql += _SQLITE_PRIVATE.format(orgs=", ".join(["%s"] * len(orgs)))
         params += [rules.fts5_query(found, "private"), *orgs]
@@ -52,18 +46,23 @@ def _words_condition(
     """The cases whose words match: by their ids when there are few (the planner cannot tell
     how few a word matches, and reading every case in order looking for a rare one is slow),
     else as a subquery."""
-    sql, params = _words_sql(found, private_organisations, whole_organisations)
-    estimate = _estimate(sql, params) if connection.vendor == "postgresql" else 0.0
-    if estimate > MATERIALISE:
-        # Clearly common (a postcode district, a common surname): reading the ids would
-        # build a bitmap of every match first.
-        return _common(found, private_organisations, whole_organisations, estimate)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        where, params = _match_sql(found, private_organisations, whole_organisations)
+        sql = f"SELECT case_id FROM search_casetext WHERE {where}"
+        estimate = _estimate(sql, params)
+        if estimate > MATERIALISE:
+            # Clearly common (a postcode district, a common surname): reading the ids would
+            # build a bitmap of every match first.
+            return _common(where, params, whole_organisations, estimate)
+    else:
+        sql, params = _sqlite_sql(found, private_organisations)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT case_id FROM ({sql}) AS found LIMIT %s", [*params, MATERIALISE + 1])
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) > MATERIALISE:
-        if connection.vendor == "postgresql":
-            return _common(found, private_organisations, whole_organisations, len(ids))
+        if postgres:
+            return _common(where, params, whole_organisations, len(ids))
         return Q(pk__in=RawSQL(sql, params))
     return _among(ids)
 
@@ -89,10 +88,7 @@ LISTED = 1_001
 
 
 def _common(
-    found: list[str],
-    private_organisations: Collection[int],
-    whole_organisations: Collection[int] | None,
-    matches: float,
+    sql: str, params: list[Any], whole_organisations: Collection[int] | None, matches: float
 ) -> Q:
     """A word matching many cases (PostgreSQL). Where it is common near the head of the
     queue's order (a surname, a word of many summaries), each case is read in that order and
@@ -103,8 +99,7 @@ def _common(
 
     The second way only when the list is drawn from whole organisations
     (``whole_organisations``): no other condition that could leave fewer cases than a page
-    among those matches."""
-    sql, params = _match_sql(found, private_organisations, whole_organisations)
+    among those matches. ``sql``: the condition on a row of the words table (``_match_sql``)."""
     if whole_organisations is None:
         return _each_case(sql, params)
     with connection.cursor() as cursor:
@@ -135,7 +130,7 @@ def _common(
 def _match_sql(
     found: list[str],
     private_organisations: Collection[int],
-    whole_organisations: Collection[int] | None = None,
+    whole_organisations: Collection[int] | None,
 ) -> tuple[str, list[Any]]:
     """The condition on a row of the words table (PostgreSQL). Where the reader may see
     contact details in every organisation listed, the one document holding every word is
