@@ -193,6 +193,7 @@ def serving(
     server: str = "waitress",
     workers: int = 1,
     wait_seconds: float = 60,
+    environment: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """The real server, its worker, and the baselines on a free loopback port.
 
@@ -202,7 +203,8 @@ def serving(
     threads each (the gthread worker, which keeps connections alive), after
     ``collectstatic``, and ``putright worker`` beside it, as the README deploys them.
     Either way the baselines and the API are served by the same processes. DEBUG is off,
-    as in production; the servers' output goes to ``folder/server.log``.
+    as in production; the servers' output goes to ``folder/server.log``. ``environment``
+    is added last (a ``SECRET_KEY`` the caller signs sessions with, say).
     """
     if server not in SERVERS:
         raise ValueError(f"server must be one of {', '.join(SERVERS)}")
@@ -217,6 +219,7 @@ def serving(
         "PUTRIGHT_LOG_LEVEL": "WARNING",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        **(environment or {}),
     }
     putright = [sys.executable, "-m", "putright.cli"]
     commands = []
@@ -512,10 +515,14 @@ def drive(
     warmup: float,
     progress: Progress | None = None,
     seed: int = 1,
+    headers: dict[str, str] | None = None,
+    pause: float = 0.0,
 ) -> Result:
     """``clients`` threads, each on its own keep-alive connection, for ``warmup`` + ``seconds``.
 
-    Only the requests that start and finish inside the measured window count.
+    Only the requests that start and finish inside the measured window count. ``headers`` are
+    sent as well as the bearer token's (a session's cookie, say); with ``pause``, each client
+    waits that many seconds on average (0.5 to 1.5 times) between its requests.
     """
     tell = progress or (lambda _what, _done, _total: None)
     host, _, port = server.base.removeprefix("http://").partition(":")
@@ -523,6 +530,7 @@ def drive(
         "Authorization": f"Bearer {token}",
         "Content-Type": "application/json",
         "Accept": "application/json",
+        **(headers or {}),
     }
     result = Result(scenario.name, scenario.label, clients, seconds)
     lock = threading.Lock()
@@ -557,6 +565,8 @@ def drive(
                     errors += began >= start
                     sample = sample or f"{type(error).__name__}: {error}"
                     continue
+                if pause:
+                    time.sleep(pause * rng.uniform(0.5, 1.5))
                 if began < start or finished > end:
                     continue
                 if answer.status == request.expect:

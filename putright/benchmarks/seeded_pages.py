@@ -1,16 +1,17 @@
 """Server time of caseworking pages, search and the API's list on a database already seeded
 (``putright seed``), at one client and at many at once.
 
-Each page is rendered through Django's request handler in this process (one client) or in
-as many processes as clients (each its own database connection, as gunicorn's workers are),
-so the time is the server's own: view, queries and template, without network or browser.
+At one client each page is rendered through Django's request handler in this process, so the
+time is the server's own: view, queries and template, without network or browser. Many
+clients at once ask gunicorn, started on the same database as the README deploys it (a few
+processes, one request at a time each), over HTTP on the loopback: their time includes
+waiting for a free process, as a person's would.
 The reader is a complaints manager of every organisation (``bench-reader``, made if
 missing), who sees every case and every contact detail: the widest search there is.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 import statistics
 import time
@@ -146,25 +147,102 @@ def _summary(timings: list[float], target: float) -> dict[str, Any]:
     }
 
 
-def _worker(args: tuple[int, int, str, dict[str, list[str]], float]) -> list[float]:
-    """One of many clients: its own connection, every page in turn, ``rounds`` times, with
-    ``pause`` seconds between requests (a person reading the page; none by default)."""
-    from django.db import connections
+def _many_clients(
+    samples: dict[str, list[str]],
+    user: Any,
+    token: str,
+    *,
+    opened: list[str],
+    clients: int,
+    workers: int,
+    seconds: float,
+    pause: float,
+    progress: Callable[[str, int, int], None] | None,
+) -> dict[str, Any]:
+    """``clients`` clients at once, each asking for a random page in turn, for ``seconds``,
+    of gunicorn with ``workers`` processes on this database, as the README deploys it.
+    ``opened``: a case of each organisation, opened by every process before timing."""
+    import os
+    import tempfile
+    from pathlib import Path
 
-    seed, rounds, token, samples, pause = args
-    connections.close_all()  # a fresh connection in this process
-    from putright.accounts.models import User
+    from django.conf import settings
 
-    client = _client(User.objects.get(username=READER), token)
-    rng = random.Random(seed)
-    urls = list(pages(samples).values())
-    timings = []
-    for _ in range(rounds):
-        for url in urls:
-            timings.append(_time(client, url(rng)))
-            if pause:
-                time.sleep(pause * rng.uniform(0.5, 1.5))
-    return timings
+    from putright.benchmarks.api import Request, Scenario, drive, serving
+
+    makers = pages(samples)
+    names = list(makers)
+
+    def page(rng: random.Random) -> Request:
+        name = rng.choice(names)
+        # A reference found opens its case: the search answers with a redirect.
+        expect = 302 if name == "search by reference" else 200
+        return Request("GET", makers[name](rng), expect=expect, kind=name)
+
+    # The reader signed in: a session in the database, signed with this process's key, which
+    # the server is given too.
+    session = _client(user, token).cookies[settings.SESSION_COOKIE_NAME].value
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}", "Accept": "text/html"}
+    with (
+        tempfile.TemporaryDirectory(prefix="putright-bench-pages-") as folder,
+        serving(
+            os.environ["DATABASE_URL"],
+            Path(folder),
+            threads=1,
+            server="gunicorn",
+            workers=workers,
+            environment={"SECRET_KEY": settings.SECRET_KEY},
+        ) as server,
+    ):
+        # Every process opens a case of each organisation first, as one that has been
+        # running has (its packs loaded, its calendars built): cases of every
+        # organisation in turn, until each process has most likely had each of them.
+        def first_cases(rng: random.Random) -> Request:
+            return Request("GET", f"/cases/{rng.choice(opened)}/", kind="warm-up")
+
+        drive(
+            server,
+            Scenario("warm-up", "a case of each organisation", first_cases),
+            token=token,
+            clients=clients,
+            seconds=max(3.0, 2.5 * workers),
+            warmup=0.0,
+            headers=headers,
+        )
+        result = drive(
+            server,
+            Scenario("pages", "every page in turn", page),
+            token=token,
+            clients=clients,
+            seconds=seconds,
+            warmup=2.0,
+            progress=progress,
+            headers=headers,
+            pause=pause,
+        )
+    if result.errors:
+        raise RuntimeError(
+            f"{result.errors} of the pages answered wrongly under load: {result.error_sample}"
+        )
+    timings = [t * 1000 for t in result.latencies]
+    return {
+        "clients": clients,
+        "pause_seconds": pause,
+        "server": f"gunicorn, {workers} process{'es' if workers > 1 else ''}",
+        **_summary(timings, MANY_CLIENTS_MS),
+        "requests_per_second": round(result.rps, 1),
+        # Cores used on average: gunicorn's processes, the clients, the rest (the database).
+        **{
+            key: value
+            for key, value in result.as_dict().items()
+            if key in ("server_cpu_cores", "client_cpu_cores", "other_cpu_cores")
+        },
+        "pages": {
+            name: _summary([t * 1000 for t in result.by_kind[name]], MANY_CLIENTS_MS)
+            for name in names
+            if result.by_kind.get(name)
+        },
+    }
 
 
 def measure(
@@ -172,10 +250,13 @@ def measure(
     requests: int = 20,
     clients: int = 20,
     pause: float = 0.0,
+    workers: int = 4,
+    seconds: float = 30.0,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """p50/p95 of each page at one client (``requests`` each after a warm-up), then of every
-    page together with ``clients`` clients at once."""
+    page together with ``clients`` clients at once for ``seconds``, through gunicorn with
+    ``workers`` processes."""
     from django.db import connection
 
     from putright.cases.models import Case
@@ -190,9 +271,11 @@ def measure(
     # first page of an organisation loads its policy pack and builds its working-day calendar.
     from putright.organisations.models import Organisation
 
+    opened = []
     for organisation_id in Organisation.objects.values_list("pk", flat=True):
         first = Case.objects.filter(organisation_id=organisation_id).order_by("pk").first()
         if first is not None:
+            opened.append(first.reference)
             _time(client, f"/cases/{first.reference}/")
     for name, url in pages(samples).items():
         _time(client, url(rng))  # warm up: templates compiled, calendars built
@@ -207,26 +290,17 @@ def measure(
         )
     many: dict[str, Any] = {}
     if clients > 1:
-        from django.db import connections
-
-        connections.close_all()
-        rounds = max(1, requests // 4)
-        with multiprocessing.get_context("fork").Pool(clients) as pool:
-            began = time.perf_counter()
-            timings = [
-                t
-                for part in pool.map(
-                    _worker, [(i, rounds, token, samples, pause) for i in range(clients)]
-                )
-                for t in part
-            ]
-            seconds = time.perf_counter() - began
-        many = {
-            "clients": clients,
-            "pause_seconds": pause,
-            **_summary(timings, MANY_CLIENTS_MS),
-            "requests_per_second": round(len(timings) / seconds, 1),
-        }
+        many = _many_clients(
+            samples,
+            user,
+            token,
+            opened=opened,
+            clients=clients,
+            workers=workers,
+            seconds=seconds,
+            pause=pause,
+            progress=progress,
+        )
     return {
         "database": connection.vendor,
         "cases": Case.objects.count(),

@@ -58,3 +58,24 @@ def test_different_answers_are_named():
     assert _differences([same, other]) == [
         {"text": "smith", "listed": [["A-1", "A-2"], ["A-2", "A-1"]]}
     ]
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="makes its own SQLite database: once per CI run is enough",
+)
+def test_many_clients_ask_gunicorn_for_every_page_signed_in(tmp_path):
+    url = _seeded(tmp_path, 1)
+    args = ["--database", url, "--requests", "1", "--clients", "3", "--workers", "1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "putright.cli", "bench", "pages", *args, "--seconds", "2"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.demo"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # Every answer was the page itself (a redirect to sign in would have been an error).
+    assert done.returncode == 0, done.stderr
+    assert "3 clients at once, a page at random each time, gunicorn, 1 process:" in done.stdout
+    assert "page, under that load" in done.stdout
+    assert "case page" in done.stdout.split("page, under that load")[1]

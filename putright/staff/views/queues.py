@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -188,6 +188,29 @@ def _restricted(cases: Sequence[Case], today: datetime.date) -> dict[int, str]:
     return found
 
 
+#: What a list of cases shows (``staff/includes/case_table.html``, ``_rows``): a few of the
+#: case's columns and its customer's name, not every column of the case and of its people.
+ROW_FIELDS = (
+    "reference",
+    "summary",
+    "conduct",
+    "safeguarding",
+    "kind",
+    "policy_pack",
+    "stage",
+    "status",
+    "received_at",
+    "next_due_on",
+    "next_due_step",
+    "customer__name",
+)
+
+
+def _listed(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases read for a list: the columns it shows, with the customer's name in the same query."""
+    return cases.select_related("customer").only(*ROW_FIELDS)
+
+
 def _rows(
     cases: Sequence[Case], today: datetime.date, restricted: dict[int, str] | None = None
 ) -> list[dict[str, Any]]:
@@ -234,7 +257,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     cap = SEARCH_COUNT_CAP if filters.text.strip() else COUNT_CAP
     page = CappedPaginator(ordered, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    found = Case.objects.select_related("organisation", "handler", "customer").in_bulk(ids)
+    found = _listed(Case.objects.all()).in_bulk(ids)
     base = {k: v for k, v in request.GET.items() if k not in {"page", "sort"}}
     return render(
         request,
@@ -283,9 +306,7 @@ def work(request: HttpRequest) -> HttpResponse:
     week_end = today + datetime.timedelta(days=7)
     visible = cases_visible_to(user).exclude(status=Status.CLOSED)
     # What I owe: the cases I handle and those I investigate.
-    mine = cases_in_due_order(
-        visible.filter(Q(handler=user) | Q(investigator=user))
-    ).select_related("organisation", "customer")
+    mine = _listed(cases_in_due_order(visible.filter(Q(handler=user) | Q(investigator=user))))
     due = DueOrLast()
 
     buckets = {
@@ -375,7 +396,7 @@ def search(request: HttpRequest) -> HttpResponse:
         found = case_list(user=user, filters=CaseFilters(text=text), in_due_order=True)
         # The page's ids in the queue's order first, then those cases (as the queue does).
         ids = list(cases_in_due_order(found).values_list("pk", flat=True)[:SEARCH_ROWS])
-        cases = Case.objects.select_related("organisation", "customer", "handler").in_bulk(ids)
+        cases = _listed(Case.objects.all()).in_bulk(ids)
         listed = [cases[pk] for pk in ids if pk in cases]
         if len(listed) == 1 and listed[0].reference == text.upper():
             return redirect("staff:case", reference=listed[0].reference)

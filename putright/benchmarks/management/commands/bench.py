@@ -168,6 +168,21 @@ class Command(PutRightCommand):
                 "person reading the page; default none: every client asks again at once)"
             ),
         )
+        pages.add_argument(
+            "--workers",
+            type=int,
+            default=4,
+            help=(
+                "gunicorn's processes serving the --clients (default 4, as the README deploys "
+                "it: PUTRIGHT_WEB_WORKERS)"
+            ),
+        )
+        pages.add_argument(
+            "--seconds",
+            type=float,
+            default=30.0,
+            help="seconds the --clients ask for pages (after a warm-up)",
+        )
         pages.add_argument("--seeded", action="store_true", help=argparse.SUPPRESS)
         pages.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
         pages.add_argument("--json", action="store_true")
@@ -256,6 +271,10 @@ class Command(PutRightCommand):
                 raise self.fail(f"--{name} must be at least 1")
         if options["clients"] < 1:
             raise self.fail("--clients must be at least 1")
+        if options["workers"] < 1:
+            raise self.fail("--workers must be at least 1")
+        if options["seconds"] <= 0:
+            raise self.fail("--seconds must be more than 0")
         if not 0 <= options["pause"] <= 60:
             raise self.fail("--pause must be between 0 and 60 seconds")
         if options["here"] and options["seeded"]:
@@ -265,6 +284,8 @@ class Command(PutRightCommand):
                 requests=options["requests"],
                 clients=options["clients"],
                 pause=options["pause"],
+                workers=options["workers"],
+                seconds=options["seconds"],
                 progress=self.progress,
             )
             self.stdout.write(json.dumps(result))
@@ -282,7 +303,12 @@ class Command(PutRightCommand):
             results = [
                 run_child(
                     url,
-                    [*args, "--clients", str(options["clients"]), "--pause", str(options["pause"])],
+                    [
+                        *args,
+                        *("--clients", str(options["clients"]), "--pause", str(options["pause"])),
+                        *("--workers", str(options["workers"])),
+                        *("--seconds", str(options["seconds"])),
+                    ],
                 )
                 for url in options["database"]
             ]
@@ -337,12 +363,20 @@ class Command(PutRightCommand):
             paused = many.get("pause_seconds") or 0
             waits = f", each pausing {paused:g} s on average" if paused else ""
             console.print(
-                f"{many['clients']} clients at once{waits}, every page in turn: "
-                f"{many['requests']:,} "
+                f"{many['clients']} clients at once{waits}, a page at random each time, "
+                f"{many['server']}: {many['requests']:,} "
                 f"requests, {many['requests_per_second']} a second, p50 {many['p50_ms']} ms, "
                 f"p95 {many['p95_ms']} ms (target < {many['target_ms']:g} ms: "
-                f"{'met' if many['met'] else 'MISSED'})"
+                f"{'met' if many['met'] else 'MISSED'}); cores used: gunicorn "
+                f"{many['server_cpu_cores']}, database and the rest {many['other_cpu_cores']}, "
+                f"clients {many['client_cpu_cores']}"
             )
+            loaded = Table("page, under that load", "requests", "p50", "p95", box=None)
+            for name, row in many["pages"].items():
+                loaded.add_row(
+                    name, str(row["requests"]), f"{row['p50_ms']} ms", f"{row['p95_ms']} ms"
+                )
+            console.print(loaded)
 
     def lifecycle(self, **options: Any) -> None:
         from putright.benchmarks.databases import postgres_database, run_child, sqlite_database
