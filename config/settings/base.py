@@ -207,6 +207,17 @@ def database_from_env() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # A page's statements each run in its connection's own process, without parallel
+        # workers: starting them costs more than they save on a statement that reads a page
+        # of cases (80 ms a search here), and with many requests at once every core is busy
+        # anyway (docs/benchmarks.md). Reports ask for them again (putright.database). A
+        # DATABASE_URL whose ?options= sets max_parallel_workers_per_gather keeps its own.
+        options = dict(config.get("OPTIONS") or {})
+        startup = str(options.get("options", ""))
+        if "max_parallel_workers_per_gather" not in startup:
+            options["options"] = f"{startup} -c max_parallel_workers_per_gather=0".strip()
+        config["OPTIONS"] = options
     return config
 
 

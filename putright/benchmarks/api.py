@@ -194,13 +194,15 @@ def serving(
     workers: int = 1,
     wait_seconds: float = 60,
     environment: dict[str, str] | None = None,
+    worker_class: str = "gthread",
 ) -> Iterator[Server]:
     """The real server, its worker, and the baselines on a free loopback port.
 
     ``waitress``: ``putright serve`` (one process, ``threads`` threads, the worker and the
     scheduler in the same process, as the embedded default runs).
     ``gunicorn``: ``gunicorn config.wsgi`` with ``workers`` processes of ``threads``
-    threads each (the gthread worker, which keeps connections alive), after
+    threads each (the gthread worker, which keeps connections alive; ``worker_class="sync"``:
+    gunicorn's default, one request at a time, as ``config/gunicorn.py`` deploys it), after
     ``collectstatic``, and ``putright worker`` beside it, as the README deploys them.
     Either way the baselines and the API are served by the same processes. DEBUG is off,
     as in production; the servers' output goes to ``folder/server.log``. ``environment``
@@ -231,7 +233,7 @@ def serving(
         command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
         # gthread keeps connections alive, as waitress does (the sync worker closes each).
         command += ["--workers", str(workers), "--threads", str(threads)]
-        command += ["--worker-class", "gthread"]
+        command += ["--worker-class", worker_class]
         commands += [command, [*putright, "worker"]]
     log_path = folder / "server.log"
     base = f"http://127.0.0.1:{port}"

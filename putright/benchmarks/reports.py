@@ -375,9 +375,9 @@ def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """
     from django.db import connection
 
-    from putright.database import without_jit
+    from putright.database import REPORT_PARALLEL_WORKERS, without_jit
 
-    with without_jit(), connection.cursor() as cursor:
+    with without_jit(parallel_workers=REPORT_PARALLEL_WORKERS), connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

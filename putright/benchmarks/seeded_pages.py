@@ -191,6 +191,7 @@ def _many_clients(
             threads=1,
             server="gunicorn",
             workers=workers,
+            worker_class="sync",  # as config/gunicorn.py deploys it
             environment={"SECRET_KEY": settings.SECRET_KEY},
         ) as server,
     ):

@@ -41,7 +41,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from putright.cases.models import Case, EventKind, Status
-from putright.database import without_jit
+from putright.database import REPORT_PARALLEL_WORKERS, without_jit
 from putright.domain.calendar import WorkingCalendar
 from putright.domain.policy import Anchor, Counting
 
@@ -234,7 +234,7 @@ def load_case_rows(
         .annotate(**aggregates)
     )
     names = [*dims, "closed_on", *aggregates]
-    with without_jit():
+    with without_jit(parallel_workers=REPORT_PARALLEL_WORKERS):
         rows = list(queryset.values_list(*names))
     return case_rows_from(names, rows)
 
