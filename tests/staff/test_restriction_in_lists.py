@@ -42,3 +42,16 @@ def test_a_lifted_restriction_is_not_shown(staff_client, caseworker, code_org):
     rows = parse(staff_client.get("/cases/?all=1").content).find_all("tr")
     row = next(r for r in rows if case.reference in r.text)
     assert "Contact restricted" not in row.text
+
+
+def test_a_list_shows_the_day_received_where_the_landlord_is_and_a_long_summary_cut_short(
+    staff_client, caseworker, code_org
+):
+    # 23:30 on 1 July in UTC is already 2 July in London (summer time).
+    summary = "The damp in the back bedroom came back " * 4
+    when = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    case = received(code_org, caseworker, when=when, summary=summary.strip())
+    rows = parse(staff_client.get("/cases/?all=1").content).find_all("tr")
+    cells = list(next(r for r in rows if case.reference in r.text).find_all("td"))
+    assert cells[1].text.strip() == summary[:69] + "…"
+    assert cells[4].text.strip() == "2 Jul 2026"
