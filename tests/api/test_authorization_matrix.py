@@ -22,6 +22,7 @@ fails ``test_every_endpoint_has_an_expectation`` and its own matrix rows.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -440,39 +441,45 @@ ENDPOINT_FOR_ACTION = {
 }
 
 
-def operations() -> list[tuple[str, str, str]]:
-    """(operationId, method, path) for every operation in the OpenAPI document."""
+@functools.cache
+def operations() -> tuple[tuple[str, str, str], ...]:
+    """(operationId, method, path) for every operation in the OpenAPI document, read once: the
+    document takes most of a second to build, and the matrices here and in the other folders
+    ask for it while collecting and in every row."""
     found = []
     for path, methods in api.get_openapi_schema()["paths"].items():
         for method, operation in methods.items():
             found.append((operation["operationId"], method, path.removeprefix("/api/v1")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
-def person_operations() -> set[str]:
+@functools.cache
+def person_operations() -> frozenset[str]:
     """Actions on a person, and the Ombudsman casework: their own matrices,
     ``test_authorization_matrix_people.py`` and ``tests/ombudsman/test_authorization_matrix.py``."""
-    return {
-        op
-        for op, _, path in operations()
-        if path.startswith(
-            (
-                "/people/{person_id}/",
-                "/ombudsman/",
-                "/cases/{reference}/ombudsman",
-                "/cases/{reference}/hazards",  # tests/hazards/test_authorization_matrix.py
-                "/learning/",  # tests/learning/test_authorization_matrix.py
-                "/quality/",  # tests/quality/test_api_matrix.py
-                "/cases/{reference}/lessons",
-                "/mail/",  # tests/mailbox/test_authorization_matrix.py
-                "/cases/{reference}/petition",  # tests/petitions/test_authorization_matrix.py
-                "/cases/{reference}/meetings",  # tests/meetings/test_authorization_matrix.py
-                "/cases/{reference}/review",
-                "/privacy/",  # tests/privacy/test_authorization_matrix.py
-                "/cases/{reference}/legal-hold",
+    return frozenset(
+        {
+            op
+            for op, _, path in operations()
+            if path.startswith(
+                (
+                    "/people/{person_id}/",
+                    "/ombudsman/",
+                    "/cases/{reference}/ombudsman",
+                    "/cases/{reference}/hazards",  # tests/hazards/test_authorization_matrix.py
+                    "/learning/",  # tests/learning/test_authorization_matrix.py
+                    "/quality/",  # tests/quality/test_api_matrix.py
+                    "/cases/{reference}/lessons",
+                    "/mail/",  # tests/mailbox/test_authorization_matrix.py
+                    "/cases/{reference}/petition",  # tests/petitions/test_authorization_matrix.py
+                    "/cases/{reference}/meetings",  # tests/meetings/test_authorization_matrix.py
+                    "/cases/{reference}/review",
+                    "/privacy/",  # tests/privacy/test_authorization_matrix.py
+                    "/cases/{reference}/legal-hold",
+                )
             )
-        )
-    }
+        }
+    )
 
 
 def test_every_endpoint_has_an_expectation():

@@ -54,7 +54,7 @@ pytestmark = pytest.mark.django_db
 
 
 @functools.cache
-def operations() -> list[tuple[str, str, str]]:
+def operations() -> tuple[tuple[str, str, str], ...]:
     """The OpenAPI document's operations, read once (it is slow to build)."""
     return all_operations()
 
