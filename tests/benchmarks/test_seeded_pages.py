@@ -29,14 +29,27 @@ def _seeded(folder: Path, seed: int) -> str:
     return url
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """One database seeded with seed 1 for the module (migrating and seeding take most of
+    the time); each test works on its own copy of it."""
+    folder = tmp_path_factory.mktemp("seeded")
+    _seeded(folder, 1)
+    return folder / "seed1.sqlite3"
+
+
+def _copy(seeded: Path, folder: Path, name: str) -> str:
+    shutil.copy(seeded, folder / name)
+    return f"sqlite:///{folder / name}"
+
+
 @pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="makes its own SQLite databases: once per CI run is enough",
 )
-def test_two_databases_are_measured_and_their_search_results_compared(tmp_path):
-    first = _seeded(tmp_path, 1)
-    shutil.copy(tmp_path / "seed1.sqlite3", tmp_path / "again.sqlite3")
-    again = f"sqlite:///{tmp_path / 'again.sqlite3'}"
+def test_two_databases_are_measured_and_their_search_results_compared(seeded, tmp_path):
+    first = _copy(seeded, tmp_path, "seed1.sqlite3")
+    again = _copy(seeded, tmp_path, "again.sqlite3")
     args = ["--database", first, "--database", again, "--requests", "2", "--clients", "1"]
     done = subprocess.run(
         [sys.executable, "-m", "putright.cli", "bench", "pages", *args],
@@ -64,8 +77,8 @@ def test_different_answers_are_named():
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="makes its own SQLite database: once per CI run is enough",
 )
-def test_many_clients_ask_gunicorn_for_every_page_signed_in(tmp_path):
-    url = _seeded(tmp_path, 1)
+def test_many_clients_ask_gunicorn_for_every_page_signed_in(seeded, tmp_path):
+    url = _copy(seeded, tmp_path, "seed1.sqlite3")
     args = ["--database", url, "--requests", "1", "--clients", "3", "--workers", "1"]
     done = subprocess.run(
         [sys.executable, "-m", "putright.cli", "bench", "pages", *args, "--seconds", "2"],
