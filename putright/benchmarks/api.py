@@ -195,6 +195,7 @@ def serving(
     wait_seconds: float = 60,
     environment: dict[str, str] | None = None,
     worker_class: str = "gthread",
+    worker: bool = True,
 ) -> Iterator[Server]:
     """The real server, its worker, and the baselines on a free loopback port.
 
@@ -206,7 +207,9 @@ def serving(
     ``collectstatic``, and ``putright worker`` beside it, as the README deploys them.
     Either way the baselines and the API are served by the same processes. DEBUG is off,
     as in production; the servers' output goes to ``folder/server.log``. ``environment``
-    is added last (a ``SECRET_KEY`` the caller signs sessions with, say).
+    is added last (a ``SECRET_KEY`` the caller signs sessions with, say). ``worker=False``:
+    gunicorn alone, no ``putright worker`` (whose periodic jobs, retention and the deadline
+    sweeps, would change a seeded database being measured).
     """
     if server not in SERVERS:
         raise ValueError(f"server must be one of {', '.join(SERVERS)}")
@@ -234,7 +237,7 @@ def serving(
         # gthread keeps connections alive, as waitress does (the sync worker closes each).
         command += ["--workers", str(workers), "--threads", str(threads)]
         command += ["--worker-class", worker_class]
-        commands += [command, [*putright, "worker"]]
+        commands += [command, [*putright, "worker"]] if worker else [command]
     log_path = folder / "server.log"
     base = f"http://127.0.0.1:{port}"
     processes: list[subprocess.Popen[bytes]] = []

@@ -160,7 +160,8 @@ def _many_clients(
     progress: Callable[[str, int, int], None] | None,
 ) -> dict[str, Any]:
     """``clients`` clients at once, each asking for a random page in turn, for ``seconds``,
-    of gunicorn with ``workers`` processes on this database, as the README deploys it.
+    of gunicorn with ``workers`` processes on this database, as the README deploys it (but
+    without ``putright worker``).
     ``opened``: a case of each organisation, opened by every process before timing."""
     import os
     import tempfile
@@ -192,6 +193,9 @@ def _many_clients(
             server="gunicorn",
             workers=workers,
             worker_class="sync",  # as config/gunicorn.py deploys it
+            # No worker: its periodic jobs (retention, the sweeps) would change the seeded
+            # database being measured, and compete with the pages for the processors.
+            worker=False,
             environment={"SECRET_KEY": settings.SECRET_KEY},
         ) as server,
     ):
