@@ -15,6 +15,7 @@ from tests.staff.test_browser import chromium as chromium  # the fixture
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.database,  # the report's figures, drawn: kept in CI's PostgreSQL run
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
 ]
