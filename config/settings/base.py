@@ -213,7 +213,8 @@ def database_from_env() -> dict[str, object]:
         # of cases (80 ms a search here), and with many requests at once every core is busy
         # anyway (docs/benchmarks.md). Reports ask for them again (putright.database). A
         # DATABASE_URL whose ?options= sets max_parallel_workers_per_gather keeps its own.
-        options = dict(config.get("OPTIONS") or {})
+        given = config.get("OPTIONS")
+        options: dict[str, object] = dict(given) if isinstance(given, dict) else {}
         startup = str(options.get("options", ""))
         if "max_parallel_workers_per_gather" not in startup:
             options["options"] = f"{startup} -c max_parallel_workers_per_gather=0".strip()
